@@ -1,0 +1,71 @@
+"""Every error facekg raises on purpose.
+
+    FacekgError
+    ├── InputError            bad input file, record or field (names all three)
+    │   └── ValidationFailed  a record does not fit the study model
+    ├── NotFound              an id the store or ontology does not hold
+    ├── InvalidQuery          a query parameter out of range or unknown
+    └── StoreError            the graph store failed
+        └── StoreUnavailable  the store cannot be reached now; retry later
+
+The API maps these to RFC 9457 problem responses in one place
+(``api/problems.py``); the CLI prints them and exits non-zero.
+"""
+
+from __future__ import annotations
+
+
+class FacekgError(Exception):
+    """Root of facekg's errors."""
+
+
+class InputError(FacekgError):
+    """Bad input: the message names the file, the record and the field."""
+
+    def __init__(self, message: str, *, file: str | None = None, record: int | str | None = None,
+                 field: str | None = None) -> None:
+        self.file = file
+        self.record = record
+        self.field = field
+        where = ", ".join(
+            part for part in (
+                f"file {file}" if file else "",
+                f"record {record}" if record is not None else "",
+                f"field {field!r}" if field else "",
+            ) if part
+        )
+        self.detail = message
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class ValidationFailed(InputError):
+    """A record failed validation against the study model."""
+
+
+class NotFound(FacekgError):
+    """The id is not in the store or the ontology."""
+
+    def __init__(self, kind: str, identifier: str) -> None:
+        self.kind = kind
+        self.identifier = identifier
+        super().__init__(f"no {kind} with id {identifier!r}")
+
+
+class InvalidQuery(FacekgError):
+    """A query parameter is invalid; ``parameter`` names it."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        super().__init__(f"parameter {parameter!r}: {message}")
+
+
+class StoreError(FacekgError):
+    """The graph store failed."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached now (e.g. Neo4j is down); retry later."""
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -1,0 +1,273 @@
+"""The study record: one included study and every fact the review holds about it.
+
+These pydantic models are the shared language of every layer: readers and the
+spaCy pipeline produce them, the graph stores persist them, the API returns them.
+Every fact carries :class:`Provenance` so a reviewer can always ask "who said
+so, and where?": a curated or consensus fact is never overwritten by extraction.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FactSource = Literal["curated", "extracted", "consensus"]
+DemographicAttributeName = Literal["sex", "age", "race_ethnicity", "skin_tone", "geography"]
+DEMOGRAPHIC_ATTRIBUTES: tuple[DemographicAttributeName, ...] = (
+    "sex",
+    "age",
+    "race_ethnicity",
+    "skin_tone",
+    "geography",
+)
+FlagName = Literal["external_validation", "clinician_comparison", "subgroup_performance"]
+SOURCE_RANK: dict[str, int] = {"extracted": 0, "curated": 1, "consensus": 2}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Evidence(_Model):
+    """Where an extracted fact was read: the sentence and character offsets.
+
+    Offsets index into ``title + "\\n" + abstract`` (or the PDF text when
+    ``field`` says so), so the span can be highlighted for a reviewer.
+    """
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    sentence: str | None = None
+    field: Literal["title_abstract", "full_text"] = "title_abstract"
+
+
+class Provenance(_Model):
+    """Who asserted a fact, from which evidence, in which review update."""
+
+    source: FactSource = "curated"
+    reviewer: str | None = None
+    evidence: Evidence | None = None
+    extractor_version: str | None = None
+    review_update: str | None = None
+    source_urls: list[str] = Field(default_factory=list)
+
+
+class Fact(_Model):
+    provenance: Provenance = Field(default_factory=Provenance)
+
+    def identity(self) -> tuple[object, ...]:
+        """What makes two facts the same fact, ignoring provenance."""
+        raise NotImplementedError
+
+
+class ConditionFact(Fact):
+    """A condition the study addresses, as the study names it.
+
+    ``concept_id`` is the ontology concept when the name resolved, else None and
+    the condition is kept as *unmapped* rather than dropped.
+    """
+
+    name: str
+    concept_id: str | None = None
+
+    @property
+    def mapped(self) -> bool:
+        return self.concept_id is not None
+
+    def identity(self) -> tuple[object, ...]:
+        return ("condition", self.concept_id or self.name.casefold())
+
+
+class GeneFact(Fact):
+    symbol: str
+    hgnc_id: str | None = None
+
+    def identity(self) -> tuple[object, ...]:
+        return ("gene", self.symbol.upper())
+
+
+class ArchitectureFact(Fact):
+    name: str
+    concept_id: str | None = None
+    is_deep_learning: bool | None = None
+
+    def identity(self) -> tuple[object, ...]:
+        return ("architecture", self.concept_id or self.name.casefold())
+
+
+class MetricResult(Fact):
+    """One reported performance figure: a metric value for a condition.
+
+    ``value`` is numeric in ``unit`` ("%", "fraction" or another unit such as
+    "HR"); ``value_text`` keeps the figure as printed when it is a bound or a
+    range (">96", "92.3-100"), in which case ``value`` may be None.
+    ``subject`` keeps clinicians' figures apart from the model's.
+    """
+
+    metric: str
+    metric_id: str | None = None
+    value: float | None = None
+    value_text: str | None = None
+    unit: str | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    denominator: int | None = None
+    context: str | None = None
+    condition: str | None = None
+    subject: Literal["model", "clinicians"] = "model"
+
+    def identity(self) -> tuple[object, ...]:
+        return ("metric", self.metric_id or self.metric.casefold(), self.value, self.value_text,
+                self.unit, self.subject, (self.context or "").casefold())
+
+
+class SampleFact(Fact):
+    """A sample size: a count of participants, patients, controls, images or videos."""
+
+    value: int | None = None
+    unit: str = "participants"
+    description: str | None = None
+
+    def identity(self) -> tuple[object, ...]:
+        return ("sample", self.value, self.unit, (self.description or "").casefold())
+
+
+class DemographicReport(Fact):
+    """Whether the study reports one demographic attribute of its sample.
+
+    ``reported`` is True (reported), False (stated as not reported or not
+    collected) or None (not seen); ``subgroup_performance`` is True when
+    performance is broken down by this attribute.
+    """
+
+    attribute: DemographicAttributeName
+    reported: bool | None = None
+    subgroup_performance: bool | None = None
+
+    def identity(self) -> tuple[object, ...]:
+        return ("demographic", self.attribute)
+
+
+class StudyFlag(Fact):
+    """A yes/no property of the study design, e.g. external validation."""
+
+    name: FlagName
+    value: bool | None = None
+
+    def identity(self) -> tuple[object, ...]:
+        return ("flag", self.name)
+
+
+class ScreeningDecision(_Model):
+    """A screening suggestion or a reviewer's decision for one study."""
+
+    suggestion: Literal["include", "exclude", "unsure"]
+    reasons: list[dict[str, str]] = Field(default_factory=list)
+    decided_by: str | None = None
+    decision: Literal["include", "exclude"] | None = None
+
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def normalise_doi(doi: str | None) -> str | None:
+    """DOIs are case-insensitive; compare them lower-cased without a resolver prefix."""
+    if not doi:
+        return None
+    cleaned = _DOI_PREFIX.sub("", doi.strip()).strip().rstrip(".").lower()
+    return cleaned or None
+
+
+class StudyRecord(_Model):
+    """One study with its bibliographic data and its facts.
+
+    ``id`` is ours (a slug used in URLs); a study is matched on DOI first, then
+    PMID, then ``id`` when records are upserted.
+    """
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+    title: str = Field(min_length=1)
+    abstract: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    first_author: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    journal: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+    source_urls: list[str] = Field(default_factory=list)
+    notes: str | None = None
+    retracted: bool = False
+    image_modality: str | None = None
+    is_deep_learning: bool | None = None
+    sample_description: str | None = None
+    conditions: list[ConditionFact] = Field(default_factory=list)
+    genes: list[GeneFact] = Field(default_factory=list)
+    architectures: list[ArchitectureFact] = Field(default_factory=list)
+    metrics: list[MetricResult] = Field(default_factory=list)
+    samples: list[SampleFact] = Field(default_factory=list)
+    demographics: list[DemographicReport] = Field(default_factory=list)
+    flags: list[StudyFlag] = Field(default_factory=list)
+    screening: ScreeningDecision | None = None
+    review_update: str | None = None
+
+    @field_validator("doi")
+    @classmethod
+    def _normalise_doi(cls, value: str | None) -> str | None:
+        return normalise_doi(value)
+
+    @field_validator("pmid")
+    @classmethod
+    def _normalise_pmid(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = str(value).strip()
+        if value and not value.isdigit():
+            raise ValueError(f"PMID must be digits, got {value!r}")
+        return value or None
+
+    @property
+    def key(self) -> str:
+        """The identity used for upserts: DOI, else PMID, else our id."""
+        if self.doi:
+            return f"doi:{self.doi}"
+        if self.pmid:
+            return f"pmid:{self.pmid}"
+        return f"id:{self.id}"
+
+    def flag(self, name: str) -> bool | None:
+        for flag in self.flags:
+            if flag.name == name:
+                return flag.value
+        return None
+
+    def demographic(self, attribute: str) -> DemographicReport | None:
+        for report in self.demographics:
+            if report.attribute == attribute:
+                return report
+        return None
+
+    def fact_lists(self) -> dict[str, list[Fact]]:
+        """The study's facts by kind, in a fixed order."""
+        return {
+            "conditions": list(self.conditions),
+            "genes": list(self.genes),
+            "architectures": list(self.architectures),
+            "metrics": list(self.metrics),
+            "samples": list(self.samples),
+            "demographics": list(self.demographics),
+            "flags": list(self.flags),
+        }
+
+
+class ReviewUpdate(_Model):
+    """One living-review release: an ingest or load with its counts."""
+
+    id: str
+    created_at: str
+    source: str
+    description: str | None = None
+    counts: dict[str, int] = Field(default_factory=dict)

@@ -1,0 +1,269 @@
+"""The embedded graph store: a networkx MultiDiGraph persisted atomically to one JSON file.
+
+This is the zero-setup default backend and a real one: it holds the same nodes
+and edges as Neo4j (built by :mod:`graph.mapping`) and passes the same contract
+suite. Every write is applied to a copy, written to a temporary file, fsynced
+and renamed over the old file; only then does the in-memory graph change, so a
+failed write leaves both the file and the graph as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from facekg.errors import NotFound, StoreError
+from facekg.records import ReviewUpdate, StudyRecord, normalise_doi
+from graph.mapping import (
+    FACT_EDGE_TYPES,
+    EdgeRow,
+    GraphRows,
+    NodeRow,
+    record_from_rows,
+    record_rows,
+    study_key,
+    update_from_props,
+    update_row,
+)
+from graph.store import GraphStats, StudyPage, StudyQuery
+
+FILE_NAME = "facekg-graph.json"
+FORMAT_VERSION = 1
+
+
+class NetworkxStore:
+    """A :class:`graph.store.GraphStore` kept in memory and in ``<data_dir>/facekg-graph.json``.
+
+    With ``data_dir=None`` the store lives in memory only (tests, benchmarks).
+    The file is re-read when another process (the CLI) has replaced it.
+    """
+
+    def __init__(self, data_dir: Path | str | None) -> None:
+        self._path = Path(data_dir) / FILE_NAME if data_dir is not None else None
+        self._graph = nx.MultiDiGraph()
+        self._loaded_mtime: float | None = None
+        self._lock = threading.RLock()
+        if self._path is not None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            self._reload_if_changed()
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    # -- persistence -------------------------------------------------------
+    def _reload_if_changed(self) -> None:
+        if self._path is None or not self._path.exists():
+            return
+        mtime = self._path.stat().st_mtime_ns
+        if mtime == self._loaded_mtime:
+            return
+        try:
+            payload = json.loads(self._path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise StoreError(f"cannot read graph file {self._path}: {exc}") from exc
+        if payload.get("format") != FORMAT_VERSION:
+            raise StoreError(f"graph file {self._path} has format {payload.get('format')!r}, "
+                             f"expected {FORMAT_VERSION}; re-load the corpus into a new FACEKG_DATA_DIR")
+        graph = nx.MultiDiGraph()
+        for node in payload["nodes"]:
+            graph.add_node(node["key"], label=node["label"], props=node["props"])
+        for edge in payload["edges"]:
+            graph.add_edge(edge["source"], edge["target"], key=_edge_id(edge["type"], edge["props"]),
+                           type=edge["type"], props=edge["props"])
+        self._graph = graph
+        self._loaded_mtime = mtime
+
+    def _commit(self, graph: nx.MultiDiGraph) -> None:
+        """Persist ``graph`` atomically, then make it the live graph."""
+        if self._path is not None:
+            payload = {"format": FORMAT_VERSION, **_rows_of(graph).sorted().as_jsonable()}
+            fd, tmp = tempfile.mkstemp(prefix=".facekg-graph.", suffix=".tmp", dir=self._path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(payload, handle, ensure_ascii=False, sort_keys=True)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, self._path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            self._loaded_mtime = self._path.stat().st_mtime_ns
+        self._graph = graph
+
+    # -- writes --------------------------------------------------------------
+    def write(self, records: Sequence[StudyRecord], update: ReviewUpdate) -> None:
+        with self._lock:
+            self._reload_if_changed()
+            graph = self._graph.copy()
+            row = update_row(update)
+            _merge_node(graph, row)
+            for record in records:
+                _remove_study(graph, record.id)
+                rows = record_rows(record)
+                for node in rows.nodes:
+                    _merge_node(graph, node)
+                for edge in rows.edges:
+                    if edge.target not in graph:
+                        raise StoreError(f"study {record.id!r} names review update {edge.target!r} "
+                                         "that is not stored")
+                    graph.add_edge(edge.source, edge.target, key=_edge_id(edge.type, edge.props),
+                                   type=edge.type, props=dict(edge.props))
+            _drop_orphan_concepts(graph)
+            self._commit(graph)
+
+    def write_ontology(self, rows: GraphRows) -> None:
+        with self._lock:
+            self._reload_if_changed()
+            graph = self._graph.copy()
+            for node in rows.nodes:
+                _merge_node(graph, node)
+            for edge in rows.edges:
+                graph.add_edge(edge.source, edge.target, key=_edge_id(edge.type, edge.props),
+                               type=edge.type, props=dict(edge.props))
+            self._commit(graph)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._commit(nx.MultiDiGraph())
+
+    # -- reads ---------------------------------------------------------------
+    def get(self, study_id: str) -> StudyRecord:
+        with self._lock:
+            self._reload_if_changed()
+            key = study_key(study_id)
+            if key not in self._graph:
+                raise NotFound("study", study_id)
+            return self._record(key)
+
+    def find(self, *, doi: str | None, pmid: str | None, study_id: str | None) -> StudyRecord | None:
+        doi = normalise_doi(doi)
+        with self._lock:
+            self._reload_if_changed()
+            studies = [(key, data["props"]) for key, data in self._graph.nodes(data=True)
+                       if data["label"] == "Study"]
+            for field_name, wanted in (("doi", doi), ("pmid", pmid), ("id", study_id)):
+                if not wanted:
+                    continue
+                for key, props in sorted(studies):
+                    if props.get(field_name) == wanted:
+                        return self._record(key)
+            return None
+
+    def studies(self) -> Iterator[StudyRecord]:
+        with self._lock:
+            self._reload_if_changed()
+            keys = sorted(key for key, data in self._graph.nodes(data=True) if data["label"] == "Study")
+            records = [self._record(key) for key in keys]
+        yield from records
+
+    def query(self, query: StudyQuery) -> StudyPage:
+        matches = [record for record in self.studies() if _matches(record, query)]
+        matches.sort(key=lambda r: (-(r.year or 0), r.id))
+        return StudyPage(total=len(matches), items=matches[query.offset:query.offset + query.limit])
+
+    def review_updates(self) -> list[ReviewUpdate]:
+        with self._lock:
+            self._reload_if_changed()
+            updates = [update_from_props(data["props"]) for _key, data in self._graph.nodes(data=True)
+                       if data["label"] == "ReviewUpdate"]
+        return sorted(updates, key=lambda u: (u.created_at, u.id))
+
+    def stats(self) -> GraphStats:
+        with self._lock:
+            self._reload_if_changed()
+            nodes = Counter(data["label"] for _key, data in self._graph.nodes(data=True))
+            edges = Counter(data["type"] for *_ends, data in self._graph.edges(data=True))
+        return GraphStats(nodes=dict(sorted(nodes.items())), edges=dict(sorted(edges.items())),
+                          studies=nodes.get("Study", 0), review_updates=nodes.get("ReviewUpdate", 0))
+
+    def export_rows(self) -> GraphRows:
+        with self._lock:
+            self._reload_if_changed()
+            return _rows_of(self._graph).sorted()
+
+    def check(self) -> None:
+        with self._lock:
+            self._reload_if_changed()
+
+    def close(self) -> None:
+        """Nothing to release: every write is already on disk."""
+
+    # -- helpers -------------------------------------------------------------
+    def _record(self, key: str) -> StudyRecord:
+        props = self._graph.nodes[key]["props"]
+        fact_edges = [(data["type"], data["props"]) for _s, _t, data in self._graph.out_edges(key, data=True)
+                      if data["type"] in FACT_EDGE_TYPES]
+        return record_from_rows(props, fact_edges)
+
+
+def _edge_id(edge_type: str, props: dict[str, Any]) -> str:
+    ordinal = props.get("ordinal")
+    return edge_type if ordinal is None else f"{edge_type}:{ordinal}"
+
+
+def _merge_node(graph: nx.MultiDiGraph, node: NodeRow) -> None:
+    if node.key in graph:
+        existing = graph.nodes[node.key]
+        if existing["label"] != node.label:
+            raise StoreError(f"node {node.key!r} is a {existing['label']}, not a {node.label}")
+        merged = dict(existing["props"])
+        merged.update({k: v for k, v in node.props.items() if v is not None or k not in merged})
+        existing["props"] = merged
+    else:
+        graph.add_node(node.key, label=node.label, props=dict(node.props))
+
+
+def _remove_study(graph: nx.MultiDiGraph, study_id: str) -> None:
+    key = study_key(study_id)
+    if key not in graph:
+        return
+    owned = [target for _s, target, data in graph.out_edges(key, data=True)
+             if graph.nodes[target]["label"] in {"Result", "Sample"}]
+    graph.remove_nodes_from([key, *owned])
+
+
+def _drop_orphan_concepts(graph: nx.MultiDiGraph) -> None:
+    """Unmapped concept nodes exist only through the studies that name them."""
+    orphans = [key for key, data in graph.nodes(data=True)
+               if ":unmapped:" in key and graph.in_degree(key) == 0]
+    graph.remove_nodes_from(orphans)
+
+
+def _rows_of(graph: nx.MultiDiGraph) -> GraphRows:
+    return GraphRows(
+        nodes=[NodeRow(key, data["label"], dict(data["props"])) for key, data in graph.nodes(data=True)],
+        edges=[EdgeRow(source, data["type"], target, dict(data["props"]))
+               for source, target, data in graph.edges(data=True)],
+    )
+
+
+def _matches(record: StudyRecord, query: StudyQuery) -> bool:
+    if record.retracted and not query.include_retracted:
+        return False
+    if query.deep_learning_only and record.is_deep_learning is not True:
+        return False
+    if query.year_from is not None and (record.year is None or record.year < query.year_from):
+        return False
+    if query.year_to is not None and (record.year is None or record.year > query.year_to):
+        return False
+    if query.condition_ids is not None and not any(
+            c.concept_id in query.condition_ids for c in record.conditions):
+        return False
+    if query.architecture_ids is not None and not any(
+            a.concept_id in query.architecture_ids for a in record.architectures):
+        return False
+    if query.text:
+        needle = query.text.casefold()
+        haystack = f"{record.title}\n{record.abstract or ''}".casefold()
+        if needle not in haystack:
+            return False
+    return True

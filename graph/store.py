@@ -1,0 +1,110 @@
+"""The storage contract every graph backend implements.
+
+Two backends implement :class:`GraphStore`: :class:`graph.networkx_store.NetworkxStore`
+(embedded, the zero-setup default) and :class:`graph.neo4j_store.Neo4jStore`.
+Both store the same nodes and edges (built once in :mod:`graph.mapping`) and
+pass the same contract suite (``tests/test_store_contract.py``). Domain logic
+(merging, gaps, bias reporting) lives above this interface and never touches a
+backend directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+from facekg.records import ReviewUpdate, StudyRecord
+from graph.mapping import GraphRows
+
+
+class StudyQuery(BaseModel):
+    """Filters for listing studies. Concept sets are already expanded by the caller.
+
+    ``condition_ids`` / ``architecture_ids``: a study matches when it has a
+    condition (architecture) whose concept id is in the set. ``text`` is a
+    case-insensitive substring of the title or abstract.
+    """
+
+    condition_ids: frozenset[str] | None = None
+    architecture_ids: frozenset[str] | None = None
+    deep_learning_only: bool = False
+    year_from: int | None = None
+    year_to: int | None = None
+    text: str | None = None
+    include_retracted: bool = False
+    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=1000)
+
+
+class StudyPage(BaseModel):
+    """One page of studies, ordered by year (newest first) then id, with the total count."""
+
+    total: int
+    items: list[StudyRecord]
+
+
+class GraphStats(BaseModel):
+    nodes: dict[str, int]
+    edges: dict[str, int]
+    studies: int
+    review_updates: int
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A knowledge-graph store for studies, their facts and the ontology's concepts."""
+
+    def write(self, records: Sequence[StudyRecord], update: ReviewUpdate) -> None:
+        """Replace each record's study subgraph and record ``update``, all or nothing.
+
+        Records are matched on ``id``; callers merge with existing records first
+        (see :func:`graph.loading.load_records`). Writing the same records twice
+        leaves the graph identical.
+        """
+        ...
+
+    def write_ontology(self, rows: GraphRows) -> None:
+        """Upsert concept nodes and their hierarchy edges (idempotent)."""
+        ...
+
+    def get(self, study_id: str) -> StudyRecord:
+        """The study with this id; raises :class:`facekg.errors.NotFound`."""
+        ...
+
+    def find(self, *, doi: str | None, pmid: str | None, study_id: str | None) -> StudyRecord | None:
+        """The stored study with this DOI, else this PMID, else this id, or None."""
+        ...
+
+    def studies(self) -> Iterator[StudyRecord]:
+        """Every stored study (retracted included), ordered by id."""
+        ...
+
+    def query(self, query: StudyQuery) -> StudyPage:
+        """Studies matching ``query``, paged."""
+        ...
+
+    def review_updates(self) -> list[ReviewUpdate]:
+        """Every review update, oldest first."""
+        ...
+
+    def stats(self) -> GraphStats:
+        """Node counts by label and edge counts by type."""
+        ...
+
+    def export_rows(self) -> GraphRows:
+        """Every node and edge, sorted, for export and for syncing stores."""
+        ...
+
+    def clear(self) -> None:
+        """Remove everything."""
+        ...
+
+    def check(self) -> None:
+        """Raise :class:`facekg.errors.StoreUnavailable` when the store cannot answer."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files."""
+        ...
