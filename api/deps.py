@@ -1,0 +1,34 @@
+"""Dependencies for route handlers, as ``Annotated`` aliases so signatures read like sentences.
+
+Tests swap them with ``app.dependency_overrides``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.settings import Settings
+from graph.store import GraphStore
+from ontology import Ontology
+
+
+def get_store(request: Request) -> GraphStore:
+    store: GraphStore = request.app.state.store
+    return store
+
+
+def get_ontology(request: Request) -> Ontology:
+    ontology: Ontology = request.app.state.ontology
+    return ontology
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+OntologyDep = Annotated[Ontology, Depends(get_ontology)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
