@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Build the demo corpus exports (RIS and PubMed MEDLINE) from our own abstracts.
+
+Inputs
+  ingest/demo/abstracts.jsonl   one {"id", "title", "abstract"} per study; the
+                                abstracts are written by the project, in its own
+                                words, from the facts file (never publishers' text).
+  facts file                    ../shared/data/studies.facts.jsonl relative to the
+                                repository root (override with the first argument).
+                                Supplies citation data: first author, year,
+                                journal, DOI, PMID and source URLs.
+
+Outputs
+  ingest/demo/demo.ris   RIS export (written with rispy.dumps) holding ALL studies.
+  ingest/demo/demo.nbib  PubMed MEDLINE-format export holding only the studies
+                         that have a PMID (45 of 85), as a PubMed search export
+                         would.
+
+Deliberate overlap, for de-duplication testing
+  * Every study in demo.nbib is also in demo.ris (the .nbib is a subset).
+  * demo.ris carries the PMID (``AN  -``, with ``DB  - PubMed``) only for studies at
+    an EVEN 0-based line index in the facts file; studies at odd indexes carry
+    no PMID in the RIS, as in a RIS exported from a database other than PubMed.
+  * So, for a study in both files:
+      - even index: same PMID in both (and same DOI where known) -> PMID match;
+      - odd index with a DOI: only the DOI links the two records -> DOI match;
+      - odd index without a DOI (basel-vanagaite-2016-cdls-fdna,
+        kruszka-2018-williams-beuren-diverse): only title + year link them;
+      - wei-endocrine-facial-anomalies-dl (odd index, no DOI, no year): only the
+        title links them.
+  * Ingesting both files must therefore give 85 studies, not 130.
+  * Citation fields that are null in the facts (author, year, journal, DOI) are
+    simply left out of the record; nothing is filled in by guessing.
+
+Usage
+  python scripts/build_demo_exports.py [FACTS_JSONL] [--out-dir ingest/demo]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import rispy
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_FACTS = REPO.parent / "shared" / "data" / "studies.facts.jsonl"
+DEMO_DIR = REPO / "ingest" / "demo"
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def short_author(full: str) -> str:
+    """'Hsieh, Tzung-Chien' -> 'Hsieh TC' (MEDLINE AU form)."""
+    if "," not in full:
+        return full.strip()
+    last, given = (part.strip() for part in full.split(",", 1))
+    initials = "".join(p[0].upper() for p in given.replace("-", " ").split() if p)
+    return f"{last} {initials}".strip()
+
+
+def ris_entry(study: dict, text: dict, index: int) -> dict:
+    entry: dict = {
+        "type_of_reference": "JOUR",
+        "id": study["id"],
+        "title": text["title"],
+        "abstract": text["abstract"],
+    }
+    if study.get("first_author"):
+        entry["authors"] = [study["first_author"]]
+    if study.get("year"):
+        entry["year"] = str(study["year"])
+    if study.get("journal"):
+        entry["journal_name"] = study["journal"]
+        entry["secondary_title"] = study["journal"]
+    if study.get("doi"):
+        entry["doi"] = study["doi"]
+    if study.get("pmid") and index % 2 == 0:
+        entry["accession_number"] = str(study["pmid"])
+        entry["name_of_database"] = "PubMed"
+    if study.get("source_urls"):
+        entry["urls"] = list(study["source_urls"])
+    entry["language"] = "English"
+    return entry
+
+
+def medline_field(tag: str, value: str, width: int = 80) -> list[str]:
+    """One MEDLINE field: 4-char tag, '- ', value wrapped with 6-space continuation."""
+    prefix = f"{tag:<4}- "
+    wrapped = textwrap.wrap(
+        " ".join(value.split()),
+        width=width,
+        initial_indent=prefix,
+        subsequent_indent=" " * 6,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return wrapped or [prefix.rstrip()]
+
+
+def medline_record(study: dict, text: dict) -> str:
+    lines: list[str] = []
+    lines += medline_field("PMID", str(study["pmid"]))
+    lines += medline_field("OWN", "NLM")
+    if study.get("year"):
+        lines += medline_field("DP", str(study["year"]))
+    lines += medline_field("TI", text["title"])
+    if study.get("doi"):
+        lines += medline_field("LID", f"{study['doi']} [doi]")
+    lines += medline_field("AB", text["abstract"])
+    if study.get("first_author"):
+        lines += medline_field("FAU", study["first_author"])
+        lines += medline_field("AU", short_author(study["first_author"]))
+    lines += medline_field("LA", "eng")
+    lines += medline_field("PT", "Journal Article")
+    if study.get("journal"):
+        # No ISO abbreviation is recorded in the facts, so TA repeats the title.
+        lines += medline_field("TA", study["journal"])
+        lines += medline_field("JT", study["journal"])
+    if study.get("doi"):
+        lines += medline_field("AID", f"{study['doi']} [doi]")
+    lines += medline_field("SO", "; ".join(
+        p for p in (study.get("journal"), str(study["year"]) if study.get("year") else None) if p
+    ) or "unknown")
+    return "\n".join(lines) + "\n"
+
+
+def build(facts_path: Path, out_dir: Path) -> tuple[int, int]:
+    facts = load_jsonl(facts_path)
+    texts = {t["id"]: t for t in load_jsonl(out_dir / "abstracts.jsonl")}
+    missing = [s["id"] for s in facts if s["id"] not in texts]
+    if missing:
+        raise SystemExit(f"abstracts.jsonl lacks {len(missing)} studies: {missing[:5]}...")
+
+    ris_entries = [ris_entry(s, texts[s["id"]], i) for i, s in enumerate(facts)]
+    (out_dir / "demo.ris").write_text(rispy.dumps(ris_entries), encoding="utf-8")
+
+    nbib = [medline_record(s, texts[s["id"]]) for s in facts if s.get("pmid")]
+    (out_dir / "demo.nbib").write_text("\n".join(nbib), encoding="utf-8")
+    return len(ris_entries), len(nbib)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("facts", nargs="?", type=Path, default=DEFAULT_FACTS)
+    ap.add_argument("--out-dir", type=Path, default=DEMO_DIR)
+    args = ap.parse_args(argv)
+    n_ris, n_nbib = build(args.facts, args.out_dir)
+    print(f"demo.ris: {n_ris} records; demo.nbib: {n_nbib} records", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
