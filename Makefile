@@ -1,0 +1,62 @@
+# facekg: two commands.
+#   make run    set up .venv, load the demo corpus into the embedded store, serve http://127.0.0.1:$(FACEKG_PORT)
+#   make test   set up .venv, start a real Neo4j (unless NEO4J_URI is set), run the whole suite, stop Neo4j
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FACEKG := $(VENV)/bin/facekg
+STAMP := $(VENV)/.installed
+export FACEKG_DATA_DIR ?= data
+export FACEKG_PORT ?= 8000
+
+.PHONY: install run demo test test-fast lint typecheck bench-extract bench-store eval-extraction clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(FACEKG) load ingest/demo/studies.jsonl
+	$(FACEKG) ingest ingest/demo/demo.ris ingest/demo/demo.nbib
+
+run: demo
+	$(FACEKG) serve --port $(FACEKG_PORT)
+
+# The suite runs against a real Neo4j: started here unless NEO4J_URI points at one already.
+test: install
+	@set -euo pipefail; \
+	if [ -z "$${NEO4J_URI:-}" ]; then \
+	  scripts/neo4j-local.sh fetch; \
+	  uri_line="$$(scripts/neo4j-local.sh start)"; \
+	  trap 'scripts/neo4j-local.sh stop' EXIT; \
+	  export "$$uri_line"; \
+	fi; \
+	echo "tests against NEO4J_URI=$$NEO4J_URI"; \
+	$(PY) -m ruff check facekg ontology graph ingest analysis api tests scripts; \
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: install
+	$(PY) -m pytest -q -m "not neo4j and not slow"
+
+lint: install
+	$(PY) -m ruff check facekg ontology graph ingest analysis api tests scripts
+
+typecheck: install
+	$(PY) -m mypy facekg ontology graph ingest analysis api
+
+bench-extract: install
+	$(PY) scripts/bench_extract.py
+
+bench-store: install
+	$(PY) scripts/bench_store.py
+
+eval-extraction: install
+	$(PY) scripts/eval_extraction.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

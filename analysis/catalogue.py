@@ -1,0 +1,181 @@
+"""The review's catalogue: which studies address which conditions, and under which causes.
+
+Written once over :class:`graph.store.GraphStore` and the ontology. Retracted
+studies are listed when asked for but never counted (a living review shows
+retraction status and keeps retracted work out of counts by default).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pydantic import BaseModel, Field
+
+from facekg.errors import InvalidQuery, NotFound
+from facekg.records import StudyRecord
+from graph.store import GraphStore, StudyPage, StudyQuery
+from ontology import Concept, Ontology
+
+
+class StudyFilters(BaseModel):
+    """Filters as a user names them (names, abbreviations or ids); resolved against the ontology."""
+
+    condition: str | None = None
+    cause: str | None = None
+    architecture: str | None = None
+    deep_learning_only: bool = False
+    year_from: int | None = None
+    year_to: int | None = None
+    text: str | None = None
+    include_retracted: bool = False
+    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=1000)
+
+
+class ConditionSummary(BaseModel):
+    id: str
+    label: str
+    mapped: bool
+    synonyms: list[str] = Field(default_factory=list)
+    abbreviations: list[str] = Field(default_factory=list)
+    xrefs: list[str] = Field(default_factory=list)
+    cause_categories: list[str] = Field(default_factory=list)
+    genes: list[str] = Field(default_factory=list)
+    protocol_tables: list[str] = Field(default_factory=list)
+    study_count: int
+    deep_learning_study_count: int
+
+
+class ConditionDetail(ConditionSummary):
+    definition: str | None = None
+    parents: list[str] = Field(default_factory=list)
+    children: list[str] = Field(default_factory=list)
+    study_ids: list[str] = Field(default_factory=list)
+    retracted_study_ids: list[str] = Field(default_factory=list)
+
+
+class CauseSummary(BaseModel):
+    id: str
+    label: str
+    in_framework: bool
+    definition: str | None = None
+    examples: list[str] = Field(default_factory=list)
+    condition_count: int
+    conditions_with_studies: int
+    study_count: int
+    deep_learning_study_count: int
+
+
+def _resolve(ontology: Ontology, value: str, kind: str, parameter: str) -> Concept:
+    concept = ontology.lookup(value, kind=kind)
+    if concept is None:
+        raise InvalidQuery(parameter, f"unknown {kind.replace('_', ' ')} {value!r}; "
+                                      f"see /v1/{'causes' if kind == 'cause_category' else kind + 's'}")
+    return concept
+
+
+def _with_descendants(ontology: Ontology, concept_id: str) -> frozenset[str]:
+    return frozenset({concept_id, *ontology.descendants(concept_id)})
+
+
+def study_query(filters: StudyFilters, ontology: Ontology) -> StudyQuery:
+    """Turn user-facing filters into a store query with expanded concept sets."""
+    if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
+        raise InvalidQuery("year_from", f"year_from {filters.year_from} is after year_to {filters.year_to}")
+    condition_ids: frozenset[str] | None = None
+    if filters.condition:
+        condition_ids = _with_descendants(ontology, _resolve(ontology, filters.condition, "condition",
+                                                             "condition").id)
+    if filters.cause:
+        cause = _resolve(ontology, filters.cause, "cause_category", "cause")
+        in_cause = frozenset(ontology.conditions_in_category(cause.id))
+        condition_ids = in_cause if condition_ids is None else condition_ids & in_cause
+    architecture_ids: frozenset[str] | None = None
+    if filters.architecture:
+        architecture_ids = _with_descendants(
+            ontology, _resolve(ontology, filters.architecture, "architecture", "architecture").id)
+    return StudyQuery(condition_ids=condition_ids, architecture_ids=architecture_ids,
+                      deep_learning_only=filters.deep_learning_only, year_from=filters.year_from,
+                      year_to=filters.year_to, text=filters.text or None,
+                      include_retracted=filters.include_retracted, offset=filters.offset, limit=filters.limit)
+
+
+def find_studies(store: GraphStore, ontology: Ontology, filters: StudyFilters) -> StudyPage:
+    return store.query(study_query(filters, ontology))
+
+
+def _studies_by_condition(studies: Iterable[StudyRecord]) -> dict[str, list[StudyRecord]]:
+    by_condition: dict[str, list[StudyRecord]] = defaultdict(list)
+    for study in studies:
+        for key in dict.fromkeys(_condition_key(c.concept_id, c.name) for c in study.conditions):
+            by_condition[key].append(study)
+    return by_condition
+
+
+def _condition_key(concept_id: str | None, name: str) -> str:
+    return concept_id or f"unmapped:{name}"
+
+
+def _counted(studies: Iterable[StudyRecord]) -> tuple[int, int]:
+    counted = {s.id: s for s in studies if not s.retracted}
+    return len(counted), sum(1 for s in counted.values() if s.is_deep_learning)
+
+
+def list_conditions(store: GraphStore, ontology: Ontology) -> list[ConditionSummary]:
+    """Every ontology condition and every unmapped condition a study names, with study counts.
+
+    A condition's count includes studies of its descendants (Kabuki syndrome type 1
+    counts for Kabuki syndrome).
+    """
+    by_condition = _studies_by_condition(store.studies())
+    summaries = [_summary(ontology, concept, by_condition) for concept in ontology.conditions()]
+    for key, studies in sorted(by_condition.items()):
+        if key.startswith("unmapped:") or ontology.lookup(key, kind="condition") is None:
+            count, dl = _counted(studies)
+            label = key.removeprefix("unmapped:")
+            summaries.append(ConditionSummary(id=key, label=label, mapped=False, study_count=count,
+                                              deep_learning_study_count=dl))
+    return summaries
+
+
+def _summary(ontology: Ontology, concept: Concept, by_condition: dict[str, list[StudyRecord]]) -> ConditionSummary:
+    studies = [s for cid in (concept.id, *sorted(ontology.descendants(concept.id)))
+               for s in by_condition.get(cid, [])]
+    count, dl = _counted(studies)
+    return ConditionSummary(
+        id=concept.id, label=concept.label, mapped=True, synonyms=list(concept.synonyms),
+        abbreviations=list(concept.abbreviations), xrefs=list(concept.xrefs),
+        cause_categories=ontology.categories_of(concept.id), genes=list(concept.genes),
+        protocol_tables=list(concept.protocol_tables), study_count=count, deep_learning_study_count=dl)
+
+
+def condition_detail(store: GraphStore, ontology: Ontology, condition: str) -> ConditionDetail:
+    concept = ontology.lookup(condition, kind="condition")
+    if concept is None:
+        raise NotFound("condition", condition)
+    by_condition = _studies_by_condition(store.studies())
+    summary = _summary(ontology, concept, by_condition)
+    studies = {s.id: s for cid in (concept.id, *ontology.descendants(concept.id))
+               for s in by_condition.get(cid, [])}
+    children = sorted(c.id for c in ontology.conditions() if concept.id in c.parents)
+    return ConditionDetail(
+        **summary.model_dump(), definition=concept.definition, parents=list(concept.parents), children=children,
+        study_ids=sorted(sid for sid, s in studies.items() if not s.retracted),
+        retracted_study_ids=sorted(sid for sid, s in studies.items() if s.retracted))
+
+
+def list_causes(store: GraphStore, ontology: Ontology) -> list[CauseSummary]:
+    """The four Table 4 cause categories first, then the groups outside the framework."""
+    by_condition = _studies_by_condition(store.studies())
+    causes = []
+    for category in ontology.cause_categories():
+        members = ontology.conditions_in_category(category.id)
+        studies = {s.id: s for cid in members for s in by_condition.get(cid, [])}
+        count, dl = _counted(studies.values())
+        causes.append(CauseSummary(
+            id=category.id, label=category.label, in_framework=bool(category.in_framework),
+            definition=category.definition, examples=list(category.examples), condition_count=len(members),
+            conditions_with_studies=sum(1 for cid in members if _counted(by_condition.get(cid, []))[0]),
+            study_count=count, deep_learning_study_count=dl))
+    return sorted(causes, key=lambda c: (not c.in_framework, c.label))

@@ -1,0 +1,48 @@
+"""Health, the ontology and the review updates."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.deps import OntologyDep, SettingsDep, StoreDep
+from api.schemas import Health, Page
+from facekg import __version__
+from facekg.errors import StoreUnavailable
+from facekg.records import ReviewUpdate
+
+router = APIRouter(tags=["meta"])
+
+_TURTLE = "text/turtle"
+_JSONLD = "application/ld+json"
+
+
+@router.get("/healthz", response_model=Health)
+def healthz(store: StoreDep, settings: SettingsDep) -> Response:
+    """Liveness and whether the graph store answers (503 when it does not)."""
+    try:
+        store.check()
+        studies = store.stats().studies
+    except StoreUnavailable as exc:
+        body = Health(status="degraded", store="unavailable", backend=settings.backend, version=__version__,
+                      detail=str(exc))
+        return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": str(exc.retry_after)})
+    body = Health(status="ok", store="available", backend=settings.backend, version=__version__,
+                  studies=studies)
+    return JSONResponse(body.model_dump())
+
+
+@router.get("/v1/ontology", responses={200: {"content": {_TURTLE: {}, _JSONLD: {}}}})
+def ontology_document(request: Request, ontology: OntologyDep) -> Response:
+    """The whole ontology as Turtle (default) or JSON-LD (``Accept: application/ld+json``)."""
+    accept = request.headers.get("accept", "")
+    if _JSONLD in accept or "application/json" in accept:
+        return Response(ontology.to_jsonld(), media_type=_JSONLD)
+    return Response(ontology.to_turtle(), media_type=_TURTLE)
+
+
+@router.get("/v1/updates", response_model=Page[ReviewUpdate], tags=["updates"])
+def review_updates(store: StoreDep) -> Page[ReviewUpdate]:
+    """Every living-review update (each load or ingest), oldest first."""
+    updates = store.review_updates()
+    return Page[ReviewUpdate](data=updates, count=len(updates))

@@ -1,0 +1,44 @@
+"""Studies: the included studies with every fact and its provenance."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from analysis.catalogue import StudyFilters, find_studies
+from api.deps import OntologyDep, StoreDep
+from api.schemas import Page
+from facekg.records import StudyRecord
+
+router = APIRouter(prefix="/v1/studies", tags=["studies"])
+
+
+@router.get("", response_model=Page[StudyRecord])
+def list_studies(
+    store: StoreDep,
+    ontology: OntologyDep,
+    condition: Annotated[str | None, Query(description="condition name, abbreviation or id; "
+                                                       "includes its subtypes")] = None,
+    cause: Annotated[str | None, Query(description="cause category id or name, e.g. gene-related")] = None,
+    architecture: Annotated[str | None, Query(description="architecture or family, e.g. CNN, ResNet-50")] = None,
+    deep_learning: Annotated[bool, Query(description="only studies that use deep learning")] = False,
+    year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    q: Annotated[str | None, Query(description="text to find in title or abstract", max_length=200)] = None,
+    include_retracted: bool = False,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Page[StudyRecord]:
+    """List studies, filtered and paged, newest first."""
+    filters = StudyFilters(condition=condition, cause=cause, architecture=architecture,
+                           deep_learning_only=deep_learning, year_from=year_from, year_to=year_to, text=q,
+                           include_retracted=include_retracted, offset=offset, limit=limit)
+    page = find_studies(store, ontology, filters)
+    return Page[StudyRecord](data=page.items, count=page.total, offset=offset, limit=limit)
+
+
+@router.get("/{study_id}", response_model=StudyRecord)
+def get_study(study_id: str, store: StoreDep) -> StudyRecord:
+    """One study with all its facts and their provenance."""
+    return store.get(study_id)

@@ -1,0 +1,27 @@
+"""Response envelopes shared by the routers."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """A list response: the items, how many there are in all, and where this page starts."""
+
+    data: list[T]
+    count: int = Field(description="number of items matching, over all pages")
+    offset: int = 0
+    limit: int | None = None
+
+
+class Health(BaseModel):
+    status: str
+    store: str
+    backend: str
+    version: str
+    studies: int | None = None
+    detail: str | None = None

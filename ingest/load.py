@@ -1,0 +1,137 @@
+"""Loading study records into a graph store as one review update.
+
+Written once above the store interface: concept resolution against the
+ontology, merging with what is stored (curated and consensus facts win), and one
+atomic ``store.write`` per load, so a failed load leaves the graph as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field
+
+from facekg.merge import merge_records
+from facekg.records import ReviewUpdate, StudyRecord
+from graph.store import GraphStore
+from ontology import Ontology
+
+
+class LoadSummary(BaseModel):
+    """What one load did: counts, and every mention that did not map to the ontology."""
+
+    review_update: str | None = Field(description="the update recorded; None when nothing changed")
+    records_read: int
+    created: int
+    updated: int
+    unchanged: int
+    facts: dict[str, int] = Field(default_factory=dict)
+    unmapped: dict[str, list[str]] = Field(default_factory=dict)
+
+
+def new_review_update(source: str, description: str | None = None) -> ReviewUpdate:
+    now = datetime.now(UTC).replace(microsecond=0)
+    digest = hashlib.sha1(f"{now.isoformat()}{source}".encode()).hexdigest()[:6]
+    return ReviewUpdate(id=f"{now:%Y%m%dT%H%M%SZ}-{digest}", created_at=now.isoformat(), source=source,
+                        description=description)
+
+
+def resolve_concepts(record: StudyRecord, ontology: Ontology) -> StudyRecord:
+    """Map condition, architecture and metric names to ontology concepts where they resolve.
+
+    Names that do not resolve keep ``concept_id=None`` (or their public xref id) and are
+    reported as unmapped, never dropped.
+    """
+    record = record.model_copy(deep=True)
+    for condition in record.conditions:
+        concept = ontology.lookup(condition.concept_id or condition.name, kind="condition")
+        if concept is None and condition.concept_id:
+            concept = ontology.lookup(condition.name, kind="condition")
+        if concept is not None:
+            condition.concept_id = concept.id
+    for architecture in record.architectures:
+        concept = ontology.lookup(architecture.concept_id or architecture.name, kind="architecture")
+        if concept is not None:
+            architecture.concept_id = concept.id
+            if architecture.is_deep_learning is None:
+                architecture.is_deep_learning = ontology.is_deep_learning(concept.id)
+    for result in record.metrics:
+        concept = ontology.lookup(result.metric_id or result.metric, kind="metric")
+        if concept is not None:
+            result.metric_id = concept.id
+    if record.is_deep_learning is None:
+        flags = [a.is_deep_learning for a in record.architectures if a.is_deep_learning is not None]
+        if any(flags):
+            record.is_deep_learning = True
+        elif flags:
+            record.is_deep_learning = False
+    return record
+
+
+def unmapped_mentions(record: StudyRecord, ontology: Ontology) -> dict[str, list[str]]:
+    def known(concept_id: str | None, kind: str) -> bool:
+        if concept_id is None:
+            return False
+        concept = ontology.lookup(concept_id, kind=kind)
+        return concept is not None and concept.id == concept_id
+
+    found = {
+        "conditions": [c.name for c in record.conditions if not known(c.concept_id, "condition")],
+        "architectures": [a.name for a in record.architectures if not known(a.concept_id, "architecture")],
+        "metrics": [m.metric for m in record.metrics if not known(m.metric_id, "metric")],
+    }
+    return {kind: names for kind, names in found.items() if names}
+
+
+def load_records(store: GraphStore, records: Iterable[StudyRecord], ontology: Ontology, *, source: str,
+                 description: str | None = None) -> LoadSummary:
+    """Resolve, merge and write ``records`` as one review update; all or nothing."""
+    update = new_review_update(source, description)
+    prepared: dict[str, StudyRecord] = {}
+    index: dict[str, str] = {}
+    created = updated = unchanged = read = 0
+    facts: Counter[str] = Counter()
+    unmapped: dict[str, set[str]] = {}
+    for incoming in records:
+        read += 1
+        resolved = resolve_concepts(incoming, ontology)
+        stored = _pending_or_stored(store, prepared, index, resolved)
+        if stored is None:
+            resolved.review_update = update.id
+            final = resolved
+            created += 1
+        else:
+            final = merge_records(stored, resolved)
+            if final == stored:
+                unchanged += 1
+            else:
+                updated += 1
+        prepared[final.id] = final
+        index.update({key: final.id for key in _keys(final)})
+        for kind, items in resolved.fact_lists().items():
+            facts[kind] += len(items)
+        for kind, names in unmapped_mentions(resolved, ontology).items():
+            unmapped.setdefault(kind, set()).update(names)
+    update.counts = {"records_read": read, "created": created, "updated": updated, "unchanged": unchanged}
+    if created or updated:
+        store.write(list(prepared.values()), update)
+    return LoadSummary(review_update=update.id if created or updated else None, records_read=read, created=created, updated=updated,
+                       unchanged=unchanged, facts=dict(sorted(facts.items())),
+                       unmapped={kind: sorted(names) for kind, names in sorted(unmapped.items())})
+
+
+def _keys(record: StudyRecord) -> list[str]:
+    return [key for key in (f"doi:{record.doi}" if record.doi else "", f"pmid:{record.pmid}" if record.pmid else "",
+                            f"id:{record.id}") if key]
+
+
+def _pending_or_stored(store: GraphStore, pending: dict[str, StudyRecord], index: dict[str, str],
+                       record: StudyRecord) -> StudyRecord | None:
+    """The study this record updates: one already seen in this load, else one in the store."""
+    for key in _keys(record):
+        if key in index:
+            return pending[index[key]]
+    return store.find(doi=record.doi, pmid=record.pmid, study_id=record.id)

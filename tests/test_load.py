@@ -1,0 +1,101 @@
+"""Loading study records: concept resolution, idempotent upserts, curated facts win, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from facekg.errors import InputError
+from facekg.records import ConditionFact, DemographicReport, StudyRecord
+from graph.networkx_store import NetworkxStore
+from ingest.load import load_records
+from ingest.structured import read_study_records
+from ontology import load_ontology
+from tests.data import extracted, study
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> NetworkxStore:
+    return NetworkxStore(tmp_path)
+
+
+def test_load_resolves_names_and_abbreviations_to_ontology_concepts(store: NetworkxStore) -> None:
+    ontology = load_ontology()
+    load_records(store, [study("s1", conditions=("CdLS",))], ontology, source="test")
+    stored = store.get("s1")
+    assert stored.conditions[0].concept_id == ontology.lookup("Cornelia de Lange syndrome").id
+    assert stored.architectures[0].concept_id == ontology.lookup("ResNet-50").id
+    assert stored.metrics[0].metric_id == ontology.lookup("accuracy", kind="metric").id
+
+
+def test_load_keeps_and_reports_unknown_conditions_as_unmapped(store: NetworkxStore) -> None:
+    summary = load_records(store, [study("s1", conditions=("Zorblax facial syndrome",))], load_ontology(),
+                           source="test")
+    assert summary.unmapped["conditions"] == ["Zorblax facial syndrome"]
+    stored = store.get("s1")
+    assert stored.conditions[0].name == "Zorblax facial syndrome"
+    assert stored.conditions[0].concept_id is None
+
+
+def test_loading_the_same_records_twice_leaves_the_graph_identical(store: NetworkxStore) -> None:
+    records = [study("s1", doi="10.1/A"), study("s2", pmid="123")]
+    first = load_records(store, records, load_ontology(), source="test")
+    before = store.export_rows().as_jsonable()
+    second = load_records(store, records, load_ontology(), source="test")
+    assert first.created == 2
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
+    assert second.review_update is None
+    assert store.export_rows().as_jsonable() == before
+
+
+def test_upsert_matches_on_doi_before_our_id(store: NetworkxStore) -> None:
+    load_records(store, [study("first-id", doi="10.1/X")], load_ontology(), source="test")
+    load_records(store, [study("other-id", doi="https://doi.org/10.1/x", conditions=("Noonan syndrome",))],
+                 load_ontology(), source="test")
+    assert [s.id for s in store.studies()] == ["first-id"]
+    names = {c.name for c in store.get("first-id").conditions}
+    assert names == {"Down syndrome", "Noonan syndrome"}
+
+
+def test_extracted_facts_never_overwrite_curated_ones(store: NetworkxStore) -> None:
+    ontology = load_ontology()
+    curated_record = study("s1", doi="10.1/c")
+    load_records(store, [curated_record], ontology, source="curated")
+    re_extracted = StudyRecord(
+        id="s1-extracted", title="re-ingested", doi="10.1/C",
+        demographics=[DemographicReport(attribute="sex", reported=False, provenance=extracted("sex"))],
+        conditions=[ConditionFact(name="Noonan syndrome", provenance=extracted("Noonan syndrome"))])
+    load_records(store, [re_extracted], ontology, source="extracted")
+    stored = store.get("s1")
+    sex = stored.demographic("sex")
+    assert sex is not None and sex.reported is True and sex.provenance.source == "curated"
+    sources = {c.name: c.provenance.source for c in stored.conditions}
+    assert sources == {"Down syndrome": "curated", "Noonan syndrome": "extracted"}
+    assert stored.title == curated_record.title
+
+
+def test_each_load_records_a_review_update_with_counts(store: NetworkxStore) -> None:
+    summary = load_records(store, [study("s1")], load_ontology(), source="file.jsonl")
+    [update] = store.review_updates()
+    assert update.id == summary.review_update
+    assert update.counts["created"] == 1
+    assert store.get("s1").review_update == update.id
+
+
+@pytest.mark.parametrize(("line", "field", "message"), [
+    pytest.param('{"id": "x", "title": "t"', None, "invalid JSON", id="bad-json"),
+    pytest.param('{"id": "x"}', "title", "Field required", id="missing-title"),
+    pytest.param('{"id": "x", "title": "t", "year": "soon"}', "year", "integer", id="wrong-type"),
+    pytest.param('[1, 2]', None, "expected a JSON object", id="not-an-object"),
+])
+def test_bad_line_names_file_line_and_field(tmp_path: Path, line: str, field: str | None, message: str) -> None:
+    path = tmp_path / "records.jsonl"
+    path.write_text(json.dumps({"id": "ok", "title": "fine"}) + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        list(read_study_records(path))
+    assert info.value.file == str(path)
+    assert info.value.record == "line 2"
+    assert info.value.field == field
+    assert message in str(info.value)
