@@ -1,0 +1,266 @@
+"""The bias-reporting ledger: which studies report who was in their sample, and for which conditions.
+
+The protocol asks whether demographic bias (sex, ethnicity, skin tone) is present.
+That cannot be judged where a study does not say who was studied, so this ledger
+records, for each study and each attribute (sex, age, race_ethnicity, skin_tone,
+geography), one of three statuses:
+
+``reported``             the study reports it
+``stated-not-reported``  the study (or a reviewer) states it was not reported or collected
+``not-mentioned``        nothing seen either way; counted as not reported
+
+with the evidence span for extracted facts (curated facts carry none and say
+so), and whether performance is broken down by sex, ancestry or skin tone.
+Shares are rolled up per condition (its studies and its descendants') and per
+cause category. Flags name conditions where no study reports ancestry or skin
+tone, and conditions whose evidence comes from a single country or ancestry;
+the latter is decided only from evidence spans that name places or groups,
+otherwise it is ``unknown``: never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, Field
+
+from analysis.evidence import (
+    UNMAPPED_PREFIX,
+    categories_of,
+    condition_studies,
+    counted_studies,
+    studies_by_concept,
+    study_links,
+)
+from analysis.places import ancestries_in, countries_in
+from facekg.errors import InvalidQuery, NotFound
+from facekg.records import DEMOGRAPHIC_ATTRIBUTES, DemographicReport, StudyRecord
+from graph.store import GraphStore
+
+if TYPE_CHECKING:
+    from ontology import Ontology
+
+ReportStatus = Literal["reported", "stated-not-reported", "not-mentioned"]
+SUBGROUP_ATTRIBUTES = ("sex", "race_ethnicity", "skin_tone")
+Homogeneity = Literal["single", "multiple", "unknown"]
+
+
+class EvidenceSpan(BaseModel):
+    text: str
+    start: int
+    end: int
+    sentence: str | None = None
+
+
+class AttributeReport(BaseModel):
+    """One study's reporting of one demographic attribute."""
+
+    attribute: str
+    status: ReportStatus
+    reported: bool
+    source: str | None = Field(default=None, description="curated, extracted or consensus; None if no fact")
+    evidence: EvidenceSpan | None = None
+    evidence_note: str | None = Field(default=None, description="why there is no span, e.g. curated")
+    subgroup_performance: bool | None = None
+
+
+class StudyBiasLedger(BaseModel):
+    study_id: str
+    title: str
+    year: int | None = None
+    retracted: bool = False
+    condition_ids: list[str]
+    attributes: list[AttributeReport]
+    subgroup_performance_by: list[str] = Field(description="attributes performance is broken down by")
+    link: str
+
+
+class AttributeShare(BaseModel):
+    """How many of a group's studies report one attribute (numerator / denominator)."""
+
+    attribute: str
+    reported: int
+    stated_not_reported: int
+    not_mentioned: int
+    denominator: int
+    share: float | None = Field(description="reported / denominator; None with no studies")
+    subgroup_performance: int = Field(description="studies breaking performance down by this attribute")
+
+
+class Homogeneous(BaseModel):
+    """Whether a condition's evidence comes from one country (or ancestry), as far as spans show."""
+
+    status: Homogeneity
+    values: list[str] = Field(default_factory=list, description="countries or groups named in evidence")
+    reason: str
+
+
+class ConditionBias(BaseModel):
+    condition_id: str
+    label: str
+    cause_categories: list[str]
+    study_ids: list[str]
+    study_links: list[str]
+    shares: list[AttributeShare]
+    flags: list[str] = Field(description="ancestry-not-reported, skin-tone-not-reported, single-country, "
+                                         "single-ancestry")
+    geography: Homogeneous
+    ancestry: Homogeneous
+
+
+class CauseBias(BaseModel):
+    id: str
+    label: str
+    in_framework: bool
+    study_ids: list[str]
+    shares: list[AttributeShare]
+
+
+class BiasReport(BaseModel):
+    attributes: list[str]
+    include_retracted: bool
+    conditions: list[ConditionBias]
+    by_cause: list[CauseBias]
+    studies: list[StudyBiasLedger]
+
+
+def check_attribute(attribute: str | None) -> tuple[str, ...]:
+    """The attributes to report: all, or the one named; InvalidQuery for an unknown name."""
+    if attribute is None:
+        return DEMOGRAPHIC_ATTRIBUTES
+    if attribute not in DEMOGRAPHIC_ATTRIBUTES:
+        raise InvalidQuery("attribute", f"unknown attribute {attribute!r}; use one of "
+                                        f"{', '.join(DEMOGRAPHIC_ATTRIBUTES)}")
+    return (attribute,)
+
+
+def status_of(report: DemographicReport | None) -> ReportStatus:
+    if report is None or report.reported is None:
+        return "not-mentioned"
+    return "reported" if report.reported else "stated-not-reported"
+
+
+def attribute_report(study: StudyRecord, attribute: str) -> AttributeReport:
+    """The ledger entry for one study and attribute, with its evidence span or why there is none."""
+    report = study.demographic(attribute)
+    status = status_of(report)
+    evidence = note = None
+    source = report.provenance.source if report is not None else None
+    if report is not None and report.provenance.evidence is not None:
+        span = report.provenance.evidence
+        evidence = EvidenceSpan(text=span.text, start=span.start, end=span.end, sentence=span.sentence)
+    elif report is not None and status != "not-mentioned":
+        note = f"{source}: no evidence span"
+    return AttributeReport(attribute=attribute, status=status, reported=status == "reported", source=source,
+                           evidence=evidence, evidence_note=note,
+                           subgroup_performance=report.subgroup_performance if report else None)
+
+
+def study_ledger(study: StudyRecord, attributes: Sequence[str] = DEMOGRAPHIC_ATTRIBUTES) -> StudyBiasLedger:
+    reports = [attribute_report(study, a) for a in attributes]
+    by = [a for a in SUBGROUP_ATTRIBUTES if (r := study.demographic(a)) and r.subgroup_performance]
+    return StudyBiasLedger(
+        study_id=study.id, title=study.title, year=study.year, retracted=study.retracted,
+        condition_ids=list(dict.fromkeys(c.concept_id or f"{UNMAPPED_PREFIX}{c.name}"
+                                         for c in study.conditions)),
+        attributes=reports, subgroup_performance_by=by, link=study_links([study.id])[0])
+
+
+def shares(studies: Sequence[StudyRecord], attributes: Sequence[str]) -> list[AttributeShare]:
+    """Per attribute: reported / stated-not-reported / not-mentioned counts over ``studies``."""
+    result = []
+    for attribute in attributes:
+        statuses = [status_of(s.demographic(attribute)) for s in studies]
+        reported = statuses.count("reported")
+        subgroup = sum(1 for s in studies if (r := s.demographic(attribute)) and r.subgroup_performance)
+        result.append(AttributeShare(
+            attribute=attribute, reported=reported, stated_not_reported=statuses.count("stated-not-reported"),
+            not_mentioned=statuses.count("not-mentioned"), denominator=len(studies),
+            share=round(reported / len(studies), 4) if studies else None, subgroup_performance=subgroup))
+    return result
+
+
+def homogeneity(studies: Sequence[StudyRecord], attribute: str, kind: str) -> Homogeneous:
+    """Single / multiple / unknown country (``geography``) or ancestry (``race_ethnicity``) from spans.
+
+    ``multiple`` needs two distinct values in any spans; ``single`` needs every
+    study to have a span naming exactly the same one value; otherwise ``unknown``.
+    """
+    find = countries_in if attribute == "geography" else ancestries_in
+    per_study: list[set[str] | None] = []
+    for study in studies:
+        report = study.demographic(attribute)
+        span = report.provenance.evidence if report is not None and report.reported else None
+        per_study.append(find(" ".join(filter(None, (span.text, span.sentence)))) if span else None)
+    named = sorted(set().union(*(v for v in per_study if v)))
+    if len(named) >= 2:
+        return Homogeneous(status="multiple", values=named, reason=f"evidence spans name {len(named)} {kind}")
+    if studies and all(v is not None and len(v) == 1 for v in per_study):
+        return Homogeneous(status="single", values=named,
+                           reason=f"every study's evidence span names only {named[0]}")
+    missing = sum(1 for v in per_study if not v)
+    reason = f"{missing} of {len(studies)} studies have no evidence span naming one of the {kind}"
+    return Homogeneous(status="unknown", values=named, reason=reason if studies else "no studies")
+
+
+def condition_bias(ontology: Ontology, condition_id: str, label: str, studies: Sequence[StudyRecord],
+                   attributes: Sequence[str]) -> ConditionBias:
+    ids = [s.id for s in studies]
+    geography = homogeneity(studies, "geography", "countries")
+    ancestry = homogeneity(studies, "race_ethnicity", "ancestries")
+    flags = []
+    if not any(status_of(s.demographic("race_ethnicity")) == "reported" for s in studies):
+        flags.append("ancestry-not-reported")
+    if not any(status_of(s.demographic("skin_tone")) == "reported" for s in studies):
+        flags.append("skin-tone-not-reported")
+    if geography.status == "single":
+        flags.append("single-country")
+    if ancestry.status == "single":
+        flags.append("single-ancestry")
+    return ConditionBias(condition_id=condition_id, label=label,
+                         cause_categories=categories_of(ontology, condition_id), study_ids=ids,
+                         study_links=study_links(ids), shares=shares(studies, attributes), flags=flags,
+                         geography=geography, ancestry=ancestry)
+
+
+def bias_reporting(store: GraphStore, ontology: Ontology, *, condition: str | None = None,
+                   attribute: str | None = None, include_retracted: bool = False) -> BiasReport:
+    """The ledger for every counted study, and shares per condition with studies and per cause category.
+
+    ``condition`` (name or id) narrows everything to that condition and its
+    descendants (NotFound when the ontology does not know it); ``attribute``
+    narrows the shares and ledger to one attribute.
+    """
+    attributes = check_attribute(attribute)
+    studies = counted_studies(store, include_retracted=include_retracted)
+    index = studies_by_concept(studies)
+    if condition is not None:
+        concept = ontology.lookup(condition, kind="condition")
+        if concept is None:
+            raise NotFound("condition", condition)
+        targets = [(concept.id, concept.label)]
+    else:
+        targets = [(c.id, c.label) for c in ontology.conditions()]
+        targets += [(key, key.removeprefix(UNMAPPED_PREFIX)) for key in sorted(index)
+                    if key.startswith(UNMAPPED_PREFIX)]
+    conditions = []
+    for concept_id, label in targets:
+        members = condition_studies(ontology, concept_id, index)
+        if members or condition is not None:
+            conditions.append(condition_bias(ontology, concept_id, label, members, attributes))
+    shown = {sid for c in conditions for sid in c.study_ids}
+    ledger = [study_ledger(s, attributes) for s in sorted(studies, key=lambda s: s.id)
+              if condition is None or s.id in shown]
+    by_cause = []
+    categories = sorted(ontology.cause_categories(), key=lambda c: (not c.in_framework, c.label.casefold()))
+    for category in categories:
+        members = {s.id: s for c in conditions if category.id in c.cause_categories
+                   for s in condition_studies(ontology, c.condition_id, index)}
+        if condition is not None and not members:
+            continue
+        by_cause.append(CauseBias(id=category.id, label=category.label,
+                                  in_framework=bool(category.in_framework), study_ids=sorted(members),
+                                  shares=shares([members[k] for k in sorted(members)], attributes)))
+    return BiasReport(attributes=list(attributes), include_retracted=include_retracted, conditions=conditions,
+                      by_cause=by_cause, studies=ledger)
