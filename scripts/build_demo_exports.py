@@ -21,14 +21,18 @@ Deliberate overlap, for de-duplication testing
   * demo.ris carries the PMID (``AN  -``, with ``DB  - PubMed``) only for studies at
     an EVEN 0-based line index in the facts file; studies at odd indexes carry
     no PMID in the RIS, as in a RIS exported from a database other than PubMed.
-  * So, for a study in both files:
-      - even index: same PMID in both (and same DOI where known) -> PMID match;
-      - odd index with a DOI: only the DOI links the two records -> DOI match;
+  * So, for the 45 studies in both files:
+      - even index (21): same PMID in both (and same DOI where known; one,
+        sui-2025-ted-explainable-dl, has no DOI) -> PMID match;
+      - odd index with a DOI (21): only the DOI links the two records -> DOI match;
       - odd index without a DOI (basel-vanagaite-2016-cdls-fdna,
         kruszka-2018-williams-beuren-diverse): only title + year link them;
       - wei-endocrine-facial-anomalies-dl (odd index, no DOI, no year): only the
         title links them.
+  * The other 40 studies (no PMID in the facts) are in demo.ris only.
   * Ingesting both files must therefore give 85 studies, not 130.
+  * After writing, both files are re-read (rispy.load for RIS, a minimal MEDLINE
+    reader here) and titles, abstracts, DOIs and PMIDs are checked to round-trip.
   * Citation fields that are null in the facts (author, year, journal, DOI) are
     simply left out of the record; nothing is filled in by guessing.
 
@@ -48,6 +52,14 @@ import rispy
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FACTS = REPO.parent / "shared" / "data" / "studies.facts.jsonl"
 DEMO_DIR = REPO / "ingest" / "demo"
+
+
+class PlainRisWriter(rispy.RisWriter):
+    """rispy's writer without the '1.', '2.' counter line before each record,
+    so the file looks like a database export (TY first, ER last)."""
+
+    def set_header(self, count: int) -> str:  # noqa: ARG002
+        return ""
 
 
 def load_jsonl(path: Path) -> list[dict]:
@@ -138,11 +150,56 @@ def build(facts_path: Path, out_dir: Path) -> tuple[int, int]:
         raise SystemExit(f"abstracts.jsonl lacks {len(missing)} studies: {missing[:5]}...")
 
     ris_entries = [ris_entry(s, texts[s["id"]], i) for i, s in enumerate(facts)]
-    (out_dir / "demo.ris").write_text(rispy.dumps(ris_entries), encoding="utf-8")
+    ris_text = rispy.dumps(ris_entries, implementation=PlainRisWriter)
+    (out_dir / "demo.ris").write_text(ris_text.rstrip() + "\n", encoding="utf-8")
 
     nbib = [medline_record(s, texts[s["id"]]) for s in facts if s.get("pmid")]
     (out_dir / "demo.nbib").write_text("\n".join(nbib), encoding="utf-8")
+    verify(facts, texts, out_dir)
     return len(ris_entries), len(nbib)
+
+
+def read_medline(text: str) -> list[dict[str, list[str]]]:
+    """Minimal MEDLINE reader: records split on blank lines, 6-space continuations."""
+    records = []
+    for block in text.strip().split("\n\n"):
+        rec: dict[str, list[str]] = {}
+        tag = None
+        for line in block.splitlines():
+            if line.startswith("      ") and tag:
+                rec[tag][-1] += " " + line.strip()
+            else:
+                tag, _, value = line.partition("- ")
+                tag = tag.strip()
+                rec.setdefault(tag, []).append(value.strip())
+        records.append(rec)
+    return records
+
+
+def verify(facts: list[dict], texts: dict, out_dir: Path) -> None:
+    """Re-read both exports and check titles, abstracts, DOIs and PMIDs round-trip."""
+    by_id = {s["id"]: s for s in facts}
+    with (out_dir / "demo.ris").open(encoding="utf-8") as fh:
+        ris = rispy.load(fh)
+    assert len(ris) == len(facts), f"RIS has {len(ris)} records, expected {len(facts)}"
+    for index, (entry, study) in enumerate(zip(ris, facts)):
+        assert entry["id"] == study["id"]
+        assert entry["title"] == texts[study["id"]]["title"], study["id"]
+        assert entry["abstract"] == texts[study["id"]]["abstract"], study["id"]
+        assert entry.get("doi") == (study.get("doi") or None), study["id"]
+        want_an = str(study["pmid"]) if study.get("pmid") and index % 2 == 0 else None
+        assert entry.get("accession_number") == want_an, study["id"]
+
+    pmid_to_id = {str(s["pmid"]): s["id"] for s in facts if s.get("pmid")}
+    nbib = read_medline((out_dir / "demo.nbib").read_text(encoding="utf-8"))
+    assert len(nbib) == len(pmid_to_id), f"nbib has {len(nbib)} records"
+    for rec in nbib:
+        study = by_id[pmid_to_id[rec["PMID"][0]]]
+        text = texts[study["id"]]
+        assert rec["TI"][0] == " ".join(text["title"].split()), study["id"]
+        assert rec["AB"][0] == " ".join(text["abstract"].split()), study["id"]
+        if study.get("doi"):
+            assert rec["AID"] == [f"{study['doi']} [doi]"], study["id"]
 
 
 def main(argv: list[str] | None = None) -> int:
