@@ -4,9 +4,11 @@ Two drafts are the same study when their DOIs match (compared with
 :func:`facekg.records.normalise_doi`), else when their PMIDs match, else when
 they have the same year and near-identical normalised titles (rapidfuzz
 ``token_sort_ratio`` at or above the threshold, default 95) with the same
-numbers in them. A title match is refused when both records carry a DOI (or a
-PMID) and the identifiers differ: two DOIs are two publications, and a
-reviewer should link them on purpose.
+numbers in them. When either year is missing, only an identical normalised
+title of four words or more matches (still reason ``title-year``, score 100).
+A title match is refused when both records carry a DOI (or a PMID) and the
+identifiers differ: two DOIs are two publications, and a reviewer should link
+them on purpose.
 
 Work stays near linear: DOIs and PMIDs are looked up in dicts, and a title is
 only compared with titles of the same year that share its first or its last
@@ -71,7 +73,7 @@ class Merge:
 _MESSAGES: dict[str, str] = {
     "doi": "same DOI",
     "pmid": "same PMID",
-    "title-year": "same year and titles {score:.1f}% alike (token sort ratio)",
+    "title-year": "same year (or year missing) and titles {score:.1f}% alike (token sort ratio)",
 }
 
 
@@ -123,6 +125,7 @@ class _Index:
         self.by_doi: dict[str, int] = {}
         self.by_pmid: dict[str, int] = {}
         self.by_block: dict[tuple[int, str], list[tuple[int, str]]] = {}
+        self.by_title: dict[str, list[tuple[int, int | None]]] = {}
 
     def add(self, cluster: _Cluster) -> int:
         self.clusters.append(cluster)
@@ -137,6 +140,8 @@ class _Index:
             cluster.pmids.add(pmid)
             self.by_pmid.setdefault(pmid, position)
         normalised = normalise_title(title)
+        if normalised:
+            self.by_title.setdefault(normalised, []).append((position, year))
         if year is not None and normalised:
             for key in _blocks(normalised):
                 self.by_block.setdefault((year, key), []).append((position, normalised))
@@ -148,7 +153,14 @@ class _Index:
         if pmid and pmid in self.by_pmid:
             return self.by_pmid[pmid], "pmid", 100.0
         normalised = normalise_title(title)
-        if year is None or not normalised:
+        if not normalised:
+            return None
+        for position, other_year in self.by_title.get(normalised, ()):
+            # A missing year cannot contradict: an identical title is then enough.
+            if ((year is None or other_year is None) and normalised.count(" ") >= 3
+                    and not self._conflicts(position, doi, pmid)):
+                return position, "title-year", 100.0
+        if year is None:
             return None
         best: tuple[int, MergeReason, float] | None = None
         seen: set[tuple[int, str]] = set()
@@ -158,9 +170,7 @@ class _Index:
                     continue
                 seen.add(candidate)
                 position, other = candidate
-                cluster = self.clusters[position]
-                if (doi and cluster.dois and doi not in cluster.dois) or (
-                        pmid and cluster.pmids and pmid not in cluster.pmids):
+                if self._conflicts(position, doi, pmid):
                     continue
                 if _numbers(normalised) != _numbers(other):
                     continue  # "Part 1" and "Part 2", "cohort 5" and "cohort 405" are different papers
@@ -168,6 +178,11 @@ class _Index:
                 if score and (best is None or score > best[2]):
                     best = (position, "title-year", score)
         return best
+
+    def _conflicts(self, position: int, doi: str | None, pmid: str | None) -> bool:
+        cluster = self.clusters[position]
+        return bool((doi and cluster.dois and doi not in cluster.dois)
+                    or (pmid and cluster.pmids and pmid not in cluster.pmids))
 
 
 def _blocks(normalised: str) -> tuple[str, str]:

@@ -58,7 +58,9 @@ def test_dedup_merges_pmid_matches_without_doi() -> None:
                  True, id="diacritics"),
     pytest.param(draft(TITLE.replace("Identifying", "Identfying"), number=2), True, id="typo-in-first-word"),
     pytest.param(draft(TITLE, year=2020, number=2), False, id="different-year"),
-    pytest.param(draft(TITLE, year=None, number=2), False, id="missing-year"),
+    pytest.param(draft(TITLE, year=None, number=2), True, id="identical-title-year-missing"),
+    pytest.param(draft(TITLE.replace("deep", "dep"), year=None, number=2), False,
+                 id="similar-title-year-missing"),
     pytest.param(draft("Identifying facial phenotypes of metabolic disorders using deep learning", number=2),
                  False, id="different-disease"),
     pytest.param(draft(TITLE, number=2, doi="10.1/other"), False, id="conflicting-doi"),
@@ -124,6 +126,19 @@ def test_dedup_is_near_linear_on_many_distinct_titles() -> None:
     assert time.perf_counter() - start < 10
     assert len(result.merges) == 100
     assert all(merge.reason == "title-year" for merge in result.merges)
+
+
+def test_dedup_never_merges_short_generic_titles_without_years() -> None:
+    result = deduplicate([draft("Erratum", year=None), draft("Erratum", year=None, number=2)])
+    assert len(result.unique) == 2
+
+
+def test_dedup_demo_exports_yield_one_study_each() -> None:
+    demo = Path(__file__).parents[1] / "ingest" / "demo"
+    drafts = [*read_any(demo / "demo.ris"), *read_any(demo / "demo.nbib")]
+    result = deduplicate(drafts)
+    assert len(result.unique) == 85
+    assert {merge.reason for merge in result.merges} == {"doi", "pmid", "title-year"}
 
 
 def test_dedup_keeps_numbered_parts_of_a_series_apart() -> None:
