@@ -106,6 +106,15 @@ SET r = row.props
 """
 
 
+# A key already stored under another label: the embedded store refuses it, so do we (with its message).
+LABEL_CONFLICTS = f"""
+UNWIND $rows AS row
+MATCH (n:{NODE} {{key: row.key}})
+WHERE NOT row.label IN labels(n)
+RETURN n.key AS key, [l IN labels(n) WHERE l <> '{NODE}'] AS labels, row.label AS label
+LIMIT 1
+"""
+
 DELETE_OWNED = """
 UNWIND $keys AS k
 MATCH (:Study {key: k})-->(o)

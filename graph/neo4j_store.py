@@ -202,10 +202,8 @@ class Neo4jStore:
             "deep_learning_only": query.deep_learning_only,
             "year_from": query.year_from,
             "year_to": query.year_to,
-            "condition_keys": (None if query.condition_ids is None
-                               else sorted(f"condition:{cid}" for cid in query.condition_ids)),
-            "architecture_keys": (None if query.architecture_ids is None
-                                  else sorted(f"architecture:{aid}" for aid in query.architecture_ids)),
+            "condition_keys": _concept_keys("condition", query.condition_ids),
+            "architecture_keys": _concept_keys("architecture", query.architecture_ids),
         }
         if not query.text:
             params |= {"offset": query.offset, "limit": query.limit}
@@ -252,6 +250,13 @@ class Neo4jStore:
     def close(self) -> None:
         """Close the driver handed to this store."""
         self._driver.close()
+
+
+def _concept_keys(prefix: str, concept_ids: frozenset[str] | None) -> list[str] | None:
+    """The node keys of mapped concepts with these ids (unmapped mentions have no concept id to match)."""
+    if concept_ids is None:
+        return None
+    return sorted(f"{prefix}:{cid}" for cid in concept_ids if not cid.startswith("unmapped:"))
 
 
 def _props_in(props: dict[str, Any], what: str) -> tuple[dict[str, Any], list[str]]:
@@ -339,6 +344,7 @@ class _WritePlan:
             for batch in _batches(self.replace_studies, batch_size):
                 tx.run(cypher.DELETE_OWNED, keys=batch).consume()
                 tx.run(cypher.DELETE_STUDIES, keys=batch).consume()
+        self._check_labels(tx, batch_size)
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for node in self.nodes.values():
             values, nulls = _props_in(node.props, f"node {node.key!r}")
@@ -360,6 +366,14 @@ class _WritePlan:
                 tx.run(cypher.merge_edges(type_, with_ordinal=with_ordinal), rows=batch).consume()
         if self.drop_orphans:
             tx.run(cypher.DROP_ORPHAN_CONCEPTS).consume()
+
+    def _check_labels(self, tx: ManagedTransaction, batch_size: int) -> None:
+        rows = [{"key": node.key, "label": node.label} for node in self.nodes.values()]
+        for batch in _batches(rows, batch_size):
+            conflict = tx.run(cypher.LABEL_CONFLICTS, rows=batch).single()
+            if conflict is not None:
+                stored = "/".join(conflict["labels"]) or "node without a label"
+                raise StoreError(f"node {conflict['key']!r} is a {stored}, not a {conflict['label']}")
 
     def _check_ends(self, tx: ManagedTransaction) -> None:
         """Every edge end not written here must already be stored (e.g. an ADDED_IN's review update)."""
