@@ -200,7 +200,7 @@ def render_gap_map(gmap: GapMap, fmt: str = "svg") -> bytes:
     fig = Figure(figsize=(2.2 + 0.75 * n_cols, 1.6 + 0.28 * n_rows), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     image = ax.imshow(counts, cmap="YlGnBu", aspect="auto", vmin=0, vmax=max(peak, 1))
-    ax.set_xticks(range(len(gmap.cols)), labels=[_short(c.label) for c in gmap.cols], rotation=45,
+    ax.set_xticks(range(len(gmap.cols)), labels=[_short(c.label, 32) for c in gmap.cols], rotation=45,
                   ha="right", fontsize=8)
     ax.set_yticks(range(len(gmap.rows)), labels=[_short(r.label, 42) for r in gmap.rows], fontsize=7)
     for i, row in enumerate(counts):
