@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
@@ -293,7 +294,7 @@ def resolve_cause(ontology: Ontology, cause: str | None) -> str | None:
 def evidence_gaps(store: GraphStore, ontology: Ontology, *, universe_name: UniverseName | str = "protocol",
                   thresholds: GapThresholds | None = None, include_retracted: bool = False,
                   cause: str | None = None, rule: str | None = None,
-                  cache_dir: str | None = None) -> EvidenceGapReport:
+                  cache_dir: Path | str | None = None) -> EvidenceGapReport:
     """Grade every condition of the universe; items with at least one gap, grouped by cause category.
 
     ``cause`` keeps conditions in that category; ``rule`` keeps conditions where
