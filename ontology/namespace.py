@@ -37,7 +37,7 @@ class FKG(DefinedNamespace):
     ChungJansenSyndrome: URIRef  # Chung-Jansen syndrome
     ClassicalMachineLearning: URIRef  # classical machine learning
     Condition: URIRef  # condition
-    CongenitalAdrenalHyperplasia21OHD: URIRef  # congenital adrenal hyperplasia due to 21-hydroxylase deficiency
+    CongenitalAdrenalHyperplasia21OHD: URIRef  # congenital adrenal hyperplasia due to 21-hydroxylase defic...
     ConvolutionalAutoencoder: URIRef  # convolutional autoencoder
     ConvolutionalNeuralNetwork: URIRef  # convolutional neural network
     CorneliaDeLangeSyndrome: URIRef  # Cornelia de Lange syndrome
@@ -119,6 +119,7 @@ class FKG(DefinedNamespace):
     MucolipidosisTypeIV: URIRef  # mucolipidosis type IV
     MultilayerPerceptron: URIRef  # multilayer perceptron
     NeonatalJaundice: URIRef  # neonatal jaundice
+    NeuralNetwork: URIRef  # neural network
     NeurolepticMalignantSyndrome: URIRef  # neuroleptic malignant syndrome
     NeurologicalDisorder: URIRef  # neurological disorder
     NoonanSyndrome: URIRef  # Noonan syndrome

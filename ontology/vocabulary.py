@@ -54,12 +54,15 @@ JSONLD_CONTEXT = {
 
 def _local(iri: URIRef) -> str | None:
     text = str(iri)
-    return text[len(NAMESPACE):] if text.startswith(NAMESPACE) and len(text) > len(NAMESPACE) else None
+    return text[len(NAMESPACE) :] if text.startswith(NAMESPACE) and len(text) > len(NAMESPACE) else None
 
 
 def _texts(graph: Graph, subject: URIRef, predicate: URIRef) -> tuple[str, ...]:
-    return tuple(sorted({str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)},
-                        key=str.casefold))
+    return tuple(
+        sorted(
+            {str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}, key=str.casefold
+        )
+    )
 
 
 def _flag(graph: Graph, subject: URIRef, predicate: URIRef) -> bool | None:
@@ -82,9 +85,17 @@ class Ontology:
         for iri, kind in kinds.items():
             cid = _local(iri)
             assert cid is not None
-            raw_parents[cid] = tuple(sorted(
-                p for p in (_local(o) for o in graph.objects(iri, RDFS.subClassOf)
-                            if isinstance(o, URIRef) and kinds.get(o) == kind) if p))
+            raw_parents[cid] = tuple(
+                sorted(
+                    p
+                    for p in (
+                        _local(o)
+                        for o in graph.objects(iri, RDFS.subClassOf)
+                        if isinstance(o, URIRef) and kinds.get(o) == kind
+                    )
+                    if p
+                )
+            )
         self._parents = raw_parents
         self._children: dict[str, set[str]] = {cid: set() for cid in raw_parents}
         for cid, parents in raw_parents.items():
@@ -134,8 +145,10 @@ class Ontology:
             xrefs=_texts(g, iri, OBOINOWL.hasDbXref),
             parents=self._parents.get(cid, ()),
             categories=self._linked(iri, FKG.inCauseCategory),
-            genes=tuple(str(g.value(gene, SKOS.prefLabel) or _local(gene))
-                        for gene in sorted(g.objects(iri, FKG.associatedGene))),
+            genes=tuple(
+                str(g.value(gene, SKOS.prefLabel) or _local(gene))
+                for gene in sorted(g.objects(iri, FKG.associatedGene))
+            ),
             is_deep_learning=self._inherited_dl(cid) if kind == "architecture" else own_dl,
             in_framework=_flag(g, iri, FKG.inProtocolFramework),
             protocol_tables=_texts(g, iri, FKG.inProtocolTable),
@@ -144,8 +157,13 @@ class Ontology:
         )
 
     def _linked(self, iri: URIRef, predicate: URIRef) -> tuple[str, ...]:
-        return tuple(sorted(p for p in (_local(o) for o in self.graph.objects(iri, predicate)
-                                        if isinstance(o, URIRef)) if p))
+        return tuple(
+            sorted(
+                p
+                for p in (_local(o) for o in self.graph.objects(iri, predicate) if isinstance(o, URIRef))
+                if p
+            )
+        )
 
     def _inherited_dl(self, cid: str) -> bool | None:
         for candidate in (cid, *self._walk(cid, self._parents)):
@@ -187,7 +205,7 @@ class Ontology:
         """
         text = text_or_id.strip()
         if text.startswith(NAMESPACE):
-            concept = self._concepts.get(text[len(NAMESPACE):])
+            concept = self._concepts.get(text[len(NAMESPACE) :])
             return [concept] if concept and (kind is None or concept.kind == kind) else []
         for key in key_variants(text):
             found: list[Concept] = []

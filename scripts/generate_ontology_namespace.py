@@ -19,6 +19,7 @@ from rdflib.namespace import OWL, SKOS
 
 NAMESPACE = "https://w3id.org/facekg/"
 ROOT = Path(__file__).resolve().parent.parent
+MAX_LINE = 110
 
 _SECTIONS: list[tuple[str, URIRef]] = [
     ("Classes", OWL.Class),
@@ -35,7 +36,7 @@ def defined_terms(graph: Graph) -> dict[str, str]:
     for subject in set(graph.subjects()):
         if not isinstance(subject, URIRef) or not str(subject).startswith(NAMESPACE):
             continue
-        name = str(subject)[len(NAMESPACE):]
+        name = str(subject)[len(NAMESPACE) :]
         if not name:
             continue  # the ontology header itself
         label = graph.value(subject, SKOS.prefLabel) or graph.value(subject, RDFS.label) or ""
@@ -83,8 +84,12 @@ def render(graph: Graph) -> str:
         for name in names:
             if keyword.iskeyword(name) or not name.isidentifier():
                 raise ValueError(f"term {name!r} is not a Python identifier; rename it in facekg.ttl")
-            comment = f"  # {terms[name]}" if terms[name] else ""
-            lines.append(f"    {name}: URIRef{comment}")
+            line = f"    {name}: URIRef"
+            if terms[name]:
+                line = f"{line}  # {terms[name]}"
+                if len(line) > MAX_LINE:
+                    line = line[: MAX_LINE - 3].rstrip() + "..."
+            lines.append(line)
         lines.append("")
     lines.append(f'    _NS = Namespace("{NAMESPACE}")')
     return "\n".join(lines) + "\n"

