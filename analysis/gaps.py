@@ -71,6 +71,13 @@ class GapThresholds(BaseModel):
                                 description="the year evidence age is measured from")
 
 
+def thresholds_from(min_sample: int | None = None, stale_years: int | None = None,
+                    reference_year: int | None = None) -> GapThresholds:
+    """Thresholds from optional user values (query parameters, CLI options); unset ones keep defaults."""
+    given = {"min_sample": min_sample, "stale_years": stale_years, "reference_year": reference_year}
+    return GapThresholds(**{name: value for name, value in given.items() if value is not None})
+
+
 @dataclass(frozen=True)
 class RuleContext:
     """What a rule sees: a condition's counted studies, its deep-learning ones, and the thresholds."""

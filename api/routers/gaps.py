@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from analysis.bias import bias_reporting
 from analysis.gapmap import check_axes, gap_map, render_gap_map
-from analysis.gaps import GapThresholds, evidence_gaps
+from analysis.gaps import evidence_gaps, thresholds_from
 from api.deps import OntologyDep, SettingsDep, StoreDep
 from api.schemas_gaps import BiasReportingPage, EvidenceGapsPage, GapMapPage
 
@@ -21,12 +21,6 @@ MinSample = Annotated[int | None, Query(ge=1, description="small-sample threshol
 StaleYears = Annotated[int | None, Query(ge=0, description="stale-evidence age in years (default 5)")]
 ReferenceYear = Annotated[int | None, Query(ge=1900, le=2100, description="year evidence age is measured "
                                                                           "from (default: this year)")]
-
-
-def thresholds(min_sample: int | None, stale_years: int | None, reference_year: int | None) -> GapThresholds:
-    """Thresholds from query parameters; unset ones keep their defaults."""
-    given = {"min_sample": min_sample, "stale_years": stale_years, "reference_year": reference_year}
-    return GapThresholds(**{name: value for name, value in given.items() if value is not None})
 
 
 @router.get("/evidence", response_model=EvidenceGapsPage)
@@ -43,7 +37,7 @@ def evidence(
     # Settings has no cache_dir yet: the universe cache then lives in ~/.cache/facekg.
     cache_dir = getattr(settings, "cache_dir", None)
     report = evidence_gaps(store, ontology, universe_name=universe, cause=cause, rule=rule,
-                           thresholds=thresholds(min_sample, stale_years, reference_year),
+                           thresholds=thresholds_from(min_sample, stale_years, reference_year),
                            include_retracted=include_retracted, cache_dir=cache_dir)
     return EvidenceGapsPage.of(report, offset, limit)
 
@@ -74,7 +68,7 @@ def evidence_map(
     """The evidence gap map: study counts, ids and gap grades per cell, as JSON or an SVG/PNG heatmap."""
     check_axes(rows, cols, format)
     gmap = gap_map(store, ontology, rows=rows, cols=cols, include_retracted=include_retracted,
-                   thresholds=thresholds(min_sample, stale_years, reference_year))
+                   thresholds=thresholds_from(min_sample, stale_years, reference_year))
     if format == "json":
         return GapMapPage.of(gmap)
     return Response(render_gap_map(gmap, format), media_type=MEDIA_TYPES[format])
