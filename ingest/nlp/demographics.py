@@ -1,0 +1,136 @@
+"""Demographic reporting: does the abstract report sex, age, race/ethnicity, skin tone, geography?
+
+Cues per attribute (regular expressions; countries come from the ``GPE`` entities of
+the ruler, built from ``patterns/countries.jsonl``):
+
+* sex: counts or shares of men/women/males/females/boys/girls ("54 women",
+  "61% female", "female: 40"), sex/gender-matched, male-to-female ratio, sex distribution.
+* age: mean/median age, age range, "aged 3-12", "X years old", "years of age",
+  age-matched, "age X-Y years". A population word alone ("children", "adults") is
+  *not* age reporting: it names who was studied, not the ages of the sample.
+* race_ethnicity: ethnicity/race/ancestry words, continental and ethnic groups
+  (African, Asian, European, Caucasian, Hispanic, Latino, Han Chinese...), "diverse
+  populations", "multi-ethnic".
+* skin_tone: Fitzpatrick, Monk scale, skin type I-VI, skin tone/colour, phototype.
+* geography: a country name, multicentre/multi-site, "N hospitals/sites/centres/countries".
+
+Negation: a cue in a clause with "not", "no", "without", "lack of", "unavailable",
+"unknown", "missing" ("ethnicity was not recorded", "no information on skin type")
+counts as *not reported*. An attribute is reported (True) if any sentence reports it,
+else False. Each decision keeps its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from facekg.records import DEMOGRAPHIC_ATTRIBUTES
+
+if not Doc.has_extension("demographics"):
+    Doc.set_extension("demographics", default={})
+if not Doc.has_extension("demographic_evidence"):
+    Doc.set_extension("demographic_evidence", default=[])
+
+_N = r"\d[\d,.]*"
+CUES: dict[str, re.Pattern[str]] = {
+    "sex": re.compile(
+        rf"\b(?:{_N}\s*%?\s*(?:were\s+)?(?:men|women|males?|females?|boys|girls)\b|"
+        r"(?:males?|females?|men|women|boys|girls)\s*[:=(]\s*\d|(?:sex|gender)[- ](?:matched|balanced|distribution|"
+        r"ratio|differences?|subgroups?)|male[- ]to[- ]female|female[- ]to[- ]male|\b[MF]\s*/\s*[MF]\s*[:=]?\s*\d|"
+        r"(?:by|across|of) (?:sex|gender)\b|\b(?:sex|gender)(?:,| and) (?:age|race|ethnicity)|"
+        r"\b(?:age|race|ethnicity),? and (?:sex|gender)\b|proportion of (?:women|females|males|men)|"
+        r"(?:sex|gender) (?:was|were) (?:recorded|reported|collected|available)|information on (?:sex|gender))",
+        re.IGNORECASE,
+    ),
+    "age": re.compile(
+        r"\b(?:mean|median|average)\s+(?:\(\s*SD\s*\)\s+)?age|age range|\baged\s+(?:between\s+)?\d|"
+        r"\d+\s*(?:-|–|to)\s*\d+\s*(?:years|yrs|months)\b|\d+(?:\.\d+)?\s*(?:±\s*\d+(?:\.\d+)?\s*)?"
+        r"(?:years|yrs)[- ](?:old|of age)|years of age|age[- ]matched|\bages?\s+(?:of\s+|between\s+|from\s+)?\d|"
+        r"\bage\s*[:=]\s*\d|age groups?|age(?:,| and) (?:sex|gender)|(?:with|by|across) age\b|(?:sex|gender),? and age|"
+        r"(?:by|across) age\b|age (?:was|were) (?:recorded|reported|collected|available)|information on age",
+        re.IGNORECASE,
+    ),
+    "race_ethnicity": re.compile(
+        r"\b(?:ethnic(?:ity|ities|ally)?|race|racial(?:ly)?|ancestr(?:y|ies)|multi-?ethnic|"
+        r"African(?:[- ]American)?s?|Asians?|East Asian|South Asian|Europeans?|Caucasians?|Hispanics?|"
+        r"Latin[oax]s?|Latin American|Indigenous|Aboriginal|Han Chinese|Arab|Middle Eastern|"
+        r"(?:Black|White) (?:and|or) (?:Black|White|Asian|Hispanic)|(?:Black|White) (?:patients|participants|"
+        r"individuals|people|children|adults|subjects)|diverse populations?|population diversity|"
+        r"non-European|non-Caucasian)\b",
+        re.IGNORECASE,
+    ),
+    "skin_tone": re.compile(
+        r"\b(?:Fitzpatrick|Monk (?:skin tone|scale)|skin (?:types?|tones?|colou?rs?|phototypes?|pigmentation)|"
+        r"phototypes?|(?:darker|lighter|dark|light|fair)[- ]skin(?:ned)?|complexion)\b",
+        re.IGNORECASE,
+    ),
+    "geography": re.compile(
+        r"\b(?:multi-?cent(?:er|re|ric)|multi-?site|multi-?national|multinational|international cohort|"
+        r"\d+\s+(?:hospitals|sites|centres|centers|countries|institutions|clinics)|"
+        r"(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple)\s+(?:hospitals|sites|centres|"
+        r"centers|countries|institutions|clinics)|countr(?:y|ies) of origin|geographic(?:al)?)\b",
+        re.IGNORECASE,
+    ),
+}
+NEGATION = re.compile(
+    r"\b(?:not|no|none|without|lack(?:ed|ing)?|unavailable|unknown|missing|unreported|absent|absence|"
+    r"neither|nor|did not|was not|were not|cannot)\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[;:]|,\s*(?:but|whereas|while|and)\b|\bbut\b")
+
+
+@dataclass(frozen=True)
+class DemographicCue:
+    attribute: str
+    reported: bool
+    text: str
+    start: int
+    end: int
+    sentence: str
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    lo = max([m.end() for m in _CLAUSE.finditer(text) if m.end() <= start] + [0])
+    hi = min([m.start() for m in _CLAUSE.finditer(text) if m.start() >= end] + [len(text)])
+    return text[lo:hi]
+
+
+class DemographicReporter:
+    """Decides per attribute whether the sample's demographics are reported (see module doc)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def match(self, doc: Doc) -> list[DemographicCue]:
+        cues: list[DemographicCue] = []
+        for sent in doc.sents:
+            text, base = sent.text, sent.start_char
+            found = [(attr, m.start(), m.end()) for attr, rx in CUES.items() for m in rx.finditer(text)]
+            found += [("geography", e.start_char - base, e.end_char - base) for e in doc.ents
+                      if e.label_ == "GPE" and sent.start <= e.start < sent.end]
+            for attr, s, e in found:
+                negated = bool(NEGATION.search(_clause(text, s, e)))
+                cues.append(DemographicCue(attr, not negated, text[s:e], base + s, base + e, text))
+        return cues
+
+    def set_annotations(self, doc: Doc, matches: list[DemographicCue]) -> None:
+        flags = {attr: False for attr in DEMOGRAPHIC_ATTRIBUTES}
+        for cue in matches:
+            flags[cue.attribute] = flags[cue.attribute] or cue.reported
+        doc._.demographics = flags
+        doc._.demographic_evidence = matches
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+
+@Language.factory("facekg_demographics", assigns=["doc._.demographics", "doc._.demographic_evidence"],
+                  requires=["doc.ents", "token.is_sent_start"], default_config={})
+def make_demographic_reporter(nlp: Language, name: str) -> DemographicReporter:
+    return DemographicReporter(nlp, name)

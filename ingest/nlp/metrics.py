@@ -1,0 +1,321 @@
+"""Performance figures: metric name + value + unit + 95% CI, the model's apart from clinicians'.
+
+Works per sentence on the ``METRIC`` entities of the rulers and on the numbers of the
+sentence text. Numbers that are never metric values are set aside first: the ``95``
+of "95% CI", p-values, ages and years, counts of things ("502 images"), model names
+("ResNet-50"), "top 10". Then values are paired with metrics:
+
+1. a value right before a metric: "92.7% accuracy", "95% sensitivity";
+2. a coordinated list of metrics followed by as many values:
+   "sensitivity, specificity and accuracy were 80%, 54% and 70%",
+   "sensitivity and specificity of 88.6% and 91.2%, respectively";
+3. each remaining metric takes the next free value with no other metric between:
+   "AUC = 0.91", "AUROC of 0.94 (95% CI: 0.90 to 0.97)", "accuracy of 92.7%";
+4. a list of values ending in "respectively" with no metric of its own takes the last
+   coordinated metric list ("...; 20 dysmorphologists scored 71%, 60% and 78%, respectively");
+5. a value after "against/versus/compared with/than" inherits the metric before it.
+
+``top-k``: "top-10 accuracy", "top-5 sensitivity" come from the ontology's synonyms;
+"(within|among) the top 10 ... 91%" is matched here. A figure is the clinicians' when
+the clause around it names clinicians, dysmorphologists, experts... before any model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+if not Doc.has_extension("metrics"):
+    Doc.set_extension("metrics", default=[])
+
+_NUM = r"\d+(?:\.\d+)?"
+_CI = re.compile(
+    r"\s*[\(\[,;]?\s*(?:(?:95\s*%\s*(?:CI|confidence interval|C\.I\.)|CI)\s*[:,=]?\s*)?[\(\[]?\s*"
+    rf"(?P<lo>{_NUM})\s*%?\s*(?:-|–|—|to|,)\s*(?P<hi>{_NUM})\s*%?\s*[\)\]]?",
+    re.IGNORECASE,
+)
+_VALUE = re.compile(rf"(?<![\w.\-–/])(?P<v>{_NUM})(?:\s*(?P<pct>%|percent\b|per cent\b))?(?![\w.]*\d)")
+_NOT_VALUE_BEFORE = re.compile(
+    r"(?:\b[pP]\s*[<=>≤]\s*$|\btop[- ]?$|\b(?:n|N)\s*=\s*$|\b(?:aged?|ages)\s+$|±\s*$|\bSD\s*$|\bver(?:sion)?\s*$)"
+)
+_NOT_VALUE_AFTER = re.compile(
+    r"^\s*(?:%?\s*(?:CI|confidence)|years?|yrs?|months?|weeks?|days?|hours?|min|patients|participants|"
+    r"subjects|children|individuals|images|photos|photographs|videos|controls|cases|people|syndromes|"
+    r"diseases|images|frames|layers|epochs|features|points|landmarks|classes|folds|centres|centers|"
+    r"hospitals|sites|countries|raters|clinicians|experts|dysmorphologists|men|women|males|females|"
+    r"boys|girls|adults|infants|×|x\s*\d|-fold|D\b)",
+    re.IGNORECASE,
+)
+_TOPK_PHRASE = re.compile(r"\b(?:within|among|in) the top[- ](?P<k>\d+|one|five|ten|thirty)\b", re.IGNORECASE)
+_WORD_K = {"one": 1, "five": 5, "ten": 10, "thirty": 30}
+_CONNECTOR = re.compile(r"^(?:\s*(?:,|and|or|/|&|as well as|,\s*and)\s*)+$", re.IGNORECASE)
+_VALUE_LIST_GAP = re.compile(r"^(?:\s*(?:,|and|/|;)\s*)+$", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"^[\s,)\]]*respectively", re.IGNORECASE)
+_COMPARISON = re.compile(
+    r"^[\s,;)\]]*(?:against|versus|vs\.?|compared (?:with|to)|than|relative to|over)\s+(?:that of\s+|those of\s+)?"
+    r"(?:the\s+)?(?:\w+\s+){0,3}?$",
+    re.IGNORECASE,
+)
+_CONTINUATION = re.compile(
+    r"^\s*(?:(?:for|in|with|on|using|at)\s+[^;.%\d()]{1,50}?)?\s*(?:,|;|and|, and|while|whereas|but)\s*"
+    r"(?:(?:the|an?|in|for|with|on)\s+[^;.%\d()]{0,30}?)?$",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r"[;:]|\b(?:against|versus|vs\.?|compared|whereas|while|than|but|respectively)\b", re.IGNORECASE
+)
+CLINICIAN_WORDS = re.compile(
+    r"\b(?:clinicians?|dysmorphologists?|experts?|physicians?|geneticists?|doctors?|human raters?|"
+    r"raters|readers|dermatologists?|radiologists?|pediatricians?|paediatricians?|neurologists?|"
+    r"endocrinologists?|ophthalmologists?|specialists?|residents|nurses|observers|humans?)\b",
+    re.IGNORECASE,
+)
+MODEL_WORDS = re.compile(
+    r"\b(?:model|models|network|networks|algorithm|algorithms|system|classifier|CNN|AI|method|approach|"
+    r"framework|tool|software|DeepGestalt|GestaltMatcher|Face2Gene|pipeline|we)\b"
+)
+_PERCENT_METRICS = {"AUC", "MAE", "correlation", "kappa", "weighted kappa", "RMSE", "R2", "ICC",
+                    "Pearson r", "Spearman correlation", "hazard ratio", "adjusted R2"}
+
+
+@dataclass(frozen=True)
+class MetricMention:
+    """One figure: offsets cover the metric name through the value (or value through name)."""
+
+    name: str
+    value: float
+    unit: str | None
+    ci_low: float | None
+    ci_high: float | None
+    start: int
+    end: int
+    text: str
+    subject: str = "model"
+    sentence: str = ""
+
+
+@dataclass
+class _Value:
+    start: int
+    end: int
+    value: float
+    percent: bool
+    ci_low: float | None = None
+    ci_high: float | None = None
+    used: bool = False
+
+
+def _values(text: str) -> list[_Value]:
+    out: list[_Value] = []
+    skip_until = -1
+    for m in _VALUE.finditer(text):
+        if m.start() < skip_until:
+            continue
+        before, after = text[max(0, m.start() - 12): m.start()], text[m.end():]
+        if _NOT_VALUE_BEFORE.search(before) or _NOT_VALUE_AFTER.match(after):
+            if re.match(r"^\s*%?\s*(?:CI|confidence)", after, re.IGNORECASE):
+                # "95% CI 0.70-0.76" with no value before it: skip the interval too
+                ci = _CI.match(text, m.start())
+                skip_until = ci.end() if ci else m.end()
+            continue
+        v = _Value(m.start("v"), m.end(), float(m.group("v")), bool(m.group("pct")))
+        ci = _CI.match(text, m.end())
+        if ci and (re.search(r"CI|confidence|[\(\[]", ci.group(0), re.IGNORECASE)):
+            lo, hi = float(ci.group("lo")), float(ci.group("hi"))
+            if lo <= v.value <= hi:
+                v.ci_low, v.ci_high = lo, hi
+                v.end = ci.end()
+                skip_until = ci.end()
+        if v.value > 100 and not v.percent:
+            continue
+        out.append(v)
+    return out
+
+
+def _unit(name: str, v: _Value) -> str | None:
+    if v.percent:
+        return "%"
+    if name in _PERCENT_METRICS:
+        return "fraction" if name == "AUC" or v.value <= 1 else None
+    return "fraction" if v.value <= 1 else "%"
+
+
+def _subject(text: str, pos: int) -> str:
+    """Clinicians when the clause around ``pos`` names them before (or instead of) the model."""
+    breaks = [m for m in _CLAUSE_BREAK.finditer(text)]
+    lo = max([m.end() for m in breaks if m.end() <= pos] + [0])
+    hi = min([m.start() for m in breaks if m.start() >= pos] + [len(text)])
+    clause = text[lo:hi]
+    clin, model = CLINICIAN_WORDS.search(clause), MODEL_WORDS.search(clause)
+    if clin and (not model or clin.start() < model.start()):
+        return "clinicians"
+    return "model"
+
+
+class MetricMatcher:
+    """Pairs metric names with values in each sentence (see module doc)."""
+
+    def __init__(self, nlp: Language, name: str, max_gap: int) -> None:
+        self.name = name
+        self.max_gap = max_gap
+
+    def match(self, doc: Doc) -> list[MetricMention]:
+        mentions: list[MetricMention] = []
+        for sent in doc.sents:
+            metrics = [e for e in doc.ents if e.label_ == "METRIC" and sent.start <= e.start < sent.end]
+            mentions.extend(self._sentence(sent, metrics))
+        return mentions
+
+    def _sentence(self, sent: Span, metrics: list[Span]) -> list[MetricMention]:
+        text, base = sent.text, sent.start_char
+        values = _values(text)
+        if not values:
+            return []
+        ms = [(e.start_char - base, e.end_char - base, self._name(e, text, base)) for e in metrics]
+        pairs: list[tuple[tuple[int, int, str], _Value]] = []
+        paired_metrics: set[int] = set()
+        detached: set[int] = set()  # values whose metric name is far away (step 4)
+        # 1. value right before its metric
+        for v in values:
+            for i, m in enumerate(ms):
+                if i not in paired_metrics and 0 <= m[0] - v.end <= 2 and text[v.end:m[0]].strip() == "":
+                    pairs.append((m, v))
+                    v.used = True
+                    paired_metrics.add(i)
+                    break
+        # 2. coordinated metric lists followed by as many values
+        groups = self._groups(text, ms)
+        for group in groups:
+            if len(group) < 2 or any(i in paired_metrics for i in group):
+                continue
+            after = [v for v in values if not v.used and v.start > ms[group[-1]][1]]
+            run = self._value_run(text, after)
+            nxt = [j for j in range(len(ms)) if ms[j][0] > ms[group[-1]][1]]
+            if len(run) == len(group) and (not nxt or run[-1].end <= ms[nxt[0]][0]):
+                for i, v in zip(group, run, strict=True):
+                    pairs.append((ms[i], v))
+                    v.used = True
+                    paired_metrics.add(i)
+        # 3. metric then the next free value, no other metric between
+        for i, m in enumerate(ms):
+            if i in paired_metrics:
+                continue
+            limit = ms[i + 1][0] if i + 1 < len(ms) else len(text)
+            for v in values:
+                if not v.used and m[1] <= v.start < limit and v.start - m[1] <= self.max_gap:
+                    pairs.append((m, v))
+                    v.used = True
+                    paired_metrics.add(i)
+                    break
+        # 4. "respectively" value lists reuse the last coordinated metric list
+        multi = [g for g in groups if len(g) >= 2]
+        free = [v for v in values if not v.used]
+        while free:
+            run = self._value_run(text, free)
+            tail = text[run[-1].end:] if run else ""
+            if len(run) >= 2 and _RESPECTIVELY.match(tail):
+                before = [i for i in range(len(ms)) if ms[i][1] < run[0].start]
+                group = [g for g in multi if len(g) == len(run) and ms[g[-1]][1] < run[0].start]
+                target = group[-1] if group else before[-len(run):]
+                if len(target) == len(run):
+                    for i, v in zip(target, run, strict=True):
+                        pairs.append((ms[i], v))
+                        v.used = True
+                        detached.add(id(v))
+            free = [v for v in free if not v.used and (not run or v.start > run[-1].end)]
+            if not run:
+                break
+        # 5. comparator values inherit the metric
+        for m, v in list(pairs):
+            for w in values:
+                gap_start = max(v.end, m[1])
+                if not w.used and w.start > gap_start and _COMPARISON.match(text[gap_start:w.start]):
+                    pairs.append((m, w))
+                    w.used = True
+                    break
+        # 6. "AUROC was 0.73 for A, 0.55 for B and 0.86 for C": continuation values
+        for m, v in sorted(pairs, key=lambda mv: mv[1].start):
+            last = v
+            for w in values:
+                gap_start = max(last.end, m[1]) if last is v else last.end
+                if w.used or w.start <= gap_start:
+                    continue
+                between = [x for x in ms if gap_start <= x[0] < w.start]
+                if between or not _CONTINUATION.match(text[gap_start:w.start]):
+                    break
+                pairs.append((m, w))
+                w.used = True
+                last = w
+        # top-k phrases without a metric name
+        for tk in _TOPK_PHRASE.finditer(text):
+            k = tk.group("k").lower()
+            k_int = _WORD_K.get(k) or int(k)
+            for v in values:
+                if not v.used and v.percent and abs(v.start - tk.end()) <= self.max_gap:
+                    pairs.append(((tk.start(), tk.end(), f"top-{k_int} accuracy"), v))
+                    v.used = True
+                    break
+        out = []
+        seen: set[tuple[str, float, str]] = set()
+        for (m_start, m_end, name), v in sorted(pairs, key=lambda mv: mv[1].start):
+            start, end = min(m_start, v.start), max(m_end, v.end)
+            if id(v) in detached or end - start > self.max_gap + 20:
+                start, end = v.start, v.end  # far from its name (a "respectively" list): the value alone
+            subject = _subject(text, v.start)
+            if (name, v.value, subject) in seen:
+                continue  # the same figure repeated ("... for 91% of images (top-10 accuracy of 91%)")
+            seen.add((name, v.value, subject))
+            out.append(MetricMention(
+                name=name, value=v.value, unit=_unit(name, v), ci_low=v.ci_low, ci_high=v.ci_high,
+                start=base + start, end=base + end, text=text[start:end], subject=subject,
+                sentence=text,
+            ))
+        return sorted(out, key=lambda mm: (mm.start, mm.end))
+
+    @staticmethod
+    def _name(ent: Span, text: str, base: int) -> str:
+        name = ent.ent_id_ or ent.text
+        before = text[max(0, ent.start_char - base - 8): ent.start_char - base]
+        k = re.search(r"\btop[- ]?(\d+)[- ]?$", before, re.IGNORECASE)
+        if k and name in {"accuracy", "sensitivity"}:
+            return f"top-{k.group(1)} accuracy"
+        return name
+
+    @staticmethod
+    def _groups(text: str, ms: list[tuple[int, int, str]]) -> list[list[int]]:
+        groups: list[list[int]] = []
+        for i in range(len(ms)):
+            if groups and _CONNECTOR.match(text[ms[i - 1][1]: ms[i][0]]):
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        return groups
+
+    @staticmethod
+    def _value_run(text: str, values: list[_Value]) -> list[_Value]:
+        """The first values in order joined only by commas/and: "80%, 54% and 70%"."""
+        if not values:
+            return []
+        run = [values[0]]
+        for v in values[1:]:
+            if _VALUE_LIST_GAP.match(text[run[-1].end: v.start]):
+                run.append(v)
+            else:
+                break
+        return run
+
+    def set_annotations(self, doc: Doc, matches: list[MetricMention]) -> None:
+        doc._.metrics = matches
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+
+@Language.factory("facekg_metrics", assigns=["doc._.metrics"], requires=["doc.ents", "token.is_sent_start"],
+                  default_config={"max_gap": 60})
+def make_metric_matcher(nlp: Language, name: str, max_gap: int) -> MetricMatcher:
+    return MetricMatcher(nlp, name, max_gap)

@@ -1,0 +1,118 @@
+"""Sample sizes: counts of participants, patients, controls, images, videos.
+
+Forms: "1,049 patients", "17 560 facial images" (thin-space or space thousands
+separators), "more than 17,000 images", "twenty-five children", "(n = 207)",
+"N=54". Up to three modifier words may sit between number and noun ("216 healthy
+Chinese controls"). ``unit`` is the noun normalised: participants, patients,
+controls, images, videos (subjects/individuals/people/children/adults -> participants,
+cases -> patients, photographs/photos/pictures/faces -> images). For ``n = 207`` the
+unit is the nearest countable noun before it, else participants.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+if not Doc.has_extension("sample_sizes"):
+    Doc.set_extension("sample_sizes", default=[])
+
+UNITS = {
+    "participants": "participants", "participant": "participants", "subjects": "participants",
+    "subject": "participants", "individuals": "participants", "people": "participants",
+    "persons": "participants", "volunteers": "participants", "children": "participants",
+    "adults": "participants", "infants": "participants", "neonates": "participants",
+    "newborns": "participants", "adolescents": "participants", "families": "families",
+    "probands": "patients", "patients": "patients", "patient": "patients", "cases": "patients",
+    "controls": "controls", "control": "controls",
+    "images": "images", "image": "images", "photographs": "images", "photos": "images",
+    "pictures": "images", "faces": "images", "portraits": "images", "scans": "images",
+    "videos": "videos", "video": "videos", "recordings": "videos", "clips": "videos",
+}
+_WORD_NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_NUMBER = (r"(?P<num>\d{1,3}(?:(?:,|[ \u2009\u202f\u00a0])\d{3})+(?!\d)|\d+(?![.,]\d)|"
+           r"(?:" + "|".join(_WORD_NUMBERS) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)")
+_MODIFIER = r"(?:(?!(?:of|in|and|or|with|from|to|per|at|for|were|was)\b)[A-Za-z][\w'\-]*\s+){0,3}?"
+_COUNT = re.compile(
+    rf"(?<![\w.,%\-–/])(?:n\s*=\s*)?{_NUMBER}\s+{_MODIFIER}(?P<noun>" + "|".join(sorted(UNITS, key=len, reverse=True))
+    + r")\b(?!\s+(?:databases?|datasets?|data\b|sets?\b|collections?|banks?|repositor\w+|archives?|sources?))",
+    re.IGNORECASE,
+)
+_N_EQUALS = re.compile(r"(?<![\w])[nN]\s*=\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
+_NOT_COUNT_BEFORE = re.compile(r"(?:\btop[- ]?|%\s*|\bp\s*[<=]\s*|\b(?:aged?|of the)\s+)$", re.IGNORECASE)
+_NOUN_BEFORE = re.compile(r"\b(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SampleMention:
+    value: int
+    unit: str
+    text: str
+    start: int
+    end: int
+    sentence: str
+
+
+def parse_number(text: str) -> int | None:
+    """``"1,049"`` -> 1049, ``"17 560"`` -> 17560, ``"twenty-five"`` -> 25."""
+    cleaned = re.sub(r"[,\s\u2009\u202f\u00a0]", "", text)
+    if cleaned.isdigit():
+        return int(cleaned)
+    parts = text.lower().split("-")
+    if parts[0] in _WORD_NUMBERS:
+        ones = {"one": 1, **{k: v for k, v in _WORD_NUMBERS.items() if v < 10}}
+        return _WORD_NUMBERS[parts[0]] + (ones.get(parts[1], 0) if len(parts) > 1 else 0)
+    return None
+
+
+class SampleSizeMatcher:
+    """Finds sample-size counts (see module doc)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def match(self, doc: Doc) -> list[SampleMention]:
+        out: list[SampleMention] = []
+        for sent in doc.sents:
+            text, base = sent.text, sent.start_char
+            taken: list[tuple[int, int]] = []
+            for m in _COUNT.finditer(text):
+                if _NOT_COUNT_BEFORE.search(text[max(0, m.start() - 8): m.start()]):
+                    continue
+                value = parse_number(m.group("num"))
+                if value is None or value == 0 or (1900 <= value <= 2100 and "," not in m.group("num")):
+                    continue
+                unit = UNITS[m.group("noun").lower()]
+                out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))
+                taken.append((m.start(), m.end()))
+            for m in _N_EQUALS.finditer(text):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                value = parse_number(m.group("num"))
+                if not value:
+                    continue
+                nouns = list(_NOUN_BEFORE.finditer(text[max(0, m.start() - 60): m.start()]))
+                unit = UNITS[nouns[-1].group(1).lower()] if nouns else "participants"
+                out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))
+        return out
+
+    def set_annotations(self, doc: Doc, matches: list[SampleMention]) -> None:
+        doc._.sample_sizes = matches
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+
+@Language.factory("facekg_samples", assigns=["doc._.sample_sizes"], requires=["token.is_sent_start"],
+                  default_config={})
+def make_sample_size_matcher(nlp: Language, name: str) -> SampleSizeMatcher:
+    return SampleSizeMatcher(nlp, name)

