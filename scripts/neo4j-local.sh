@@ -57,6 +57,8 @@ port_free() {
   "$(python_bin)" - "$1" <<'PY'
 import socket, sys
 with socket.socket() as s:
+    # As the server will: a port held only by TIME_WAIT connections of a stopped server is free.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         s.bind(("127.0.0.1", int(sys.argv[1])))
     except OSError:
