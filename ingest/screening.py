@@ -40,10 +40,12 @@ def _words(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 
 # --- vocabulary (acronyms are matched case-sensitively so "cat"/"CAT" or "inception" stay apart) ---
-_ANIMAL = _words(r"mice|(?<!computer )mouse|murine|rats?|rodents?|animal models?|animals?|dogs?|canines?|"
-                 r"cats?|felines?|pigs?|piglets?|porcine|sheep|ovine|lambs?|horses?|equines?|cattle|bovine|"
-                 r"cows?|calves|(?:non-human )?primates?|macaques?|monkeys?|rhesus|zebrafish|rabbits?|"
-                 r"veterinary|livestock|grimace scale")
+_ANIMAL = (_words(r"mice|(?<!computer )mouse|murine|rodents?|animal models?|animals?|canines?|felines?|"
+                  r"piglets?|porcine|sheep|ovine|lambs?|horses?|equines?|cattle|bovine|calves|"
+                  r"(?:non-human )?primates?|macaques?|monkeys?|rhesus|zebrafish|rabbits?|veterinary|"
+                  r"livestock|grimace scale"),
+           # Short names in lower case only, so the acronyms RAT, CAT, PIG or DOG do not count.
+           _words(r"[Rr]ats?|[Cc]ats?|[Dd]ogs?|[Pp]igs?|[Cc]ows?", 0))
 _HUMAN = _words(r"patients?|participants?|child(?:ren)?|infants?|neonates?|newborns?|adolescents?|adults?|"
                 r"individuals|people|persons?|men|women|boys|girls|volunteers|healthy controls?|"
                 # "human raters" score the images; they are not the participants.
@@ -63,10 +65,14 @@ _PART_IMAGING = _words(r"(?:retinal|fundus|iris|eye|ocular|dental|intraoral|tong
                        r" (?:images?|photographs?|photos?|scans?|pictures?|radiographs?)|fundus photography|"
                        r"optical coherence tomography")
 _NON_MEDICAL = _words(r"criminolog\w*|criminals?|criminality|forensic\w*|law enforcement|police|policing|"
-                      r"surveillance|security|biometric (?:identification|authentication|verification|"
+                      r"(?:video )?surveillance (?:cameras?|systems?|footage|videos?)|video surveillance|"
+                      r"security (?:systems?|applications?|cameras?|checks?|screening)|public security|"
+                      r"national security|biometric (?:identification|authentication|verification|"
                       r"recognition|systems?|security)|access control|identity verification|"
                       r"face (?:verification|authentication)|re-?identification|marketing|advertis\w*|"
-                      r"consumers?|customers?|retail|shopping|deepfakes?|(?:anti-)?spoofing|"
+                      r"consumer (?:behaviou?r|preferences?|research|satisfaction)|"
+                      r"customer (?:satisfaction|experience|behaviou?r)|retail|shopping|"
+                      r"deepfakes?|(?:anti-)?spoofing|"
                       r"liveness detection|attractiveness|beauty|human-computer interaction|"
                       r"driver (?:drowsiness|fatigue)|e-learning|lie detection|deception")
 # A sentence that lists uses of face analysis in general is background, not the study's own context.
@@ -99,8 +105,9 @@ _TITLE_NON_EMPIRICAL = (
 )
 _ABSTRACT_NON_EMPIRICAL = _words(
     r"(?:this|the present|the current|our) (?:\w+ ){0,2}(?:review|overview|editorial|commentary|"
-    r"perspective article|viewpoint|tutorial|literature survey)(?! of (?:the )?(?:medical |patient )?"
-    r"(?:records|charts|files|images))|we (?:systematically )?(?:review|summari[sz]e|overview)|"
+    r"perspective article|viewpoint|tutorial|literature survey)(?! of (?:the |all )?(?:\d|medical|patient|"
+    r"clinical|records|charts|files|images|photographs|cases|videos))|"
+    r"we (?:systematically )?(?:review|summari[sz]e|overview)|"
     r"we (?:conducted|performed|carried out|undertook) an? (?:\w+ ){0,3}(?:review|meta-analysis)|"
     r"(?:systematic|scoping|narrative|literature|umbrella) review (?:was|is) (?:conducted|performed)|"
     r"PRISMA|PROSPERO|in this issue")
@@ -108,9 +115,10 @@ _DATABASE_SEARCH = _words(r"search(?:ed|es)? (?:of |in )?(?:the )?(?:PubMed|MEDL
                           r"Web of Science|Google Scholar|IEEE Xplore|Cochrane)|"
                           r"(?:PubMed|MEDLINE|Embase|Scopus|Web of Science|Google Scholar|IEEE Xplore)"
                           r" (?:was|were) searched")
-_PROTOCOL = _words(r"(?:study|trial|review) protocol|protocol for (?:a|an|the)|this protocol|"
-                   r"will be (?:recruited|enrolled|collected|analy[sz]ed|assessed|evaluated|conducted|"
-                   r"performed|used|compared|trained)")
+_PROTOCOL = _words(r"(?:study|trial|review) protocol|protocol for (?:a|an|the)|this protocol")
+# Methods in the future tense: one "will be used" may be a conclusion, two describe a plan.
+_FUTURE = _words(r"will be (?:recruited|enrolled|collected|analy[sz]ed|assessed|evaluated|conducted|"
+                 r"performed|used|compared|trained|included|obtained)")
 _RESULTS = re.compile(r"\d+(?:\.\d+)?\s?%|\bAUC\b|\bp\s?[<=>]\s?0|\baccuracy of\b|\bresults? (?:showed|show|"
                       r"indicated?|demonstrated?|revealed?)\b|\bachieved\b|\boutperform\w*", re.IGNORECASE)
 _DEEP = (_words(r"deep[- ]learning|deep[- ]neural|neural net(?:work)?s?|convolutional|transformers?|"
@@ -187,6 +195,7 @@ class _Text:
     sentences: list[str]
     languages: list[str]
     publication_types: list[str]
+    mesh_terms: list[str]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -235,28 +244,37 @@ def _as_list(value: object) -> list[str]:
 
 
 def _text_of(item: StudyDraft | StudyRecord | Mapping[str, Any] | str) -> _Text:
+    keywords: list[str] = []
     if isinstance(item, str):
         title, abstract, extra = "", item, {}
-    elif isinstance(item, StudyDraft):
-        title, abstract, extra = item.title, item.abstract or "", item.extra
-    elif isinstance(item, StudyRecord):
-        title, abstract, extra = item.title, item.abstract or "", {}
+    elif isinstance(item, StudyDraft | StudyRecord):
+        title, abstract, keywords = item.title, item.abstract or "", item.keywords
+        extra = item.extra if isinstance(item, StudyDraft) else {}
     else:
         title, abstract = str(item.get("title") or ""), str(item.get("abstract") or "")
         extra = {**(item.get("extra") or {}), **item}
+        keywords = _as_list(item.get("keywords"))
     types = _as_list(extra.get("publication_types"))
     if isinstance(extra.get("type"), str):
         types.append(extra["type"])
     sentences = ([title] if title else []) + split_sentences(abstract)
-    return _Text(title, abstract, sentences, _as_list(extra.get("language")), types)
+    if keywords:
+        sentences.append("Keywords: " + "; ".join(keywords))
+    return _Text(title, abstract, sentences, _as_list(extra.get("language")), types,
+                 [str(term) for term in extra.get("mesh_terms") or []])
 
 
 def _non_human(text: _Text) -> list[_Finding]:
+    # MEDLINE indexers tag every study with the check tags Humans and/or Animals.
+    headings = {term.split("/")[0].strip("* ").casefold() for term in text.mesh_terms}
     animal = _hits(_ANIMAL, text.sentences)
+    if "animals" in headings and "humans" not in headings:
+        return [_Finding("non-human", animal[0] if animal else "MeSH: Animals, not Humans", exclude=True)]
     if not animal:
         return []
+    human = "humans" in headings or bool(_hits(_HUMAN, text.sentences))
     # Animal and human cues together ("unlike mouse models, our patients...") need a reader.
-    return [_Finding("non-human", animal[0], exclude=not _hits(_HUMAN, text.sentences))]
+    return [_Finding("non-human", animal[0], exclude=not human)]
 
 
 def _not_full_face(text: _Text) -> list[_Finding]:
@@ -299,6 +317,9 @@ def _non_empirical(text: _Text) -> list[_Finding]:
     stated = title or _hits(_ABSTRACT_NON_EMPIRICAL, text.sentences)
     has_results = bool(_RESULTS.search(text.abstract))
     protocol = _hits(_PROTOCOL, text.sentences)
+    future = _hits(_FUTURE, text.sentences)
+    if len(future) >= 2:
+        protocol = protocol or future
     if protocol and not has_results:
         return [_Finding("non-empirical", protocol[0], exclude=True)]
     if stated:

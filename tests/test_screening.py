@@ -61,6 +61,17 @@ EXCLUDED = [
         "72.3%, and the AUC for ABCA4 retinopathy was 0.95."),
         "not-full-face", "fundus photographs", id="retinal-fundus-photographs"),
     pytest.param(study(
+        "Facial action recognition with a convolutional neural network",
+        "Video frames of 40 subjects before and after a painful procedure were scored for facial action "
+        "units by a CNN; agreement with manual coding was 0.88.",
+        mesh_terms=["Animals", "Pain/diagnosis", "Neural Networks, Computer", "Facial Expression"]),
+        "non-human", "MeSH: Animals", id="mesh-animals-without-humans"),
+    pytest.param(study(
+        "Caries detection on intraoral photographs with deep learning",
+        "A YOLOv5 model was trained on 3,200 intraoral photographs from 640 patients at a dental school "
+        "clinic; sensitivity for cavitated lesions was 92.4%."),
+        "not-full-face", "intraoral photographs", id="intraoral-photographs"),
+    pytest.param(study(
         "Tongue image classification with a convolutional neural network for gastritis screening",
         "Tongue images were collected from 1,200 patients with chronic gastritis and 800 healthy "
         "volunteers using a standardised device. A CNN segmented the tongue body and classified the "
@@ -173,9 +184,25 @@ def test_screen_is_unsure_when_evidence_is_mixed_or_missing(record: dict[str, ob
     pytest.param(CNN_FACE_STUDY["abstract"] + " We retrospectively reviewed the medical records of all "
                  "patients.", id="reviewed-records-is-not-a-review"),
     pytest.param(CNN_FACE_STUDY["abstract"].replace("patients", "individuals"), id="individuals"),
+    pytest.param(CNN_FACE_STUDY["abstract"] + " Photographs were taken with consumer-grade smartphones and "
+                 "stored under strict data security.", id="consumer-cameras-and-data-security"),
+    pytest.param(CNN_FACE_STUDY["abstract"] + " The RAT score and the CAT scan were recorded.",
+                 id="acronyms-that-spell-animals"),
 ])
 def test_screen_does_not_exclude_included_studies_for_incidental_wording(abstract: str) -> None:
     assert screen(study(CNN_FACE_STUDY["title"], abstract)).suggestion == "include"
+
+
+def test_screen_reads_a_conclusion_in_the_future_tense_as_no_protocol() -> None:
+    abstract = ("We trained a convolutional neural network on facial photographs of patients with "
+                "acromegaly and controls. The model will be used in endocrine clinics.")
+    assert "non-empirical" not in criteria(screen(study("Acromegaly detection with deep learning", abstract)))
+
+
+def test_screen_excludes_deepfake_detection_as_non_medical() -> None:
+    result = screen(study("Detecting deepfake face videos with a vision transformer",
+                          "We train a ViT on 10,000 manipulated face videos; accuracy was 97.1%."))
+    assert (result.suggestion, result.reasons[0].criterion) == ("exclude", "non-medical")
 
 
 def test_screen_accepts_drafts_records_mappings_and_plain_text() -> None:
