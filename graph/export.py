@@ -20,7 +20,7 @@ def export_graphml(store: GraphStore) -> str:
     rows = store.export_rows()
     graph = nx.MultiDiGraph()
     for node in rows.nodes:
-        graph.add_node(node.key, label=node.label, **{k: v for k, v in node.props.items() if v is not None})
+        graph.add_node(node.key, labels=f":{node.label}", **{k: v for k, v in node.props.items() if v is not None})
     for edge in rows.edges:
         graph.add_edge(edge.source, edge.target, type=edge.type,
                        **{k: v for k, v in edge.props.items() if v is not None})

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from facekg.merge import merge_records
 from facekg.records import ReviewUpdate, StudyRecord
+from graph.ontology_rows import ontology_rows
 from graph.store import GraphStore
 from ontology import Ontology
 
@@ -117,6 +118,7 @@ def load_records(store: GraphStore, records: Iterable[StudyRecord], ontology: On
             unmapped.setdefault(kind, set()).update(names)
     update.counts = {"records_read": read, "created": created, "updated": updated, "unchanged": unchanged}
     if created or updated:
+        store.write_ontology(ontology_rows(ontology))
         store.write(list(prepared.values()), update)
     return LoadSummary(review_update=update.id if created or updated else None, records_read=read, created=created, updated=updated,
                        unchanged=unchanged, facts=dict(sorted(facts.items())),
