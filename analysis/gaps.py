@@ -12,8 +12,9 @@ no-deep-learning           studies exist but none uses deep learning (nothing el
 no-diagnostic-accuracy     no deep-learning study reports sensitivity, specificity or AUC
 single-study               exactly one deep-learning study
 small-sample               deep-learning studies' participants total below ``min_sample``
-                           (default 100); a study's count is its largest participant-type
-                           sample; studies without one add nothing, and the reason says so
+                           (default 100); see :func:`participants` for a study's count;
+                           studies counted only in images or videos add nothing, and the
+                           reason says so
 no-external-validation     no deep-learning study reports external validation
 no-clinician-comparison    no deep-learning study compares with clinicians
 stale-evidence             the newest deep-learning study is more than ``stale_years``
@@ -51,8 +52,11 @@ from graph.store import GraphStore
 if TYPE_CHECKING:
     from ontology import Ontology
 
-PERSON_UNITS = frozenset({"participants", "participant", "patients", "patient", "subjects", "individuals",
-                          "people", "persons", "children", "adults", "cases", "probands"})
+PERSON_UNITS = frozenset({"participants", "participant", "subjects", "individuals", "people", "persons",
+                          "children", "adults"})
+PATIENT_UNITS = frozenset({"patients", "patient", "cases", "probands"})
+CONTROL_UNITS = frozenset({"controls", "control", "healthy controls"})
+PAIR_UNITS = frozenset({"matched pairs", "pairs"})
 DIAGNOSTIC_METRICS = ("sensitivity", "specificity", "AUC")
 UNCATEGORISED = "uncategorised"
 
@@ -135,9 +139,19 @@ def _single_study(ctx: RuleContext) -> tuple[str, list[str]] | None:
 
 
 def participants(study: StudyRecord) -> int | None:
-    """The study's participant count: its largest sample counted in people (not images or videos)."""
-    counts = [s.value for s in study.samples if s.value is not None and s.unit.casefold() in PERSON_UNITS]
-    return max(counts) if counts else None
+    """The study's participant count, or None when no sample is counted in people.
+
+    Samples in images or videos are not people. Samples may overlap (a total and
+    its subsets), so the count is the largest of: the largest whole-sample count
+    (participants, subjects, ...), the largest patient count plus the largest
+    control count, and twice the largest number of matched pairs.
+    """
+    def largest(units: frozenset[str]) -> int:
+        return max((s.value for s in study.samples if s.value is not None and s.unit.casefold() in units),
+                   default=0)
+    count = max(largest(PERSON_UNITS), largest(PATIENT_UNITS) + largest(CONTROL_UNITS),
+                2 * largest(PAIR_UNITS))
+    return count or None
 
 
 def _small_sample(ctx: RuleContext) -> tuple[str, list[str]] | None:

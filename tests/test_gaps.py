@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.gaps import RULE_NAMES, SEVERITY, UNCATEGORISED, GapThresholds, evidence_gaps
+from analysis.gaps import RULE_NAMES, SEVERITY, UNCATEGORISED, GapThresholds, evidence_gaps, participants
 from analysis.universe import cache_path, load_facial_phenotype, normalise_xref, universe
 from facekg.errors import InvalidQuery
+from facekg.records import SampleFact, StudyRecord
 from graph.networkx_store import NetworkxStore
 from ontology import Ontology, load_ontology
 from tests.data import DEMO_STUDIES
@@ -77,6 +78,20 @@ def test_gaps_small_sample_reason_counts_studies_without_a_participant_count(
     hit = items_by_id(store, ontology)["KabukiSyndromeType1"].rules[0]
     assert hit.reason == ("30 participants in all deep-learning studies, below 100 "
                           "(1 of 2 studies report no participant count)")
+
+
+@pytest.mark.parametrize(("samples", "expected"), [
+    pytest.param([(120, "participants")], 120, id="participants"),
+    pytest.param([(65, "participants"), (129, "patients"), (132, "controls")], 261,
+                 id="patients-plus-controls"),
+    pytest.param([(17560, "patients"), (299, "patients")], 17560, id="subsets-not-added"),
+    pytest.param([(42, "matched pairs")], 84, id="matched-pairs"),
+    pytest.param([(405, "images"), (12, "videos")], None, id="images-are-not-people"),
+    pytest.param([], None, id="no-sample"),
+])
+def test_gaps_participants_counts_people_only(samples: list[tuple[int, str]], expected: int | None) -> None:
+    study = StudyRecord(id="s", title="t", samples=[SampleFact(value=v, unit=u) for v, u in samples])
+    assert participants(study) == expected
 
 
 def test_gaps_condition_with_good_evidence_is_not_a_gap(store: NetworkxStore, ontology: Ontology) -> None:
