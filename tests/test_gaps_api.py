@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -13,6 +14,7 @@ from api.problems import install_problem_handlers
 from api.routers import gaps
 from api.settings import Settings
 from ontology import load_ontology
+from tests.data import DEMO_STUDIES
 from tests.gap_fixtures import store_with
 
 
@@ -98,3 +100,22 @@ def test_gaps_api_map_json(client: TestClient) -> None:
     assert body["count"] == len(body["rows"]) * len(body["cols"])
     cells = {(c["row"], c["col"]): c for c in body["data"]}
     assert cells["GeneRelated", "AUC"]["study_ids"] == ["ds-second", "kabuki-a"]
+
+
+@pytest.fixture
+def demo_client(demo_data_dir: Path) -> Iterator[TestClient]:
+    from api.app import create_app
+
+    with TestClient(create_app(Settings(data_dir=demo_data_dir, backend="memory"))) as test_client:
+        yield test_client
+
+
+@pytest.mark.skipif(not DEMO_STUDIES.exists(), reason="demo corpus not built yet")
+def test_gaps_api_demo_lists_table_conditions_without_deep_learning(demo_client: TestClient) -> None:
+    response = demo_client.get("/v1/gaps/evidence")
+    assert response.status_code == 200
+    items = {item["label"]: item for item in response.json()["data"]}
+    for label in ("Rett syndrome", "hemifacial spasm"):
+        assert items[label]["grade"] in ("no-study", "no-deep-learning")
+        assert items[label]["rules"][0]["reason"]
+    assert set(items["Rett syndrome"]["cause_categories"]) == {"GeneRelated", "Neurological"}
