@@ -253,5 +253,5 @@ def deduplicate(drafts: Iterable[StudyDraft],
                 cluster.draft, kept, dropped = combine(cluster.draft, draft)
                 merges.append(Merge(kept=kept, dropped=dropped, reason=reason, score=score))
         index.index(position, draft.doi, draft.pmid, draft.title, draft.year)
-    unique = [draft for position in order if (draft := index.clusters[position].draft) is not None]
+    unique = [merged for position in order if (merged := index.clusters[position].draft) is not None]
     return DedupResult(unique=unique, merges=merges)

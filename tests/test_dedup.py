@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ TITLE = "Identifying facial phenotypes of genetic disorders using deep learning"
 
 
 def draft(title: str = TITLE, year: int | None = 2019, number: int = 1, source: str = "a.ris",
-          **fields: object) -> StudyDraft:
+          **fields: Any) -> StudyDraft:
     return StudyDraft(title=title, year=year, source_file=source, record_number=number, fmt="ris",
                       **fields)
 
@@ -27,6 +28,7 @@ def test_dedup_merges_same_study_from_ris_and_bibtex_despite_doi_case() -> None:
     assert len(result.unique) == len(ris) + len(bib) - 1
     [merge] = result.merges
     assert merge.reason == "doi" and merge.score == 100
+    assert isinstance(merge.kept, StudyDraft)
     assert {merge.kept.source_file, merge.dropped.source_file} == {str(EXPORTS / "rayyan.ris"),
                                                                     str(EXPORTS / "zotero.bib")}
     gurovich = next(d for d in result.unique if d.doi == "10.1038/s41591-018-0279-0")
@@ -97,7 +99,7 @@ def test_dedup_against_existing_studies_reports_the_stored_id() -> None:
            draft("A genuinely new study of facial palsy", year=2024, number=3)]
     result = deduplicate(new, existing=stored)
     assert [d.title for d in result.unique] == ["A genuinely new study of facial palsy"]
-    report = result.report()
+    report: list[dict[str, Any]] = result.report()
     assert [(entry["kept"]["id"], entry["reason"]) for entry in report] == [
         ("gurovich-2019", "doi"), ("hsieh-2022", "title-year")]
     assert report[0]["dropped"]["origin"] == "a.ris#1"

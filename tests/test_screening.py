@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from ingest.screening import CRITERIA, screen, screen_records, split_sentences
 
 DEMO = Path(__file__).parents[1] / "ingest" / "demo" / "abstracts.jsonl"
 
-CNN_FACE_STUDY = {
+CNN_FACE_STUDY: dict[str, Any] = {
     "title": "A deep convolutional neural network to recognise Noonan syndrome from facial photographs",
     "abstract": (
         "Background: Noonan syndrome is under-diagnosed because its facial gestalt is subtle. "
@@ -215,7 +216,8 @@ def test_screen_accepts_drafts_records_mappings_and_plain_text() -> None:
 
 def test_screen_records_outputs_the_contract_format_for_every_record() -> None:
     draft = StudyDraft(title="Editorial: faces and genes", source_file="x.ris", record_number=3, fmt="ris")
-    records = [{"id": "a", **CNN_FACE_STUDY}, EXCLUDED[0].values[0] | {"id": "b"}, draft]
+    mouse: dict[str, Any] = {**EXCLUDED[0].values[0], "id": "b"}  # type: ignore[dict-item]
+    records: list[StudyDraft | dict[str, Any]] = [{"id": "a", **CNN_FACE_STUDY}, mouse, draft]
     output = screen_records(records)
     assert [row["id"] for row in output] == ["a", "b", "x.ris#3"]
     assert [row["suggestion"] for row in output] == ["include", "exclude", "exclude"]

@@ -70,9 +70,10 @@ def read_bibtex(path: str | Path, errors: list[InputError] | None = None) -> Ite
     for text in _batches(path):
         library = bibtexparser.parse_string(
             text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors()])
-        for block in library.blocks:
-            if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
-                block = block.ignore_error_block
+        for parsed in library.blocks:
+            block = parsed
+            if isinstance(parsed, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
+                block = parsed.ignore_error_block or parsed
             if isinstance(block, ParsingFailedBlock):
                 number += 1
                 first_line = (block.raw or "").strip().splitlines()[:1]
@@ -103,9 +104,8 @@ def _draft(entry: Entry, source: str, number: int, errors: list[InputError] | No
         quarantine(InputError(f"entry {entry.key!r} has no title", file=source, record=number,
                               field="title"), errors)
         return None
-    authors = _value(entry, "author") or []
-    if isinstance(authors, str):
-        authors = [authors]
+    value = _value(entry, "author") or []
+    authors: list[object] = list(value) if isinstance(value, list) else [value]
     keywords = _value(entry, "keywords", "keyword")
     pmid = clean_pmid(_value(entry, "pmid"))
     eprint_type = str(_value(entry, "eprinttype") or "").lower()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from facekg.errors import InputError
@@ -41,7 +41,7 @@ ALIASES: dict[str, str] = {
 _INITIALS_LIST = re.compile(r"^[^,;]+ [A-Z]{1,3}(?:, [^,;]+ [A-Z]{1,3})+$")
 
 
-def _columns(header: list[str], column_map: dict[str, str] | None) -> dict[str, str]:
+def _columns(header: Sequence[str], column_map: dict[str, str] | None) -> dict[str, str]:
     """{column name in the file: our field} for the columns we understand."""
     user = {key.strip().casefold(): value for key, value in (column_map or {}).items()}
     unknown = sorted(set(user.values()) - set(FIELDS))
@@ -130,7 +130,8 @@ def _draft(row: dict[str | None, object], mapping: dict[str, str], source: str, 
         return None
     keywords = values.get("keywords", "")
     separator = ";" if ";" in keywords else ","
-    extra = {key: values[key] for key in ("language", "id", "url", "notes") if values.get(key)}
+    extra: dict[str, object] = {key: values[key] for key in ("language", "id", "url", "notes")
+                                if values.get(key)}
     unmapped = {str(key): value for key, value in row.items() if key not in mapping and value}
     if unmapped:
         extra["columns"] = unmapped

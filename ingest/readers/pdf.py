@@ -37,9 +37,15 @@ def pdf_text(path: str | Path) -> str:
 
 
 def attach_pdf(draft: StudyDraft, path: str | Path) -> StudyDraft:
-    """A copy of ``draft`` whose ``full_text`` is the text of the PDF at ``path``."""
-    extra = {**draft.extra, "pdf_file": str(path)}
-    return draft.model_copy(update={"full_text": pdf_text(path), "extra": extra})
+    """Set ``draft.full_text`` to the text of the PDF at ``path`` (and ``extra["pdf_file"]``).
+
+    The draft is changed in place and returned. When the PDF cannot be read
+    the draft is left as it was and :class:`InputError` is raised.
+    """
+    text = pdf_text(path)
+    draft.full_text = text
+    draft.extra["pdf_file"] = str(path)
+    return draft
 
 
 def read_pdf(path: str | Path, errors: list[InputError] | None = None) -> Iterator[StudyDraft]:
