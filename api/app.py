@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.problems import install_problem_handlers
-from api.routers import conditions, meta, studies
+from api.routers import conditions, gaps, meta, studies
 from api.settings import Settings
 from api.stores import open_store
 from facekg import __version__
@@ -43,22 +43,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(meta.router)
     app.include_router(studies.router)
     app.include_router(conditions.router)
-    for router in _optional_routers():
-        app.include_router(router)
+    app.include_router(gaps.router)
     return app
 
-
-def _optional_routers() -> list:
-    """Routers of later features, included when their module is present."""
-    import importlib
-
-    routers = []
-    for name in ("api.routers.gaps", "api.routers.website"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        routers.append(module.router)
-    return routers

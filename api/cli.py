@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,12 +18,12 @@ app = typer.Typer(help="facekg: living-review knowledge graph of deep-learning f
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 
 
-class Backend(str, Enum):
+class Backend(StrEnum):
     memory = "memory"
     neo4j = "neo4j"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     jsonl = "jsonl"
     graphml = "graphml"
     ttl = "ttl"

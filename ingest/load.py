@@ -120,8 +120,8 @@ def load_records(store: GraphStore, records: Iterable[StudyRecord], ontology: On
     if created or updated:
         store.write_ontology(ontology_rows(ontology))
         store.write(list(prepared.values()), update)
-    return LoadSummary(review_update=update.id if created or updated else None, records_read=read, created=created, updated=updated,
-                       unchanged=unchanged, facts=dict(sorted(facts.items())),
+    return LoadSummary(review_update=update.id if created or updated else None, records_read=read,
+                       created=created, updated=updated, unchanged=unchanged, facts=dict(sorted(facts.items())),
                        unmapped={kind: sorted(names) for kind, names in sorted(unmapped.items())})
 
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from analysis.catalogue import CauseSummary, ConditionDetail, ConditionSummary, condition_detail, list_causes, \
-    list_conditions
+from analysis.catalogue import (
+    CauseSummary,
+    ConditionDetail,
+    ConditionSummary,
+    condition_detail,
+    list_causes,
+    list_conditions,
+)
 from api.deps import OntologyDep, StoreDep
 from api.schemas import Page
 

@@ -1,0 +1,97 @@
+"""``facekg ingest FILE...`` and ``facekg screen INPUT --out OUT.jsonl``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from api.cli import Backend, fail, settings_from_env
+from api.stores import open_store
+from facekg.errors import FacekgError
+
+
+def _progress(enabled: bool):  # type: ignore[no-untyped-def]
+    def wrap(items: Iterable[Any], total: int) -> Iterator[Any]:
+        from tqdm import tqdm
+
+        yield from tqdm(items, total=total, desc="extracting", unit="record", disable=not enabled,
+                        file=None)
+    return wrap
+
+
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="export files in any mix of formats "
+                                                     "(RIS, MEDLINE, BibTeX, CSV, JSON/JSONL, PDF)")],
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="set bad records aside in a quarantine "
+                                                              "report and load the good ones")] = False,
+    column_map: Annotated[str | None, typer.Option(help="CSV columns as JSON, e.g. "
+                                                        "'{\"Title\": \"title\", \"Abstract\": \"abstract\"}'")] = None,
+    report: Annotated[Path | None, typer.Option(help="write the full summary (merges, screening, "
+                                                     "quarantine) as JSON here")] = None,
+    backend: Annotated[Backend | None, typer.Option()] = None,
+    progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
+) -> None:
+    """Read, de-duplicate, screen, extract and load studies as one review update (all or nothing)."""
+    from ingest.pipeline import ingest_files
+    from ontology import load_ontology
+
+    mapping = json.loads(column_map) if column_map else None
+    store = open_store(settings_from_env(backend))
+    try:
+        summary = ingest_files(store, load_ontology(), files, skip_bad=skip_bad, column_map=mapping,
+                               progress=_progress(progress))
+    except FacekgError as exc:
+        raise fail(exc) from exc
+    finally:
+        store.close()
+    load = summary.load
+    typer.echo(f"read {summary.records_read} records from {len(summary.files)} file(s); "
+               f"{summary.duplicates_merged} duplicates merged")
+    typer.echo("screening suggestions: " + ", ".join(f"{k} {v}" for k, v in summary.screening.items()))
+    for item in summary.suggested_exclusions:
+        reasons = "; ".join(f"{r['criterion']}: {r['evidence'][:80]}" for r in item["reasons"])
+        typer.echo(f"  suggested exclusion {item['id']}: {reasons}")
+    typer.echo("facts extracted: " + ", ".join(f"{k} {v}" for k, v in summary.facts_extracted.items()))
+    typer.echo(f"review update {load.review_update or '(none: nothing changed)'}: {load.created} created, "
+               f"{load.updated} updated, {load.unchanged} unchanged")
+    for kind, names in load.unmapped.items():
+        typer.echo(f"unmapped {kind} ({len(names)}): " + "; ".join(names[:20]) + (" ..." if len(names) > 20 else ""))
+    if summary.quarantined:
+        typer.echo(f"quarantined {len(summary.quarantined)} bad record(s):")
+        for bad in summary.quarantined:
+            typer.echo(f"  {bad.file} record {bad.record} field {bad.field}: {bad.message}")
+    if report is not None:
+        report.write_text(summary.model_dump_json(indent=2), encoding="utf-8")
+        typer.echo(f"full report: {report}")
+
+
+def screen_command(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="JSONL with id, title, abstract, "
+                                                                     "or any export format")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="where to write one suggestion per record")],
+) -> None:
+    """Suggest include / exclude / unsure per record with the protocol's criteria (reviewers decide)."""
+    from api.commands.extract import read_records
+    from ingest.screening import screen_records
+
+    try:
+        suggestions = screen_records(read_records(input_path, None))
+    except FacekgError as exc:
+        raise fail(exc) from exc
+    with out.open("w", encoding="utf-8") as handle:
+        for item in suggestions:
+            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+    counts: dict[str, int] = {}
+    for item in suggestions:
+        counts[item["suggestion"]] = counts.get(item["suggestion"], 0) + 1
+    typer.echo(f"screened {len(suggestions)} records to {out}: "
+               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("screen")(screen_command)

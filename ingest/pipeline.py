@@ -1,0 +1,145 @@
+"""The whole ingest of a review update: read, de-duplicate, screen, extract, load.
+
+Any mix of export files goes in; one review update comes out. The run is all or
+nothing: every file is read and every record extracted before a single write,
+and the write itself is atomic, so a bad record or a failing store leaves the
+graph as it was. With ``skip_bad`` bad records are set aside in a quarantine
+report instead and the good ones load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from facekg.errors import InputError
+from facekg.records import ScreeningDecision, StudyRecord
+from graph.mapping import slug
+from graph.store import GraphStore
+from ingest.dedup import DEFAULT_THRESHOLD, ExistingStudy, deduplicate
+from ingest.load import LoadSummary, load_records
+from ingest.nlp.facts import facts_from_extraction
+from ingest.nlp.pipeline import extract_many
+from ingest.readers import StudyDraft, read_any
+from ingest.screening import screen
+from ontology import Ontology
+
+_ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+# Full text stands in for a missing abstract up to this many characters (a PDF-only record).
+FULL_TEXT_LIMIT = 20_000
+
+
+class QuarantinedRecord(BaseModel):
+    file: str | None
+    record: int | str | None
+    field: str | None
+    message: str
+
+
+class IngestSummary(BaseModel):
+    """What an ingest did, for the command's summary and for the review update."""
+
+    files: list[str]
+    records_read: int
+    duplicates_merged: int
+    merge_report: list[dict[str, Any]] = Field(default_factory=list)
+    screening: dict[str, int] = Field(default_factory=dict)
+    suggested_exclusions: list[dict[str, Any]] = Field(default_factory=list)
+    facts_extracted: dict[str, int] = Field(default_factory=dict)
+    quarantined: list[QuarantinedRecord] = Field(default_factory=list)
+    load: LoadSummary
+
+
+def draft_id(draft: StudyDraft) -> str:
+    """Our id for a study first seen in an export: its own id, else PMID, DOI or author-year-title."""
+    own = draft.extra.get("id")
+    if isinstance(own, str) and _ID_OK.match(own):
+        return own
+    if draft.pmid:
+        return f"pmid-{draft.pmid}"
+    if draft.doi:
+        return f"doi-{slug(draft.doi)}"
+    surname = slug(draft.authors[0].split(",")[0]) if draft.authors else "anon"
+    words = "-".join(slug(draft.title).split("-")[:6])
+    return f"{surname}-{draft.year or 'nd'}-{words}"
+
+
+def read_files(paths: Sequence[Path | str], *, column_map: dict[str, str] | None = None,
+               quarantine: list[InputError] | None = None) -> list[StudyDraft]:
+    """Every draft of every file, in order; the first bad record raises unless ``quarantine`` is given."""
+    drafts: list[StudyDraft] = []
+    for path in paths:
+        drafts.extend(read_any(path, column_map=column_map, errors=quarantine))
+    return drafts
+
+
+def _extraction_input(draft: StudyDraft, study_id: str) -> dict[str, Any]:
+    abstract = draft.abstract
+    if not abstract and draft.full_text:
+        abstract = draft.full_text[:FULL_TEXT_LIMIT]
+    return {"id": study_id, "title": draft.title, "abstract": abstract or ""}
+
+
+def _record(draft: StudyDraft, study_id: str, extraction: dict[str, Any]) -> StudyRecord:
+    suggestion = screen(draft)
+    facts = facts_from_extraction(extraction)
+    return StudyRecord(
+        id=study_id, title=draft.title, abstract=draft.abstract, authors=draft.authors,
+        first_author=draft.authors[0] if draft.authors else None, year=draft.year, journal=draft.journal,
+        doi=draft.doi, pmid=draft.pmid, keywords=draft.keywords,
+        screening=ScreeningDecision(suggestion=suggestion.suggestion,
+                                    reasons=[reason.model_dump() for reason in suggestion.reasons]),
+        **facts,
+    )
+
+
+def ingest_files(store: GraphStore, ontology: Ontology, paths: Sequence[Path | str], *, skip_bad: bool = False,
+                 column_map: dict[str, str] | None = None, threshold: float = DEFAULT_THRESHOLD,
+                 progress: Callable[[Iterable[Any], int], Iterator[Any]] | None = None) -> IngestSummary:
+    """Read, de-duplicate, screen, extract and load ``paths`` as one review update.
+
+    Drafts that duplicate a stored study are not dropped: they update that study
+    (an abstract it lacked, new extracted facts), and curated facts still win.
+    """
+    quarantine: list[InputError] | None = [] if skip_bad else None
+    drafts = read_files(paths, column_map=column_map, quarantine=quarantine)
+    existing = [ExistingStudy(s.id, s.doi, s.pmid, s.title, s.year) for s in store.studies()]
+    dedup = deduplicate(drafts, existing, threshold=threshold)
+
+    targets: list[tuple[StudyDraft, str]] = [(draft, draft_id(draft)) for draft in dedup.unique]
+    targets += [(merge.dropped, merge.kept.id) for merge in dedup.merges if isinstance(merge.kept, ExistingStudy)]
+
+    inputs = (_extraction_input(draft, study_id) for draft, study_id in targets)
+    extractions: Iterable[dict[str, Any]] = extract_many(inputs)
+    if progress is not None:
+        extractions = progress(extractions, len(targets))
+    records = [_record(draft, study_id, extraction)
+               for (draft, study_id), extraction in zip(targets, extractions, strict=True)]
+
+    screening = Counter(record.screening.suggestion for record in records if record.screening)
+    exclusions = [{"id": record.id, "title": record.title, "reasons": record.screening.reasons}
+                  for record in records if record.screening and record.screening.suggestion == "exclude"]
+    extracted = _count_facts(records)
+    source = ", ".join(str(path) for path in paths)
+    summary = load_records(store, records, ontology, source=source,
+                           description=f"ingest of {len(paths)} file(s): {len(records)} records after de-duplication")
+    return IngestSummary(
+        files=[str(path) for path in paths], records_read=len(drafts), duplicates_merged=len(dedup.merges),
+        merge_report=dedup.report(), screening=dict(sorted(screening.items())), suggested_exclusions=exclusions,
+        facts_extracted=dict(sorted(extracted.items())),
+        quarantined=[QuarantinedRecord(file=e.file, record=e.record, field=e.field, message=e.detail)
+                     for e in quarantine or []],
+        load=summary)
+
+
+def _count_facts(records: Iterable[StudyRecord]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for record in records:
+        for kind, facts in record.fact_lists().items():
+            counts[kind] += len(facts)
+    return counts
