@@ -126,8 +126,10 @@ _DEEP = (_words(r"deep[- ]learning|deep[- ]neural|neural net(?:work)?s?|convolut
                 r"deepgestalt|gestaltmatcher|face2gene|facenet|arcface|deepface|vggface\w*|openface|"
                 r"retinaface|transfer learning|fine-tun\w*|pre-?trained (?:network|model)s?|"
                 r"multilayer perceptron|capsule networks?|graph neural|diffusion models?|foundation models?|"
-                r"self-supervised|contrastive learning|attention mechanism|\w+-stream networks?|"
-                r"siamese networks?"),
+                r"self-supervised|contrastive learning|attention mechanism|"
+                r"deep (?:\w+ )?(?:networks?|models?|architectures?|features?|regression|representations?)|"
+                r"(?:attention|residual|siamese|capsule|pyramid|backbone|encoder|decoder|multi-?task|"
+                r"\w+-stream|cascaded?) (?:\w+ )?networks?"),
          _words(r"CNNs?|DCNNs?|ConvNets?|ResNe(?:X|x)t?\w*|VGG\w*|Inception\w*|DenseNet\w*|EfficientNet\w*|"
                 r"MobileNet\w*|Xception|AlexNet|GoogLeNet|SqueezeNet|ShuffleNet|U-?Net|YOLO\w*|R-CNN|"
                 r"ViT|Swin|GANs?|LSTMs?|RNNs?|MTCNN|MLPs?|GNNs?|[A-Z][A-Za-z0-9-]*Net", 0))

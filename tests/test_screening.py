@@ -200,6 +200,18 @@ def test_screen_reads_a_conclusion_in_the_future_tense_as_no_protocol() -> None:
     assert "non-empirical" not in criteria(screen(study("Acromegaly detection with deep learning", abstract)))
 
 
+@pytest.mark.parametrize("phrase", [
+    pytest.param("a novel attention network", id="attention-network"),
+    pytest.param("a deep regression network", id="deep-regression-network"),
+    pytest.param("a two-stream network (SFTNet)", id="named-net"),
+    pytest.param("a vision transformer", id="transformer"),
+])
+def test_screen_recognises_deep_learning_named_without_the_words_deep_learning(phrase: str) -> None:
+    abstract = (f"We propose {phrase} that grades facial palsy from photographs of 300 patients; "
+                "accuracy was 91.2%.")
+    assert screen(study("Facial palsy grading", abstract)).suggestion == "include"
+
+
 def test_screen_excludes_deepfake_detection_as_non_medical() -> None:
     result = screen(study("Detecting deepfake face videos with a vision transformer",
                           "We train a ViT on 10,000 manipulated face videos; accuracy was 97.1%."))
