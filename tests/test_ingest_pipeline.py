@@ -1,0 +1,101 @@
+"""``facekg ingest``: exports in, one review update out, all or nothing, curated facts kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from facekg.errors import InputError
+from graph.networkx_store import NetworkxStore
+from ingest.load import load_records
+from ingest.pipeline import ingest_files
+from ingest.structured import read_study_records
+from ontology import load_ontology
+from tests.data import DEMO_MEDLINE, DEMO_RIS, DEMO_STUDIES
+
+GOOD_RIS = """TY  - JOUR
+TI  - Deep convolutional network screening of Noonan syndrome from facial photographs
+AB  - We trained a ResNet-50 on 420 facial photographs of children. Accuracy was 92.0% (95% CI 89.1-94.3%).
+PY  - 2021
+DO  - 10.9999/facekg.test.1
+ER  - 
+"""
+BAD_RIS = """TY  - JOUR
+TI  - A record that never ends
+AB  - It lost its end-of-record tag.
+"""
+
+
+@pytest.fixture(scope="module")
+def demo_ingested(tmp_path_factory: pytest.TempPathFactory) -> NetworkxStore:
+    """Curated demo records first, then the RIS and MEDLINE exports through the full pipeline."""
+    store = NetworkxStore(tmp_path_factory.mktemp("ingested"))
+    ontology = load_ontology()
+    load_records(store, read_study_records(DEMO_STUDIES), ontology, source="curated")
+    ingest_files(store, ontology, [DEMO_RIS, DEMO_MEDLINE])
+    return store
+
+
+def test_ingest_of_both_demo_exports_deduplicates_to_one_study_each(tmp_path: Path) -> None:
+    store = NetworkxStore(tmp_path)
+    summary = ingest_files(store, load_ontology(), [DEMO_RIS, DEMO_MEDLINE])
+    curated_count = sum(1 for _ in read_study_records(DEMO_STUDIES))
+    assert store.stats().studies == curated_count
+    assert summary.duplicates_merged == summary.records_read - curated_count
+    assert {m["reason"] for m in summary.merge_report} <= {"doi", "pmid", "title-year"}
+
+
+def test_ingest_adds_abstracts_and_extracted_facts_with_evidence_spans(demo_ingested: NetworkxStore) -> None:
+    studies = list(demo_ingested.studies())
+    assert all(s.abstract for s in studies)
+    extracted = [(s, f) for s in studies for facts in s.fact_lists().values() for f in facts
+                 if f.provenance.source == "extracted"]
+    assert len(extracted) > len(studies)
+    for study, fact in extracted:
+        evidence = fact.provenance.evidence
+        if evidence is None:
+            continue
+        document = f"{study.title}\n{study.abstract}"
+        assert document[evidence.start:evidence.end] == evidence.text
+        assert fact.provenance.extractor_version
+
+
+def test_ingest_never_overwrites_curated_facts(demo_ingested: NetworkxStore) -> None:
+    for curated in read_study_records(DEMO_STUDIES):
+        stored = demo_ingested.get(curated.id)
+        for attribute in ("sex", "age", "race_ethnicity", "skin_tone", "geography"):
+            before, after = curated.demographic(attribute), stored.demographic(attribute)
+            assert before is not None and after is not None
+            assert (after.reported, after.provenance.source) == (before.reported, "curated")
+        assert [m.value for m in stored.metrics if m.provenance.source == "curated"] == \
+            [m.value for m in curated.metrics]
+
+
+def test_ingest_records_screening_suggestions_on_each_study(demo_ingested: NetworkxStore) -> None:
+    suggestions = {s.screening.suggestion for s in demo_ingested.studies() if s.screening}
+    assert suggestions and suggestions <= {"include", "exclude", "unsure"}
+
+
+def test_ingest_with_a_bad_file_fails_naming_it_and_leaves_the_graph_unchanged(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.ris", tmp_path / "bad.ris"
+    good.write_text(GOOD_RIS, encoding="utf-8")
+    bad.write_text(BAD_RIS, encoding="utf-8")
+    store = NetworkxStore(tmp_path / "data")
+    ingest_files(store, load_ontology(), [good])
+    before = store.export_rows().as_jsonable()
+    with pytest.raises(InputError) as info:
+        ingest_files(store, load_ontology(), [good, bad])
+    assert info.value.file == str(bad) and info.value.record == 1
+    assert store.export_rows().as_jsonable() == before
+
+
+def test_ingest_skip_bad_quarantines_bad_records_and_loads_the_rest(tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.ris"
+    mixed.write_text(GOOD_RIS + BAD_RIS, encoding="utf-8")
+    store = NetworkxStore(tmp_path / "data")
+    summary = ingest_files(store, load_ontology(), [mixed], skip_bad=True)
+    assert store.stats().studies == 1
+    assert [(q.file, q.record) for q in summary.quarantined] == [(str(mixed), 2)]
+    [study] = store.studies()
+    assert any(m.metric == "accuracy" and m.value == 92.0 and m.ci_low == 89.1 for m in study.metrics)
