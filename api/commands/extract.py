@@ -88,12 +88,14 @@ def read_records(path: Path, fmt: str | None = None) -> Iterator[dict[str, Any]]
 
 
 def extract(
-    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="JSONL with id, title, abstract (or an export)")],
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT",
+                                               help="JSONL with id, title, abstract (or an export)")],
     out: Annotated[Path, typer.Option("--out", help="where to write one JSON object per record")],
-    fmt: Annotated[ExtractFormat | None, typer.Option("--format", help="input format (default: detected)")] = None,
+    fmt: Annotated[ExtractFormat | None,
+                   typer.Option("--format", help="input format (default: detected)")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="records per spaCy batch")] = 64,
 ) -> None:
-    """Extract conditions, genes, architectures, metrics, samples, demographics and flags (no graph writes)."""
+    """Extract conditions, genes, architectures, metrics, samples, demographics, flags (no graph writes)."""
     from ingest.nlp.pipeline import build_pipeline, extract_many
 
     tmp = out.with_name(out.name + ".part")

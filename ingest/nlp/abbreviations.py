@@ -119,7 +119,8 @@ class AbbreviationResolver:
         definitions: list[Abbreviation] = []
         for short, long in _definitions(doc):
             ent = _long_form_entity(doc, long)
-            definitions.append(Abbreviation(short, long, ent.label_ if ent else None, ent.ent_id_ if ent else None))
+            label, concept_id = (ent.label_, ent.ent_id_) if ent else (None, None)
+            definitions.append(Abbreviation(short, long, label, concept_id))
         by_short: dict[str, Abbreviation] = {}
         for d in definitions:
             by_short.setdefault(d.short.text, d)

@@ -39,18 +39,21 @@ _N = r"\d[\d,.]*"
 CUES: dict[str, re.Pattern[str]] = {
     "sex": re.compile(
         rf"\b(?:{_N}\s*%?\s*(?:were\s+)?(?:men|women|males?|females?|boys|girls)\b|"
-        r"(?:males?|females?|men|women|boys|girls)\s*[:=(]\s*\d|(?:sex|gender)[- ](?:matched|balanced|distribution|"
-        r"ratio|differences?|subgroups?)|male[- ]to[- ]female|female[- ]to[- ]male|\b[MF]\s*/\s*[MF]\s*[:=]?\s*\d|"
+        r"(?:males?|females?|men|women|boys|girls)\s*[:=(]\s*\d|"
+        r"(?:sex|gender)[- ](?:matched|balanced|distribution|ratio|differences?|subgroups?)|"
+        r"male[- ]to[- ]female|female[- ]to[- ]male|\b[MF]\s*/\s*[MF]\s*[:=]?\s*\d|"
         r"(?:by|across|of) (?:sex|gender)\b|\b(?:sex|gender)(?:,| and) (?:age|race|ethnicity)|"
         r"\b(?:age|race|ethnicity),? and (?:sex|gender)\b|proportion of (?:women|females|males|men)|"
-        r"(?:sex|gender) (?:was|were) (?:recorded|reported|collected|available)|information on (?:sex|gender))",
+        r"(?:sex|gender) (?:was|were) (?:recorded|reported|collected|available)|"
+        r"information on (?:sex|gender))",
         re.IGNORECASE,
     ),
     "age": re.compile(
         r"\b(?:mean|median|average)\s+(?:\(\s*SD\s*\)\s+)?age|age range|\baged\s+(?:between\s+)?\d|"
         r"\d+\s*(?:-|–|to)\s*\d+\s*(?:years|yrs|months)\b|\d+(?:\.\d+)?\s*(?:±\s*\d+(?:\.\d+)?\s*)?"
-        r"(?:years|yrs)[- ](?:old|of age)|years of age|age[- ]matched|\bages?\s+(?:of\s+|between\s+|from\s+)?\d|"
-        r"\bage\s*[:=]\s*\d|age groups?|age(?:,| and) (?:sex|gender)|(?:with|by|across) age\b|(?:sex|gender),? and age|"
+        r"(?:years|yrs)[- ](?:old|of age)|years of age|age[- ]matched|"
+        r"\bages?\s+(?:of\s+|between\s+|from\s+)?\d|\bage\s*[:=]\s*\d|age groups?|"
+        r"age(?:,| and) (?:sex|gender)|(?:with|by|across) age\b|(?:sex|gender),? and age|"
         r"(?:by|across) age\b|age (?:was|were) (?:recorded|reported|collected|available)|information on age",
         re.IGNORECASE,
     ),
@@ -64,7 +67,8 @@ CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "skin_tone": re.compile(
-        r"\b(?:Fitzpatrick|Monk (?:skin tone|scale)|skin (?:types?|tones?|colou?rs?|phototypes?|pigmentation)|"
+        r"\b(?:Fitzpatrick|Monk (?:skin tone|scale)|"
+        r"skin (?:types?|tones?|colou?rs?|phototypes?|pigmentation)|"
         r"phototypes?|(?:darker|lighter|dark|light|fair)[- ]skin(?:ned)?|complexion)\b",
         re.IGNORECASE,
     ),

@@ -83,5 +83,6 @@ def facts_from_extraction(extraction: Mapping[str, Any]) -> dict[str, list[Fact]
     for name in ("external_validation", "clinician_comparison"):
         if name in extraction:
             cue = _first_evidence(extraction, "flag_evidence", name=name, value=bool(extraction[name]))
-            add("flags", StudyFlag(name=name, value=bool(extraction[name]), provenance=_provenance(cue, version)))
+            add("flags", StudyFlag(name=name, value=bool(extraction[name]),
+                                   provenance=_provenance(cue, version)))
     return out

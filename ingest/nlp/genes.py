@@ -94,7 +94,8 @@ class GeneFilter:
         return sorted(accepted.values(), key=lambda sc: sc[0].start)
 
     def set_annotations(self, doc: Doc, matches: list[tuple[Span, bool]]) -> None:
-        strong = [Span(doc, s.start, s.end, label="GENE", span_id=s.text) for s, is_strong in matches if is_strong]
+        strong = [Span(doc, s.start, s.end, label="GENE", span_id=s.text)
+                  for s, is_strong in matches if is_strong]
         occupied = {i for e in doc.ents for i in range(e.start, e.end)}
         weak = [Span(doc, s.start, s.end, label="GENE", span_id=s.text) for s, is_strong in matches
                 if not is_strong and not any(i in occupied for i in range(s.start, s.end))]

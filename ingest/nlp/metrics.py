@@ -39,7 +39,8 @@ _CI = re.compile(
 )
 _VALUE = re.compile(rf"(?<![\w.\-–/])(?P<v>{_NUM})(?:\s*(?P<pct>%|percent\b|per cent\b))?(?![\w.]*\d)")
 _NOT_VALUE_BEFORE = re.compile(
-    r"(?:\b[pP]\s*[<=>≤]\s*$|\btop[- ]?$|\b(?:n|N)\s*=\s*$|\b(?:aged?|ages)\s+$|±\s*$|\bSD\s*$|\bver(?:sion)?\s*$)"
+    r"(?:\b[pP]\s*[<=>≤]\s*$|\btop[- ]?$|\b(?:n|N)\s*=\s*$|\b(?:aged?|ages)\s+$|±\s*$|\bSD\s*$|"
+    r"\bver(?:sion)?\s*$)"
 )
 _NOT_VALUE_AFTER = re.compile(
     r"^\s*(?:%?\s*(?:CI|confidence)|years?|yrs?|months?|weeks?|days?|hours?|min|patients|participants|"
@@ -49,14 +50,16 @@ _NOT_VALUE_AFTER = re.compile(
     r"boys|girls|adults|infants|×|x\s*\d|-fold|D\b)",
     re.IGNORECASE,
 )
+_ERROR_UNIT = re.compile(r"^\s*(years?|months?|points?|mm|degrees?|bpm)\b", re.IGNORECASE)
+_ERROR_METRICS = {"MAE", "RMSE"}
 _TOPK_PHRASE = re.compile(r"\b(?:within|among|in) the top[- ](?P<k>\d+|one|five|ten|thirty)\b", re.IGNORECASE)
 _WORD_K = {"one": 1, "five": 5, "ten": 10, "thirty": 30}
 _CONNECTOR = re.compile(r"^(?:\s*(?:,|and|or|/|&|as well as|,\s*and)\s*)+$", re.IGNORECASE)
 _VALUE_LIST_GAP = re.compile(r"^(?:\s*(?:,|and|/|;)\s*)+$", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"^[\s,)\]]*respectively", re.IGNORECASE)
 _COMPARISON = re.compile(
-    r"^[\s,;)\]]*(?:against|versus|vs\.?|compared (?:with|to)|than|relative to|over)\s+(?:that of\s+|those of\s+)?"
-    r"(?:the\s+)?(?:\w+\s+){0,3}?$",
+    r"^[\s,;)\]]*(?:against|versus|vs\.?|compared (?:with|to)|than|relative to|over|whereas|while)\s+"
+    r"(?:that of\s+|those of\s+)?(?:the\s+)?(?:\w+\s+){0,3}?$",
     re.IGNORECASE,
 )
 _CONTINUATION = re.compile(
@@ -66,6 +69,12 @@ _CONTINUATION = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r"[;:]|\b(?:against|versus|vs\.?|compared|whereas|while|than|but|respectively)\b", re.IGNORECASE
+)
+# "agreement with experts": the experts are the reference, not the subject of the figure
+_AGREEMENT_WITH = re.compile(
+    r"\b(?:agreement|concordance|correlat\w*|consisten\w*|compared|comparison)\s+(?:with|to|between)\s+"
+    r"(?:\w+\s+){0,2}?(?:clinicians?|experts?|physicians?|dysmorphologists?|raters|readers|\w+ologists?)\b",
+    re.IGNORECASE,
 )
 CLINICIAN_WORDS = re.compile(
     r"\b(?:clinicians?|dysmorphologists?|experts?|physicians?|geneticists?|doctors?|human raters?|"
@@ -106,6 +115,7 @@ class _Value:
     ci_low: float | None = None
     ci_high: float | None = None
     used: bool = False
+    unit_word: str | None = None  # "4.2 years": only an error metric (MAE, RMSE) may take it
 
 
 def _values(text: str) -> list[_Value]:
@@ -115,13 +125,15 @@ def _values(text: str) -> list[_Value]:
         if m.start() < skip_until:
             continue
         before, after = text[max(0, m.start() - 12): m.start()], text[m.end():]
-        if _NOT_VALUE_BEFORE.search(before) or _NOT_VALUE_AFTER.match(after):
+        unit_word = _ERROR_UNIT.match(after)
+        if _NOT_VALUE_BEFORE.search(before) or (_NOT_VALUE_AFTER.match(after) and not unit_word):
             if re.match(r"^\s*%?\s*(?:CI|confidence)", after, re.IGNORECASE):
                 # "95% CI 0.70-0.76" with no value before it: skip the interval too
                 ci = _CI.match(text, m.start())
                 skip_until = ci.end() if ci else m.end()
             continue
-        v = _Value(m.start("v"), m.end(), float(m.group("v")), bool(m.group("pct")))
+        v = _Value(m.start("v"), m.end(), float(m.group("v")), bool(m.group("pct")),
+                   unit_word=unit_word.group(1).lower() if unit_word and not m.group("pct") else None)
         ci = _CI.match(text, m.end())
         if ci and (re.search(r"CI|confidence|[\(\[]", ci.group(0), re.IGNORECASE)):
             lo, hi = float(ci.group("lo")), float(ci.group("hi"))
@@ -136,6 +148,8 @@ def _values(text: str) -> list[_Value]:
 
 
 def _unit(name: str, v: _Value) -> str | None:
+    if v.unit_word:
+        return v.unit_word
     if v.percent:
         return "%"
     if name in _PERCENT_METRICS:
@@ -148,7 +162,7 @@ def _subject(text: str, pos: int) -> str:
     breaks = [m for m in _CLAUSE_BREAK.finditer(text)]
     lo = max([m.end() for m in breaks if m.end() <= pos] + [0])
     hi = min([m.start() for m in breaks if m.start() >= pos] + [len(text)])
-    clause = text[lo:hi]
+    clause = _AGREEMENT_WITH.sub(" ", text[lo:hi])
     clin, model = CLINICIAN_WORDS.search(clause), MODEL_WORDS.search(clause)
     if clin and (not model or clin.start() < model.start()):
         return "clinicians"
@@ -172,6 +186,9 @@ class MetricMatcher:
     def _sentence(self, sent: Span, metrics: list[Span]) -> list[MetricMention]:
         text, base = sent.text, sent.start_char
         values = _values(text)
+        names = {self._name(e, text, base) for e in metrics}
+        if not names & _ERROR_METRICS:
+            values = [v for v in values if v.unit_word is None]
         if not values:
             return []
         ms = [(e.start_char - base, e.end_char - base, self._name(e, text, base)) for e in metrics]

@@ -112,21 +112,21 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
             conditions.append({**base, "concept_id": cid, "name": vocab.names.get(cid or "", ent.text),
                                "cause_categories": list(vocab.categories.get(cid or "", [])),
                                "mapped": cid in vocab.mapped_ids, "label": ent.label_,
-                               "sentence": ent.sent.text})
+                               "sentence": ent.sent.text.strip()})
         elif ent.label_ == "GENE":
-            gene_list.append({**base, "symbol": ent.ent_id_ or ent.text, "sentence": ent.sent.text})
+            gene_list.append({**base, "symbol": ent.ent_id_ or ent.text, "sentence": ent.sent.text.strip()})
         elif ent.label_ == "ARCHITECTURE":
             architectures.append({**base, "concept_id": cid, "name": vocab.names.get(cid or "", ent.text),
                                   "is_deep_learning": vocab.deep_learning.get(cid or ""),
-                                  "sentence": ent.sent.text})
+                                  "sentence": ent.sent.text.strip()})
     metric_list = [
         {"name": m.name, "value": m.value, "unit": m.unit, "ci_low": m.ci_low, "ci_high": m.ci_high,
-         "text": m.text, "start": m.start, "end": m.end, "subject": m.subject, "sentence": m.sentence}
+         "text": m.text, "start": m.start, "end": m.end, "subject": m.subject, "sentence": m.sentence.strip()}
         for m in doc._.metrics
     ]
     sample_list = [
         {"value": s.value, "unit": s.unit, "text": s.text, "start": s.start, "end": s.end,
-         "sentence": s.sentence}
+         "sentence": s.sentence.strip()}
         for s in doc._.sample_sizes
     ]
     unmapped = sorted({c["name"] for c in conditions if not c["mapped"] and c["label"] == "CONDITION"})
@@ -144,12 +144,12 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
         "unmapped_conditions": unmapped,
         "demographic_evidence": [
             {"attribute": c.attribute, "reported": c.reported, "text": c.text, "start": c.start, "end": c.end,
-             "sentence": c.sentence}
+             "sentence": c.sentence.strip()}
             for c in doc._.demographic_evidence
         ],
         "flag_evidence": [
             {"name": c.name, "value": c.value, "text": c.text, "start": c.start, "end": c.end,
-             "sentence": c.sentence}
+             "sentence": c.sentence.strip()}
             for c in doc._.flag_evidence
         ],
         "extractor_version": EXTRACTOR_VERSION,

@@ -42,8 +42,10 @@ _NUMBER = (r"(?P<num>\d{1,3}(?:(?:,|[ \u2009\u202f\u00a0])\d{3})+(?!\d)|\d+(?![.
            r"(?:" + "|".join(_WORD_NUMBERS) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)")
 _MODIFIER = r"(?:(?!(?:of|in|and|or|with|from|to|per|at|for|were|was)\b)[A-Za-z][\w'\-]*\s+){0,3}?"
 _COUNT = re.compile(
-    rf"(?<![\w.,%\-–/])(?:n\s*=\s*)?{_NUMBER}\s+{_MODIFIER}(?P<noun>" + "|".join(sorted(UNITS, key=len, reverse=True))
-    + r")\b(?!\s+(?:databases?|datasets?|data\b|sets?\b|collections?|banks?|repositor\w+|archives?|sources?))",
+    rf"(?<![\w.,%\-–/])(?:n\s*=\s*)?{_NUMBER}\s+{_MODIFIER}(?P<noun>"
+    + "|".join(sorted(UNITS, key=len, reverse=True))
+    + r")\b(?!\s+(?:databases?|datasets?|data\b|sets?\b|collections?|banks?|repositor\w+|archives?|"
+    r"sources?))",
     re.IGNORECASE,
 )
 _N_EQUALS = re.compile(r"(?<![\w])[nN]\s*=\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
@@ -93,12 +95,13 @@ class SampleSizeMatcher:
                 unit = UNITS[m.group("noun").lower()]
                 out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))
                 taken.append((m.start(), m.end()))
+            counted = {mention.value for mention in out if mention.sentence is text}
             for m in _N_EQUALS.finditer(text):
                 if any(s <= m.start() < e for s, e in taken):
                     continue
                 value = parse_number(m.group("num"))
-                if not value:
-                    continue
+                if not value or value in counted:
+                    continue  # "207 children (n = 207)": one sample, said twice
                 nouns = list(_NOUN_BEFORE.finditer(text[max(0, m.start() - 60): m.start()]))
                 unit = UNITS[nouns[-1].group(1).lower()] if nouns else "participants"
                 out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))

