@@ -26,6 +26,8 @@ class Concept:
     unique across kinds. ``parents`` and ``categories`` hold direct links only;
     :class:`ontology.Ontology` answers transitive questions. ``is_deep_learning``
     is already resolved through the architecture's ancestors.
+    ``ambiguous_abbreviations`` is the subset of ``abbreviations`` the literature
+    also uses for something else (``TD`` for "typically developing").
     """
 
     id: str
@@ -44,6 +46,7 @@ class Concept:
     protocol_tables: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    ambiguous_abbreviations: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -191,6 +191,7 @@ class FKG(DefinedNamespace):
 
     # Annotation properties
     abbreviation: URIRef  # abbreviation
+    ambiguousAbbreviation: URIRef  # ambiguous abbreviation
     associatedGene: URIRef  # associated gene
     builtOn: URIRef  # built on
     exampleCondition: URIRef  # example condition

@@ -28,3 +28,18 @@ def key_variants(text: str) -> list[str]:
     if len(key) > 3 and key.endswith("s"):
         variants.append(key[:-1])
     return variants
+
+
+_PARENTHETICAL = re.compile(r"^(?P<base>[^()]*?)\s*\((?P<inner>[^()]*)\)\s*(?P<rest>[^()]*)$")
+
+
+def split_parenthetical(text: str) -> tuple[str, str | None]:
+    """Split one bracketed qualifier off: ``"AUC (highest)"`` -> ``("AUC", "highest")``.
+
+    Text without exactly one pair of brackets comes back unchanged with None.
+    """
+    match = _PARENTHETICAL.match(text.strip())
+    if not match:
+        return text, None
+    base = " ".join(part for part in (match["base"].strip(), match["rest"].strip()) if part)
+    return base, match["inner"].strip() or None

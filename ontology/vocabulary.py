@@ -21,7 +21,7 @@ from rdflib.namespace import SKOS, Namespace
 from facekg.errors import NotFound
 from ontology.concept import CONCEPT_KINDS, Concept, ConceptKind
 from ontology.namespace import FKG
-from ontology.normalise import key_variants, name_key
+from ontology.normalise import key_variants, name_key, split_parenthetical
 
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 NAMESPACE = str(FKG._NS)
@@ -50,6 +50,11 @@ JSONLD_CONTEXT = {
     "biolink": "https://w3id.org/biolink/vocab/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+
+
+def _check_kind(kind: str | None) -> None:
+    if kind is not None and kind not in _KIND_ORDER:
+        raise ValueError(f"unknown concept kind {kind!r}; expected one of {', '.join(CONCEPT_KINDS)}")
 
 
 def _local(iri: URIRef) -> str | None:
@@ -140,7 +145,12 @@ class Ontology:
             kind=kind,
             label=str(label),
             synonyms=_texts(g, iri, SKOS.altLabel),
-            abbreviations=_texts(g, iri, FKG.abbreviation),
+            abbreviations=tuple(
+                sorted(
+                    {*_texts(g, iri, FKG.abbreviation), *_texts(g, iri, FKG.ambiguousAbbreviation)},
+                    key=str.casefold,
+                )
+            ),
             definition=str(definition) if definition is not None else None,
             xrefs=_texts(g, iri, OBOINOWL.hasDbXref),
             parents=self._parents.get(cid, ()),
@@ -154,6 +164,7 @@ class Ontology:
             protocol_tables=_texts(g, iri, FKG.inProtocolTable),
             examples=self._linked(iri, FKG.exampleCondition),
             notes=_texts(g, iri, SKOS.note),
+            ambiguous_abbreviations=_texts(g, iri, FKG.ambiguousAbbreviation),
         )
 
     def _linked(self, iri: URIRef, predicate: URIRef) -> tuple[str, ...]:
@@ -201,8 +212,12 @@ class Ontology:
         """Every concept a name, id, IRI or xref may denote, best first.
 
         Abbreviations such as ``TS`` or ``CD`` can denote several concepts; the
-        caller (e.g. the NLP pipeline) disambiguates from context.
+        caller (e.g. the NLP pipeline) disambiguates from context. When the
+        whole text does not match, a bracketed qualifier is dropped and then
+        tried on its own: ``"hypercortisolism (Cushing's syndrome)"`` finds
+        ``CushingSyndrome`` through ``hypercortisolism``.
         """
+        _check_kind(kind)
         text = text_or_id.strip()
         if text.startswith(NAMESPACE):
             concept = self._concepts.get(text[len(NAMESPACE) :])
@@ -215,6 +230,12 @@ class Ontology:
                     found.append(concept)
             if found:
                 return found
+        base, inner = split_parenthetical(text)
+        for part in (base, inner):
+            if part and part != text:
+                found = self.lookup_all(part, kind)
+                if found:
+                    return found
         return []
 
     def lookup(self, text_or_id: str, kind: str | None = None) -> Concept | None:
@@ -225,8 +246,6 @@ class Ontology:
         label beats a synonym, which beats an abbreviation; ``kind`` restricts
         the answer to one kind (``"condition"``, ``"metric"``, ...).
         """
-        if kind is not None and kind not in _KIND_ORDER:
-            raise ValueError(f"unknown concept kind {kind!r}; expected one of {', '.join(CONCEPT_KINDS)}")
         found = self.lookup_all(text_or_id, kind)
         return found[0] if found else None
 
@@ -242,6 +261,7 @@ class Ontology:
 
     def concepts(self, kind: str | None = None) -> list[Concept]:
         """All concepts (of one kind), sorted by label."""
+        _check_kind(kind)
         chosen = (c for c in self._concepts.values() if kind is None or c.kind == kind)
         return sorted(chosen, key=lambda c: (c.label.casefold(), c.id))
 
@@ -305,6 +325,26 @@ class Ontology:
         if self.get(category_id).kind != "cause_category":
             raise NotFound("cause category", category_id)
         return {c.id for c in self.conditions() if category_id in self.categories_of(c.id)}
+
+    def ambiguous_abbreviations(self, kind: str | None = None) -> dict[str, list[str]]:
+        """Abbreviations that need context: marked ambiguous, or shared by several concepts.
+
+        Maps each abbreviation (as written in the ontology) to the concept ids it
+        names here; the other readings are in the concepts' ``skos:editorialNote``.
+        """
+        by_key: dict[str, tuple[str, set[str]]] = {}
+        marked: set[str] = set()
+        for concept in self.concepts(kind):
+            for abbreviation in concept.abbreviations:
+                key = name_key(abbreviation)
+                by_key.setdefault(key, (abbreviation, set()))[1].add(concept.id)
+                if abbreviation in concept.ambiguous_abbreviations:
+                    marked.add(key)
+        return {
+            written: sorted(ids)
+            for key, (written, ids) in sorted(by_key.items())
+            if key in marked or len(ids) > 1
+        }
 
     def is_deep_learning(self, architecture_id: str) -> bool | None:
         """Whether an architecture is deep learning (inherited), None when the ontology leaves it open."""

@@ -42,6 +42,7 @@ from facekg.records import (  # noqa: E402
     StudyRecord,
 )
 from ontology import Ontology, load_ontology  # noqa: E402
+from ontology.normalise import split_parenthetical  # noqa: E402
 from scripts.demo_corpus_tables import ARCHITECTURE_ALIASES, METRIC_ALIASES, SAMPLES  # noqa: E402
 
 DEFAULT_FACTS = REPO.parent / "shared" / "data" / "studies.facts.jsonl"
@@ -162,17 +163,6 @@ DEMOGRAPHIC_FIELDS = {
     "country_or_site": "geography",
 }
 
-_PARENTHETICAL = re.compile(r"^(?P<base>.*?)\s*\((?P<inner>[^()]*)\)\s*(?P<rest>.*)$")
-
-
-def split_parenthetical(text: str) -> tuple[str, str | None]:
-    """("AUC (highest)") -> ("AUC", "highest"); text without brackets comes back unchanged."""
-    match = _PARENTHETICAL.match(text)
-    if not match:
-        return text, None
-    base = " ".join(part for part in (match["base"], match["rest"]) if part).strip()
-    return base, match["inner"].strip() or None
-
 
 class Unmapped:
     """Names that did not resolve, reported at the end (never dropped)."""
@@ -248,15 +238,20 @@ def architectures_for(
 
 
 def resolve_metric(name: str, onto: Ontology) -> tuple[str | None, str | None]:
-    """(concept id or None, qualifier moved out of the name or None)."""
+    """(concept id or None, qualifier moved out of the name or None).
+
+    A bracketed qualifier ("AUC (highest)", "MAE (PHQ-8)") is kept by moving it
+    into the result's context, so it is split off before the lookup.
+    """
     if name in METRIC_ALIASES:
         return METRIC_ALIASES[name], None
-    concept = onto.lookup(name, kind="metric")
-    if concept is not None:
-        return concept.id, None
     base, qualifier = split_parenthetical(name)
-    concept = onto.lookup(base, kind="metric")
-    return (concept.id, qualifier) if concept else (None, None)
+    if qualifier:
+        concept = onto.lookup(base, kind="metric")
+        if concept is not None:
+            return concept.id, qualifier
+    concept = onto.lookup(name, kind="metric")
+    return (concept.id, None) if concept else (None, None)
 
 
 def is_clinician_figure(context: str | None) -> bool:

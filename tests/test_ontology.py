@@ -193,6 +193,18 @@ def test_ontology_lookup_is_spelling_insensitive(onto: Ontology, text: str, expe
     assert concept is not None and concept.id == expected
 
 
+def test_ontology_lookup_drops_a_bracketed_qualifier_when_needed(onto: Ontology) -> None:
+    cushing = onto.lookup("hypercortisolism (Cushing's syndrome)", kind="condition")
+    assert cushing is not None and cushing.id == "CushingSyndrome"
+    googlenet = onto.lookup("GoogLeNet (best)", kind="architecture")
+    assert googlenet is not None and googlenet.id == "GoogLeNet"
+
+
+def test_ontology_lookup_rejects_an_unknown_kind(onto: Ontology) -> None:
+    with pytest.raises(ValueError, match="unknown concept kind"):
+        onto.lookup("Rett syndrome", kind="disease")
+
+
 def test_ontology_lookup_unknown_returns_none_and_get_raises(onto: Ontology) -> None:
     assert onto.lookup("no such condition at all") is None
     assert onto.lookup("ResNet-50", kind="condition") is None
@@ -203,6 +215,24 @@ def test_ontology_lookup_unknown_returns_none_and_get_raises(onto: Ontology) -> 
 def test_ontology_ambiguous_abbreviation_lists_every_reading(onto: Ontology) -> None:
     readings = {c.id for c in onto.lookup_all("TS", kind="condition")}
     assert readings == {"TouretteSyndrome", "TurnerSyndrome"}
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "concept_id"),
+    [
+        pytest.param("TD", "TardiveDyskinesia", id="TD-typically-developing"),
+        pytest.param("CAD", "CoronaryArteryDisease", id="CAD-computer-aided"),
+        pytest.param("PD", "ParkinsonDisease", id="PD"),
+        pytest.param("DS", "DownSyndrome", id="DS"),
+        pytest.param("TS", "TurnerSyndrome", id="TS-shared"),
+    ],
+)
+def test_ontology_ambiguous_abbreviations_are_listed_but_still_resolve(
+    onto: Ontology, abbreviation: str, concept_id: str
+) -> None:
+    ambiguous = onto.ambiguous_abbreviations()
+    assert concept_id in ambiguous[abbreviation]
+    assert concept_id in {c.id for c in onto.lookup_all(abbreviation)}
 
 
 # --------------------------------------------------------------------- architectures
