@@ -94,14 +94,19 @@ _PUBLICATION_TYPES_OUT = {"editorial", "comment", "letter", "review", "systemati
                           "practice guideline", "interview", "lecture", "biography", "historical article"}
 _TITLE_NON_EMPIRICAL = (
     re.compile(r"^\W*(?:editorial|commentary|comment|viewpoint|perspective|opinion|"
-               r"letter(?: to the editor)?|reply|response|in reply|erratum|corrigendum|correction|"
-               r"retraction(?: note)?|retracted(?: article)?|re)\s*(?:[:.\-\u2013]|\b(?:to|on|regarding)\b)",
+               r"letter(?: to the editor)?|reply|in reply|erratum|corrigendum|correction|"
+               r"retraction(?: note)?|retracted(?: article)?)\s*(?:[:.\-\u2013]|\b(?:to|on|regarding)\b)",
                re.IGNORECASE),
+    # "Re: ..." and "Response to the letter ..." answer a paper; "Response to treatment" and
+    # "Re-evaluation of" are studies.
+    re.compile(r"^\W*(?:re|response)\s*:|^\W*response to (?:the |a )?(?:letters?|comments?|commentary|"
+               r"editorial|editor|correspondence|reply|critique|article|paper)\b", re.IGNORECASE),
     _words(r"(?:systematic|scoping|narrative|literature|integrative|umbrella|rapid|critical|comprehensive|"
            r"state-of-the-art) review|meta-?analys[ie]s|review of the literature|study protocol|"
            r"protocol for an?"),
-    re.compile(r"(?:^|[:.?]\s*)(?:an? |the )?(?:\w+ ){0,2}(?:review|survey|overview|tutorial|primer)\b",
-               re.IGNORECASE),
+    # "...: an overview" is a review; "...: a survey of 30 kindreds" or "review of 50 cases" is a study.
+    re.compile(r"(?:^|[:.?]\s*)(?:an? |the )?(?:\w+ ){0,2}(?:review|survey|overview|tutorial|primer)\b"
+               r"(?! of (?:\d|\w+ (?:cases|patients|families|kindreds|children|adults)))", re.IGNORECASE),
 )
 _ABSTRACT_NON_EMPIRICAL = _words(
     r"(?:this|the present|the current|our) (?:\w+ ){0,2}(?:review|overview|editorial|commentary|"

@@ -194,6 +194,29 @@ def test_screen_does_not_exclude_included_studies_for_incidental_wording(abstrac
     assert screen(study(CNN_FACE_STUDY["title"], abstract)).suggestion == "include"
 
 
+@pytest.mark.parametrize("title", [
+    pytest.param("Re-evaluation of facial photographs in Noonan syndrome with a CNN", id="re-hyphen"),
+    pytest.param("Response to treatment in acromegaly measured by a CNN on facial photographs",
+                 id="response-to-treatment"),
+    pytest.param("Facial gestalt of Turner syndrome: a survey of 30 families with a deep network",
+                 id="survey-of-families"),
+    pytest.param("Correction of facial asymmetry assessed by a convolutional neural network",
+                 id="correction-of"),
+])
+def test_screen_does_not_read_study_titles_as_letters_or_reviews(title: str) -> None:
+    assert "non-empirical" not in criteria(screen(study(title, CNN_FACE_STUDY["abstract"])))
+
+
+@pytest.mark.parametrize("title", [
+    pytest.param("Re: Identifying facial phenotypes of genetic disorders using deep learning", id="re-colon"),
+    pytest.param("Response to the letter on DeepGestalt", id="response-to-letter"),
+    pytest.param("Deep learning in dysmorphology: an overview", id="overview"),
+    pytest.param("Comment on: facial analysis in clinical genetics", id="comment-on"),
+])
+def test_screen_reads_letters_and_overviews_from_the_title(title: str) -> None:
+    assert "non-empirical" in criteria(screen(study(title, CNN_FACE_STUDY["abstract"])))
+
+
 def test_screen_reads_a_conclusion_in_the_future_tense_as_no_protocol() -> None:
     abstract = ("We trained a convolutional neural network on facial photographs of patients with "
                 "acromegaly and controls. The model will be used in endocrine clinics.")
