@@ -115,6 +115,17 @@ RETURN n.key AS key, [l IN labels(n) WHERE l <> '{NODE}'] AS labels, row.label A
 LIMIT 1
 """
 
+def create_edges(type_: str) -> str:
+    """Edges out of nodes created in this same transaction (a study's subgraph): nothing to merge with."""
+    return f"""
+UNWIND $rows AS row
+MATCH (a:{NODE} {{key: row.source}})
+MATCH (b:{NODE} {{key: row.target}})
+CREATE (a)-[r:{edge_type(type_)}]->(b)
+SET r = row.props
+"""
+
+
 DELETE_OWNED = """
 UNWIND $keys AS k
 MATCH (:Study {key: k})-->(o)

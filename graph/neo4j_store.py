@@ -292,11 +292,14 @@ class _WritePlan:
         self.edges: dict[tuple[str, str, str, Any], EdgeRow] = {}
         self.edge_owner: dict[str, str] = {}
         self.drop_orphans = False
+        # True when every edge leaves a node this transaction created (a study write): CREATE, not MERGE.
+        self.fresh_sources = False
 
     @classmethod
     def build(cls, records: Sequence[StudyRecord], update: ReviewUpdate) -> _WritePlan:
         plan = cls()
         plan.drop_orphans = True
+        plan.fresh_sources = True
         plan.add_node(update_row(update))
         # A study written twice in one call: the later copy replaces the earlier one's subgraph,
         # as in the embedded store, while shared concept nodes keep both merges.
@@ -362,8 +365,10 @@ class _WritePlan:
                 {"source": edge.source, "target": edge.target, "props": values})
         for (type_, with_ordinal), rows in sorted(by_type.items()):
             assert type_ in EDGE_TYPES
+            statement = (cypher.create_edges(type_) if self.fresh_sources
+                         else cypher.merge_edges(type_, with_ordinal=with_ordinal))
             for batch in _batches(rows, batch_size):
-                tx.run(cypher.merge_edges(type_, with_ordinal=with_ordinal), rows=batch).consume()
+                tx.run(statement, rows=batch).consume()
         if self.drop_orphans:
             tx.run(cypher.DROP_ORPHAN_CONCEPTS).consume()
 
