@@ -1,0 +1,21 @@
+# The facekg API on Neo4j (see docker-compose.yml). Build: docker build -t facekg .
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY . /app
+RUN pip install . \
+ && useradd --create-home --uid 10001 facekg \
+ && mkdir -p /data && chown facekg /data
+
+USER facekg
+ENV FACEKG_BACKEND=neo4j \
+    FACEKG_DATA_DIR=/data \
+    FACEKG_HOST=0.0.0.0 \
+    FACEKG_PORT=8000
+EXPOSE 8000
+CMD ["facekg", "serve", "--backend", "neo4j", "--host", "0.0.0.0"]
