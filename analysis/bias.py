@@ -255,12 +255,12 @@ def bias_reporting(store: GraphStore, ontology: Ontology, *, condition: str | No
     by_cause = []
     categories = sorted(ontology.cause_categories(), key=lambda c: (not c.in_framework, c.label.casefold()))
     for category in categories:
-        members = {s.id: s for c in conditions if category.id in c.cause_categories
-                   for s in condition_studies(ontology, c.condition_id, index)}
-        if condition is not None and not members:
+        in_category = {s.id: s for c in conditions if category.id in c.cause_categories
+                       for s in condition_studies(ontology, c.condition_id, index)}
+        if condition is not None and not in_category:
             continue
         by_cause.append(CauseBias(id=category.id, label=category.label,
-                                  in_framework=bool(category.in_framework), study_ids=sorted(members),
-                                  shares=shares([members[k] for k in sorted(members)], attributes)))
+                                  in_framework=bool(category.in_framework), study_ids=sorted(in_category),
+                                  shares=shares([in_category[k] for k in sorted(in_category)], attributes)))
     return BiasReport(attributes=list(attributes), include_retracted=include_retracted, conditions=conditions,
                       by_cause=by_cause, studies=ledger)

@@ -124,8 +124,10 @@ def study_columns(ontology: Ontology, study: StudyRecord, cols: str) -> set[str]
     found: set[str] = set()
     if cols == "architecture":
         for fact in study.architectures:
-            known = fact.concept_id is not None and fact.concept_id in ontology
-            found.update(architecture_families(ontology, fact.concept_id) if known else [UNMAPPED_COLUMN])
+            if fact.concept_id is not None and fact.concept_id in ontology:
+                found.update(architecture_families(ontology, fact.concept_id))
+            else:
+                found.add(UNMAPPED_COLUMN)
     else:
         for metric in study.metrics:
             if metric.subject != "model":

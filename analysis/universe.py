@@ -85,9 +85,8 @@ def facial_phenotype_universe(ontology: Ontology, cache_dir: Path | str | None =
     for disorder in load_facial_phenotype(cache_dir):
         concept_id = by_xref.get(disorder.id)
         tables = list(ontology.get(concept_id).protocol_tables) if concept_id else []
-        source = "OMIM" if disorder.id.startswith("OMIM:") else "ORPHA"
         entries.append(UniverseEntry(
-            id=disorder.id, label=disorder.name, source=source,
+            id=disorder.id, label=disorder.name, source="OMIM" if disorder.id.startswith("OMIM:") else "ORPHA",
             concept_id=concept_id, facial_feature_count=disorder.facial_feature_count, xrefs=[disorder.id],
             protocol_tables=tables))
     return entries

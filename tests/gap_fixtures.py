@@ -49,8 +49,11 @@ def record(study_id: str, condition: tuple[str, str], *, year: int | None = 2024
            participants: int | None = 200, external: bool | None = True, clinicians: bool | None = True,
            retracted: bool = False, demographics: list[DemographicReport] | None = None) -> StudyRecord:
     name, concept_id = condition
-    flags = [StudyFlag(name=n, value=v) for n, v in (("external_validation", external),
-                                                      ("clinician_comparison", clinicians)) if v is not None]
+    flags = []
+    if external is not None:
+        flags.append(StudyFlag(name="external_validation", value=external))
+    if clinicians is not None:
+        flags.append(StudyFlag(name="clinician_comparison", value=clinicians))
     return StudyRecord(
         id=study_id, title=f"Study {study_id}", year=year, retracted=retracted,
         is_deep_learning=deep_learning,
