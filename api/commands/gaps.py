@@ -127,10 +127,7 @@ def evidence_map(
     try:
         check_axes(rows, cols, format)
         gmap = gap_map(store, load_ontology(), rows=rows, cols=cols, include_retracted=include_retracted)
-        if format == "json":
-            content = gmap.model_dump_json(indent=2).encode()
-        else:
-            content = render_gap_map(gmap, format)
+        content = render_gap_map(gmap, format) if format != "json" else gmap.model_dump_json(indent=2).encode()
     except FacekgError as exc:
         raise _fail(exc) from exc
     finally:
