@@ -370,6 +370,11 @@ def test_ontology_links_point_at_concepts_of_the_right_kind(onto: Ontology) -> N
             assert onto.get(example).kind == "condition"
 
 
+def test_ontology_every_condition_and_category_has_a_definition(onto: Ontology) -> None:
+    missing = [c.id for c in (*onto.conditions(), *onto.cause_categories()) if not c.definition]
+    assert missing == []
+
+
 def test_ontology_every_condition_has_a_category(onto: Ontology) -> None:
     missing = [c.id for c in onto.conditions() if not onto.categories_of(c.id)]
     assert missing == []
