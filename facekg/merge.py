@@ -25,8 +25,11 @@ def merge_facts(existing: list[Fact], incoming: list[Fact]) -> list[Fact]:
     """
     merged: list[Fact] = list(existing)
     position = {fact.identity(): index for index, fact in enumerate(merged)}
+    authoritative = {fact.claim() for fact in merged if fact.provenance.source != "extracted"}
     for fact in incoming:
         index = position.get(fact.identity())
+        if index is None and fact.provenance.source == "extracted" and fact.claim() in authoritative:
+            continue
         if index is None:
             position[fact.identity()] = len(merged)
             merged.append(fact)

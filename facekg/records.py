@@ -62,6 +62,11 @@ class Fact(_Model):
         """What makes two facts the same fact, ignoring provenance."""
         raise NotImplementedError
 
+    def claim(self) -> tuple[object, ...]:
+        """What the fact asserts, without context: an extracted fact with the claim of a
+        curated one says nothing new. Defaults to :meth:`identity`."""
+        return self.identity()
+
 
 class ConditionFact(Fact):
     """A condition the study addresses, as the study names it.
@@ -122,6 +127,11 @@ class MetricResult(Fact):
     def identity(self) -> tuple[object, ...]:
         return ("metric", self.metric_id or self.metric.casefold(), self.value, self.value_text,
                 self.unit, self.subject, (self.context or "").casefold())
+
+    def claim(self) -> tuple[object, ...]:
+        fraction = self.value / 100 if self.value is not None and self.unit == "%" else self.value
+        return ("metric", self.metric_id or self.metric.casefold(),
+                round(fraction, 6) if fraction is not None else self.value_text, self.subject)
 
 
 class SampleFact(Fact):

@@ -99,3 +99,16 @@ def test_bad_line_names_file_line_and_field(tmp_path: Path, line: str, field: st
     assert info.value.record == "line 2"
     assert info.value.field == field
     assert message in str(info.value)
+
+
+def test_an_extracted_metric_restating_a_curated_one_is_not_added_again(store: NetworkxStore) -> None:
+    from facekg.records import MetricResult
+
+    ontology = load_ontology()
+    load_records(store, [study("s1", doi="10.1/m")], ontology, source="curated")
+    restated = StudyRecord(id="s1x", title="t", doi="10.1/m", metrics=[
+        MetricResult(metric="accuracy", value=0.91, unit="fraction", provenance=extracted("accuracy of 0.91")),
+        MetricResult(metric="AUC", value=0.88, unit="fraction", provenance=extracted("AUC 0.88"))])
+    load_records(store, [restated], ontology, source="extracted")
+    metrics = [(m.metric, m.value, m.provenance.source) for m in store.get("s1").metrics]
+    assert metrics == [("accuracy", 91.0, "curated"), ("AUC", 0.88, "extracted")]
