@@ -152,7 +152,16 @@ WHERE n.key CONTAINS ':unmapped:' AND NOT EXISTS {{ ()-->(n) }}
 DETACH DELETE n
 """
 
-CLEAR_BATCH = """
+# Relationships first, then nodes, each in bounded batches: DETACH DELETE of a concept node with
+# 100k studies pointing at it would otherwise blow the transaction memory limit.
+CLEAR_RELATIONSHIPS_BATCH = """
+MATCH ()-[r]->()
+WITH r LIMIT $batch
+DELETE r
+RETURN count(*) AS deleted
+"""
+
+CLEAR_NODES_BATCH = """
 MATCH (n)
 WITH n LIMIT $batch
 DETACH DELETE n

@@ -142,11 +142,12 @@ class Neo4jStore:
     def clear(self) -> None:
         # Batched so a big graph does not need one huge transaction (clear is not atomic).
         with translate_errors("clear the graph"):
-            while True:
-                records, _summary, _keys = self._driver.execute_query(
-                    cypher.CLEAR_BATCH, {"batch": 10_000}, database_=self._database)
-                if int(records[0]["deleted"]) == 0:
-                    return
+            for statement in (cypher.CLEAR_RELATIONSHIPS_BATCH, cypher.CLEAR_NODES_BATCH):
+                while True:
+                    records, _summary, _keys = self._driver.execute_query(
+                        statement, {"batch": 20_000}, database_=self._database)
+                    if int(records[0]["deleted"]) == 0:
+                        break
 
     # -- reads ----------------------------------------------------------------
     def _read(self, query: str, parameters: dict[str, Any] | None = None, *,
