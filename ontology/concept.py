@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ConceptKind = Literal[
-    "condition", "cause_category", "gene", "architecture", "metric", "demographic_attribute"
-]
+ConceptKind = Literal["condition", "cause_category", "gene", "architecture", "metric", "demographic_attribute"]
 CONCEPT_KINDS: tuple[ConceptKind, ...] = (
     "condition",
     "cause_category",

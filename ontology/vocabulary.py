@@ -64,15 +64,13 @@ def _local(iri: URIRef) -> str | None:
 
 def _texts(graph: Graph, subject: URIRef, predicate: URIRef) -> tuple[str, ...]:
     return tuple(
-        sorted(
-            {str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}, key=str.casefold
-        )
+        sorted({str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}, key=str.casefold)
     )
 
 
 def _flag(graph: Graph, subject: URIRef, predicate: URIRef) -> bool | None:
     value = graph.value(subject, predicate)
-    return None if value is None else bool(value.toPython())
+    return bool(value.toPython()) if isinstance(value, Literal) else None
 
 
 class Ontology:
@@ -127,9 +125,9 @@ class Ontology:
                 if isinstance(subject, URIRef) and _local(subject):
                     kinds[subject] = kind
         for root, kind in _CLASS_ROOTS.items():
-            for subject in self.graph.transitive_subjects(RDFS.subClassOf, root):
-                if isinstance(subject, URIRef) and subject != root and _local(subject):
-                    kinds[subject] = kind
+            for descendant in self.graph.transitive_subjects(RDFS.subClassOf, root):
+                if isinstance(descendant, URIRef) and descendant != root and _local(descendant):
+                    kinds[descendant] = kind
         return kinds
 
     def _read_concept(self, iri: URIRef, kind: ConceptKind) -> Concept:
@@ -157,7 +155,7 @@ class Ontology:
             categories=self._linked(iri, FKG.inCauseCategory),
             genes=tuple(
                 str(g.value(gene, SKOS.prefLabel) or _local(gene))
-                for gene in sorted(g.objects(iri, FKG.associatedGene))
+                for gene in sorted(o for o in g.objects(iri, FKG.associatedGene) if isinstance(o, URIRef))
             ),
             is_deep_learning=self._inherited_dl(cid) if kind == "architecture" else own_dl,
             in_framework=_flag(g, iri, FKG.inProtocolFramework),
@@ -169,11 +167,7 @@ class Ontology:
 
     def _linked(self, iri: URIRef, predicate: URIRef) -> tuple[str, ...]:
         return tuple(
-            sorted(
-                p
-                for p in (_local(o) for o in self.graph.objects(iri, predicate) if isinstance(o, URIRef))
-                if p
-            )
+            sorted(p for p in (_local(o) for o in self.graph.objects(iri, predicate) if isinstance(o, URIRef)) if p)
         )
 
     def _inherited_dl(self, cid: str) -> bool | None:
@@ -340,11 +334,7 @@ class Ontology:
                 by_key.setdefault(key, (abbreviation, set()))[1].add(concept.id)
                 if abbreviation in concept.ambiguous_abbreviations:
                     marked.add(key)
-        return {
-            written: sorted(ids)
-            for key, (written, ids) in sorted(by_key.items())
-            if key in marked or len(ids) > 1
-        }
+        return {written: sorted(ids) for key, (written, ids) in sorted(by_key.items()) if key in marked or len(ids) > 1}
 
     def is_deep_learning(self, architecture_id: str) -> bool | None:
         """Whether an architecture is deep learning (inherited), None when the ontology leaves it open."""
@@ -362,7 +352,7 @@ class Ontology:
 
     def summary(self) -> dict[str, int]:
         """Number of concepts by kind."""
-        counts = {kind: 0 for kind in CONCEPT_KINDS}
+        counts: dict[str, int] = {kind: 0 for kind in CONCEPT_KINDS}
         for concept in self._concepts.values():
             counts[concept.kind] += 1
         return counts

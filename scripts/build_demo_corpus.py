@@ -33,6 +33,7 @@ if str(REPO) not in sys.path:  # run as a plain script from a checkout
 from facekg.records import (  # noqa: E402
     ArchitectureFact,
     ConditionFact,
+    DemographicAttributeName,
     DemographicReport,
     GeneFact,
     MetricResult,
@@ -129,9 +130,7 @@ CONDITIONS: dict[str, list[str]] = {
     "tdtect-2026-td-cross-dataset-cti": ["tardive dyskinesia"],
     "atee-2017-epat-painchek-dementia": ["pain", "dementia"],
     "chou-2025-neonatal-jaundice-smartphone-ml": ["neonatal jaundice"],
-    "abdalmageed-2020-cah-facial-dl": [
-        "classical congenital adrenal hyperplasia due to 21-hydroxylase deficiency"
-    ],
+    "abdalmageed-2020-cah-facial-dl": ["classical congenital adrenal hyperplasia due to 21-hydroxylase deficiency"],
     "liu-2023-melasma-dl-multimode-visia": ["melasma"],
     "zhang-2025-melasma-severity-dl": ["melasma"],
     "wei-endocrine-facial-anomalies-dl": ["Cushing's syndrome", "acromegaly"],
@@ -155,7 +154,7 @@ CONDITIONS: dict[str, list[str]] = {
     "scirep-hypertension-facial-regions-dl": ["hypertension"],
 }
 
-DEMOGRAPHIC_FIELDS = {
+DEMOGRAPHIC_FIELDS: dict[str, DemographicAttributeName] = {
     "sex": "sex",
     "age": "age",
     "ethnicity_or_race": "race_ethnicity",
@@ -294,14 +293,10 @@ def samples_for(study: dict[str, Any], provenance: Provenance) -> list[SampleFac
     text = study.get("sample_size") or ""
     facts = []
     for count, unit, fragment in SAMPLES.get(study["id"], []):
-        if fragment not in text or not re.search(
-            rf"(?<![\d,]){count:,}(?![\d,])|(?<!\d){count}(?!\d)", fragment
-        ):
+        if fragment not in text or not re.search(rf"(?<![\d,]){count:,}(?![\d,])|(?<!\d){count}(?!\d)", fragment):
             raise ValueError(f"{study['id']}: sample fragment {fragment!r} / {count} not found in {text!r}")
         facts.append(
-            SampleFact(
-                value=count, unit=unit, description=fragment, provenance=provenance.model_copy(deep=True)
-            )
+            SampleFact(value=count, unit=unit, description=fragment, provenance=provenance.model_copy(deep=True))
         )
     return facts
 
@@ -311,7 +306,7 @@ def demographics_for(study: dict[str, Any], provenance: Provenance) -> list[Demo
     return [
         DemographicReport(
             attribute=attribute,
-            reported=reported.get(field),  # type: ignore[arg-type]
+            reported=reported.get(field),
             provenance=provenance.model_copy(deep=True),
         )
         for field, attribute in DEMOGRAPHIC_FIELDS.items()
@@ -338,8 +333,7 @@ def build_record(study: dict[str, Any], onto: Ontology, unmapped: Unmapped) -> S
         sample_description=study.get("sample_size"),
         conditions=conditions_for(study, onto, provenance, unmapped),
         genes=[
-            GeneFact(symbol=symbol, provenance=provenance.model_copy(deep=True))
-            for symbol in study.get("genes") or []
+            GeneFact(symbol=symbol, provenance=provenance.model_copy(deep=True)) for symbol in study.get("genes") or []
         ],
         architectures=architectures_for(study, onto, provenance, unmapped),
         metrics=metrics_for(study, onto, provenance, unmapped),
@@ -383,9 +377,7 @@ def build(facts: Path, out: Path, onto: Ontology | None = None) -> tuple[list[St
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Build ingest/demo/studies.jsonl from the curated study facts."
-    )
+    parser = argparse.ArgumentParser(description="Build ingest/demo/studies.jsonl from the curated study facts.")
     parser.add_argument("facts", nargs="?", type=Path, default=DEFAULT_FACTS, help="studies.facts.jsonl")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
