@@ -102,7 +102,7 @@ def _long_form_entity(doc: Doc, long: Span) -> Span | None:
     """The longest entity inside the long form that ends where it ends."""
     best = None
     for ent in doc.ents:
-        if ent.start >= long.start and ent.end == long.end and (best is None or len(ent) > len(best)):
+        if ent.start < long.end and ent.end == long.end and (best is None or len(ent) > len(best)):
             best = ent
     return best
 

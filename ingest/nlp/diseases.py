@@ -1,0 +1,132 @@
+"""Disease mentions beyond the dictionary: modifiers, coordination and head-noun rules.
+
+The rulers find names the vocabulary lists; abstracts also write them with
+
+* clinical modifiers in front: "hereditary breast cancer", "familial", "sporadic",
+  "early-onset", "type IV" ... -> the mention is extended to the left;
+* coordination sharing a head: "breast and ovarian cancer", "breast/ovarian cancer",
+  "breast and/or ovarian cancers" -> one mention over the whole phrase when the
+  first conjunct plus the head is itself a vocabulary name ("breast cancer");
+* a disease head noun after a descriptive modifier the dictionary lacks:
+  "pancreatic tumours", "C9 deficiency", "G6PD deficiency", "Addison disease" ->
+  a CONDITION without concept id (reported as unmapped).
+
+General rules only: no benchmark strings. ``match`` returns the new spans;
+``set_annotations`` replaces the entities they cover.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ingest.nlp.spans import replace_entities
+from ingest.nlp.vocabulary import Vocabulary, vocabulary_from_path
+
+DISEASE_LABELS = {"CONDITION", "PHENOTYPE", "FINDING"}
+MODIFIERS = {
+    "hereditary", "familial", "inherited", "sporadic", "congenital", "juvenile", "infantile", "adult",
+    "childhood", "neonatal", "early-onset", "late-onset", "autosomal", "dominant", "recessive", "x-linked",
+    "primary", "secondary", "malignant", "benign", "metastatic", "invasive", "recurrent", "chronic",
+    "acute", "severe", "mild", "classic", "classical", "atypical", "idiopathic", "bilateral", "unilateral",
+    "male", "female", "isolated", "progressive", "non-syndromic", "nonsyndromic", "syndromic",
+}
+HEADS = {
+    "tumor", "tumors", "tumour", "tumours", "cancer", "cancers", "carcinoma", "carcinomas", "deficiency",
+    "deficiencies", "disease", "diseases", "syndrome", "syndromes", "dystrophy", "dystrophies", "dysplasia",
+    "dysplasias", "neoplasm", "neoplasms", "neoplasia", "adenoma", "adenomas", "sarcoma", "sarcomas",
+    "lymphoma", "lymphomas", "leukemia", "leukaemia", "anomalies", "malformation", "malformations",
+    "hamartoma", "hamartomas", "polyposis", "disorder", "disorders", "palsy", "dystonia", "ataxia",
+}
+# A head that is a disease on its own; the others need a modifier ("deficiency" alone is not one).
+STANDALONE_HEADS = {"tumor", "tumors", "tumour", "tumours", "cancer", "cancers", "neoplasm", "neoplasms",
+                    "neoplasia", "carcinoma", "carcinomas", "sarcoma", "sarcomas", "lymphoma", "lymphomas",
+                    "leukemia", "leukaemia"}
+_DESCRIPTIVE = re.compile(r"^[a-z]{3,}(?:al|ic|ar|ary|ous|ian|oid)$")
+_SYMBOL = re.compile(r"^(?=.*\d)[A-Z0-9]{2,8}$|^[A-Z][a-z]+(?:'?s)?$")
+_COORD = {"and", "or", "/", "and/or"}
+_TYPE = re.compile(r"^(?:[IVX]+[A-D]?|[0-9][A-Z]?|[A-D])$")
+_STOP_SYMBOL = {"The", "This", "These", "Those", "A", "An", "In", "Of", "We", "Our", "Its", "All", "Both",
+                "Each", "Other", "Most", "Many", "Some", "Such", "With", "For", "From", "No"}
+
+
+class DiseaseSpanner:
+    """Extends and adds disease mentions with general rules (see module doc)."""
+
+    def __init__(self, nlp: Language, name: str, vocabulary: str) -> None:
+        self.name = name
+        vocab: Vocabulary = vocabulary_from_path(vocabulary) if vocabulary else Vocabulary()
+        self.names = {p["pattern"].lower() for p in vocab.patterns
+                      if p["label"] in DISEASE_LABELS and p["attr"] == "LOWER"}
+
+    @staticmethod
+    def _left_modifiers(doc: Doc, start: int, floor: int) -> int:
+        """Extend ``start`` left over clinical modifiers, "type IV" and hyphenated ones ("early-onset")."""
+        i = start
+        while i - 1 >= floor:
+            low = doc[i - 1].lower_
+            if low in MODIFIERS:
+                i -= 1
+            elif _TYPE.match(doc[i - 1].text) and i - 2 >= floor and doc[i - 2].lower_ == "type":
+                i -= 2
+            elif (i - 3 >= floor and doc[i - 2].text == "-" and not doc[i - 3].whitespace_
+                  and not doc[i - 2].whitespace_ and f"{doc[i - 3].lower_}-{low}" in MODIFIERS):
+                i -= 3
+            else:
+                break
+        return i
+
+    def match(self, doc: Doc) -> list[Span]:
+        new: list[Span] = []
+        ents = [e for e in doc.ents if e.label_ in DISEASE_LABELS]
+        covered = {i for e in doc.ents for i in range(e.start, e.end)}
+        for ent in ents:
+            sent_start = ent.sent.start
+            start = ent.start
+            # coordination: "breast and ovarian cancer" when "breast cancer" is a name
+            head = doc[ent.end - 1].lower_
+            if start - 2 >= sent_start and doc[start - 1].lower_ in _COORD | {","}:
+                first = doc[start - 2]
+                if f"{first.lower_} {head}" in self.names or f"{first.lower_} {head.rstrip('s')}" in self.names:
+                    start -= 2
+            elif start - 4 >= sent_start and doc[start - 1].lower_ == "or" and doc[start - 2].text == "/" \
+                    and doc[start - 3].lower_ == "and":
+                first = doc[start - 4]
+                if f"{first.lower_} {head}" in self.names:
+                    start -= 4
+            start = self._left_modifiers(doc, start, sent_start)
+            if start != ent.start:
+                new.append(Span(doc, start, ent.end, label=ent.label_, span_id=ent.ent_id_))
+        for tok in doc:
+            if tok.lower_ not in HEADS or tok.i in covered:
+                continue
+            start = tok.i
+            while start - 1 >= tok.sent.start and start - 1 not in covered:
+                prev = doc[start - 1]
+                if _DESCRIPTIVE.match(prev.text) or (
+                        _SYMBOL.match(prev.text) and prev.text not in _STOP_SYMBOL and not prev.is_sent_start):
+                    start -= 1
+                else:
+                    break
+                if tok.i - start >= 3:
+                    break
+            if start == tok.i and tok.lower_ not in STANDALONE_HEADS:
+                continue
+            start = self._left_modifiers(doc, start, tok.sent.start)
+            new.append(Span(doc, start, tok.i + 1, label="CONDITION"))
+        return new
+
+    def set_annotations(self, doc: Doc, matches: list[Span]) -> None:
+        replace_entities(doc, add=matches)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+
+@Language.factory("facekg_diseases", assigns=["doc.ents"], requires=["doc.ents"],
+                  default_config={"vocabulary": ""})
+def make_disease_spanner(nlp: Language, name: str, vocabulary: str) -> DiseaseSpanner:
+    return DiseaseSpanner(nlp, name, vocabulary)

@@ -1,0 +1,191 @@
+#!/usr/bin/env python
+"""Quality of ``facekg extract``: (a) against the curated demo corpus, (b) on the NCBI disease corpus.
+
+(a) ``ingest/demo/abstracts.jsonl`` ({id, title, abstract}) is extracted and compared
+    with the curated facts of ``ingest/demo/studies.jsonl`` per fact type:
+    conditions and architectures by concept id, genes by symbol, metrics by
+    (metric name, value) with % and fractions on one scale, samples by value,
+    demographics and flags by their true/false value where the curators recorded one
+    (null means "not verified" and is skipped). Micro precision/recall/F1.
+    Curated facts come from the full papers, extraction reads abstracts only: recall
+    is bounded by what an abstract says.
+(b) Disease mentions (CONDITION entities, optionally PHENOTYPE) on the NCBI disease
+    corpus, mention-level exact-span P/R/F1. The corpus offsets index
+    ``title + " " + abstract``; ours index ``title + "\\n" + abstract``: the joiner is one
+    character either way, so offsets compare directly. Tune on train/devel only;
+    report ``--split test`` once.
+
+    python scripts/eval_extraction.py                 # demo + NCBI devel
+    python scripts/eval_extraction.py --split test    # NCBI test (reporting only)
+    python scripts/eval_extraction.py --ncbi-dir ../shared/benchmarks/ncbi-disease --errors 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+SPLIT_FILES = {"train": "NCBItrainset_corpus.txt", "devel": "NCBIdevelopset_corpus.txt",
+               "test": "NCBItestset_corpus.txt"}
+
+
+class Score:
+    def __init__(self) -> None:
+        self.tp = self.fp = self.fn = 0
+
+    def add(self, predicted: set[Any], gold: set[Any]) -> None:
+        self.tp += len(predicted & gold)
+        self.fp += len(predicted - gold)
+        self.fn += len(gold - predicted)
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+    def row(self, name: str) -> str:
+        p, r, f = self.prf()
+        return f"{name:<22} P {p:6.1%}  R {r:6.1%}  F1 {f:6.1%}   (tp {self.tp}, fp {self.fp}, fn {self.fn})"
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _scale(value: float | None, unit: str | None) -> float | None:
+    if value is None:
+        return None
+    return round(value / 100.0, 4) if unit == "%" else round(value, 4)
+
+
+def demo_scores(abstracts: Path, studies: Path) -> dict[str, Score]:
+    from ingest.nlp.pipeline import extract_many
+
+    curated = {s["id"]: s for s in read_jsonl(studies)}
+    records = [r for r in read_jsonl(abstracts) if r["id"] in curated]
+    scores: dict[str, Score] = {k: Score() for k in (
+        "conditions", "genes", "architectures", "metrics", "samples", "demographics", "flags")}
+    for out in extract_many(records):
+        study = curated[out["id"]]
+        scores["conditions"].add(
+            {c["concept_id"] for c in out["conditions"] if c.get("mapped") and c.get("label") == "CONDITION"},
+            {c["concept_id"] for c in study["conditions"] if c.get("concept_id")})
+        scores["genes"].add({g["symbol"] for g in out["genes"]}, {g["symbol"] for g in study["genes"]})
+        scores["architectures"].add({a["concept_id"] for a in out["architectures"] if a["concept_id"]},
+                                    {a["concept_id"] for a in study["architectures"] if a.get("concept_id")})
+        scores["metrics"].add({(m["name"], _scale(m["value"], m["unit"])) for m in out["metrics"]},
+                              {(m["metric"], _scale(m["value"], m["unit"])) for m in study["metrics"]
+                               if m.get("value") is not None})
+        scores["samples"].add({s["value"] for s in out["sample_sizes"]},
+                              {s["value"] for s in study["samples"] if s.get("value") is not None})
+        for d in study["demographics"]:
+            if d.get("reported") is None:
+                continue
+            predicted = out["demographics_reported"].get(d["attribute"])
+            scores["demographics"].add({d["attribute"]} if predicted else set(),
+                                       {d["attribute"]} if d["reported"] else set())
+        for f in study["flags"]:
+            if f.get("value") is None or f["name"] not in out:
+                continue
+            scores["flags"].add({f["name"]} if out[f["name"]] else set(), {f["name"]} if f["value"] else set())
+    return scores
+
+
+def read_ncbi(path: Path) -> Iterator[tuple[str, str, str, set[tuple[int, int]], dict[tuple[int, int], str]]]:
+    """(pmid, title, abstract, gold spans, span -> text) per abstract."""
+    title = abstract = pmid = ""
+    spans: set[tuple[int, int]] = set()
+    texts: dict[tuple[int, int], str] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip():
+                if pmid:
+                    yield pmid, title, abstract, spans, texts
+                title = abstract = pmid = ""
+                spans, texts = set(), {}
+                continue
+            if "|t|" in line[:20]:
+                pmid, _, title = line.split("|", 2)
+            elif "|a|" in line[:20]:
+                abstract = line.split("|", 2)[2]
+            else:
+                parts = line.split("\t")
+                if len(parts) >= 4:
+                    span = (int(parts[1]), int(parts[2]))
+                    spans.add(span)
+                    texts[span] = parts[3]
+    if pmid:
+        yield pmid, title, abstract, spans, texts
+
+
+def ncbi_scores(path: Path, labels: Iterable[str], errors: int = 0) -> Score:
+    from ingest.nlp.pipeline import build_pipeline
+
+    nlp = build_pipeline()
+    wanted = set(labels)
+    score = Score()
+    fps: Counter[str] = Counter()
+    fns: Counter[str] = Counter()
+    docs = list(read_ncbi(path))
+    texts = (f"{title}\n{abstract}" for _, title, abstract, _, _ in docs)
+    for (_, _, _, gold, gold_text), doc in zip(docs, nlp.pipe(texts, batch_size=64), strict=True):
+        predicted = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in wanted}
+        score.add(predicted, gold)
+        for s in predicted - gold:
+            fps[doc.text[s[0]:s[1]]] += 1
+        for s in gold - predicted:
+            fns[gold_text[s]] += 1
+    if errors:
+        print(f"  most frequent false positives: {fps.most_common(errors)}")
+        print(f"  most frequent false negatives: {fns.most_common(errors)}")
+    return score
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--demo-dir", type=Path, default=REPO / "ingest" / "demo")
+    parser.add_argument("--ncbi-dir", type=Path, default=REPO.parent / "shared" / "benchmarks" / "ncbi-disease")
+    parser.add_argument("--split", choices=sorted(SPLIT_FILES), default="devel",
+                        help="NCBI split (tune on train/devel; test is for reporting once)")
+    parser.add_argument("--labels", default="CONDITION",
+                        help="entity labels counted as disease mentions, comma-separated")
+    parser.add_argument("--errors", type=int, default=0, help="print the N most frequent FP/FN strings")
+    parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--skip-ncbi", action="store_true")
+    args = parser.parse_args(argv)
+
+    if not args.skip_demo:
+        abstracts, studies = args.demo_dir / "abstracts.jsonl", args.demo_dir / "studies.jsonl"
+        if abstracts.exists() and studies.exists():
+            print(f"(a) demo corpus: {abstracts} vs {studies}")
+            for name, score in demo_scores(abstracts, studies).items():
+                print("  " + score.row(name))
+        else:
+            print(f"(a) demo corpus not found under {args.demo_dir}: skipped")
+    if not args.skip_ncbi:
+        path = args.ncbi_dir / SPLIT_FILES[args.split]
+        if not path.exists():
+            print(f"(b) NCBI disease corpus not found at {path}: skipped")
+        else:
+            print(f"(b) NCBI disease corpus, {args.split} split, labels {args.labels}: mention-level exact span")
+            score = ncbi_scores(path, args.labels.split(","), errors=args.errors)
+            print("  " + score.row("disease mentions"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
