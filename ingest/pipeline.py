@@ -25,7 +25,7 @@ from ingest.dedup import DEFAULT_THRESHOLD, ExistingStudy, deduplicate
 from ingest.load import LoadSummary, load_records
 from ingest.nlp.facts import facts_from_extraction
 from ingest.nlp.pipeline import extract_many
-from ingest.readers import StudyDraft, read_any
+from ingest.readers import StudyDraft, attach_pdf, read_any
 from ingest.screening import screen
 from ontology import Ontology
 
@@ -47,6 +47,7 @@ class IngestSummary(BaseModel):
     files: list[str]
     records_read: int
     duplicates_merged: int
+    pdfs_attached: int = 0
     merge_report: list[dict[str, Any]] = Field(default_factory=list)
     screening: dict[str, int] = Field(default_factory=dict)
     suggested_exclusions: list[dict[str, Any]] = Field(default_factory=list)
@@ -69,13 +70,43 @@ def draft_id(draft: StudyDraft) -> str:
     return f"{surname}-{draft.year or 'nd'}-{words}"
 
 
-def read_files(paths: Sequence[Path | str], *, column_map: dict[str, str] | None = None,
-               quarantine: list[InputError] | None = None) -> list[StudyDraft]:
+def read_files(
+    paths: Sequence[Path | str], *, column_map: dict[str, str] | None = None, quarantine: list[InputError] | None = None
+) -> list[StudyDraft]:
     """Every draft of every file, in order; the first bad record raises unless ``quarantine`` is given."""
     drafts: list[StudyDraft] = []
     for path in paths:
         drafts.extend(read_any(path, column_map=column_map, errors=quarantine))
     return drafts
+
+
+def pdf_candidates(draft: StudyDraft) -> list[str]:
+    """File names a PDF of this study may have in a ``--pdf-dir``: PMID, DOI (``/`` as ``_``) or its id."""
+    names = [
+        draft.pmid or "",
+        (draft.doi or "").replace("/", "_"),
+        slug(draft.doi) if draft.doi else "",
+        str(draft.extra.get("id") or ""),
+    ]
+    return [f"{name}.pdf" for name in dict.fromkeys(names) if name]
+
+
+def attach_pdfs(drafts: Iterable[StudyDraft], pdf_dir: Path, quarantine: list[InputError] | None) -> int:
+    """Attach the full text of each draft's PDF found in ``pdf_dir``; returns how many were attached."""
+    attached = 0
+    for draft in drafts:
+        for name in pdf_candidates(draft):
+            path = pdf_dir / name
+            if path.is_file():
+                try:
+                    attach_pdf(draft, path)
+                    attached += 1
+                except InputError as exc:
+                    if quarantine is None:
+                        raise
+                    quarantine.append(exc)
+                break
+    return attached
 
 
 def _extraction_input(draft: StudyDraft, study_id: str) -> dict[str, Any]:
@@ -88,19 +119,41 @@ def _extraction_input(draft: StudyDraft, study_id: str) -> dict[str, Any]:
 def _record(draft: StudyDraft, study_id: str, extraction: dict[str, Any]) -> StudyRecord:
     suggestion = screen(draft)
     facts = facts_from_extraction(extraction)
+    if not draft.abstract and draft.full_text:
+        # The offsets index into title + "\n" + full text, not into an abstract.
+        for fact_list in facts.values():
+            for fact in fact_list:
+                if fact.provenance.evidence is not None:
+                    fact.provenance.evidence.field = "full_text"
     return StudyRecord(
-        id=study_id, title=draft.title, abstract=draft.abstract, authors=draft.authors,
-        first_author=draft.authors[0] if draft.authors else None, year=draft.year, journal=draft.journal,
-        doi=draft.doi, pmid=draft.pmid, keywords=draft.keywords,
-        screening=ScreeningDecision(suggestion=suggestion.suggestion,
-                                    reasons=[reason.model_dump() for reason in suggestion.reasons]),
+        id=study_id,
+        title=draft.title,
+        abstract=draft.abstract,
+        authors=draft.authors,
+        first_author=draft.authors[0] if draft.authors else None,
+        year=draft.year,
+        journal=draft.journal,
+        doi=draft.doi,
+        pmid=draft.pmid,
+        keywords=draft.keywords,
+        screening=ScreeningDecision(
+            suggestion=suggestion.suggestion, reasons=[reason.model_dump() for reason in suggestion.reasons]
+        ),
         **facts,
     )
 
 
-def ingest_files(store: GraphStore, ontology: Ontology, paths: Sequence[Path | str], *, skip_bad: bool = False,
-                 column_map: dict[str, str] | None = None, threshold: float = DEFAULT_THRESHOLD,
-                 progress: Callable[[Iterable[Any], int], Iterator[Any]] | None = None) -> IngestSummary:
+def ingest_files(
+    store: GraphStore,
+    ontology: Ontology,
+    paths: Sequence[Path | str],
+    *,
+    skip_bad: bool = False,
+    column_map: dict[str, str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    pdf_dir: Path | None = None,
+    progress: Callable[[Iterable[Any], int], Iterator[Any]] | None = None,
+) -> IngestSummary:
     """Read, de-duplicate, screen, extract and load ``paths`` as one review update.
 
     Drafts that duplicate a stored study are not dropped: they update that study
@@ -108,6 +161,7 @@ def ingest_files(store: GraphStore, ontology: Ontology, paths: Sequence[Path | s
     """
     quarantine: list[InputError] | None = [] if skip_bad else None
     drafts = read_files(paths, column_map=column_map, quarantine=quarantine)
+    pdfs_attached = attach_pdfs(drafts, pdf_dir, quarantine) if pdf_dir is not None else 0
     existing = [ExistingStudy(s.id, s.doi, s.pmid, s.title, s.year) for s in store.studies()]
     dedup = deduplicate(drafts, existing, threshold=threshold)
 
@@ -118,23 +172,39 @@ def ingest_files(store: GraphStore, ontology: Ontology, paths: Sequence[Path | s
     extractions: Iterable[dict[str, Any]] = extract_many(inputs)
     if progress is not None:
         extractions = progress(extractions, len(targets))
-    records = [_record(draft, study_id, extraction)
-               for (draft, study_id), extraction in zip(targets, extractions, strict=True)]
+    records = [
+        _record(draft, study_id, extraction) for (draft, study_id), extraction in zip(targets, extractions, strict=True)
+    ]
 
     screening = Counter(record.screening.suggestion for record in records if record.screening)
-    exclusions = [{"id": record.id, "title": record.title, "reasons": record.screening.reasons}
-                  for record in records if record.screening and record.screening.suggestion == "exclude"]
+    exclusions = [
+        {"id": record.id, "title": record.title, "reasons": record.screening.reasons}
+        for record in records
+        if record.screening and record.screening.suggestion == "exclude"
+    ]
     extracted = _count_facts(records)
     source = ", ".join(str(path) for path in paths)
-    summary = load_records(store, records, ontology, source=source,
-                           description=f"ingest of {len(paths)} file(s): {len(records)} records after de-duplication")
+    summary = load_records(
+        store,
+        records,
+        ontology,
+        source=source,
+        description=f"ingest of {len(paths)} file(s): {len(records)} records after de-duplication",
+    )
     return IngestSummary(
-        files=[str(path) for path in paths], records_read=len(drafts), duplicates_merged=len(dedup.merges),
-        merge_report=dedup.report(), screening=dict(sorted(screening.items())), suggested_exclusions=exclusions,
+        files=[str(path) for path in paths],
+        records_read=len(drafts),
+        duplicates_merged=len(dedup.merges),
+        pdfs_attached=pdfs_attached,
+        merge_report=dedup.report(),
+        screening=dict(sorted(screening.items())),
+        suggested_exclusions=exclusions,
         facts_extracted=dict(sorted(extracted.items())),
-        quarantined=[QuarantinedRecord(file=e.file, record=e.record, field=e.field, message=e.detail)
-                     for e in quarantine or []],
-        load=summary)
+        quarantined=[
+            QuarantinedRecord(file=e.file, record=e.record, field=e.field, message=e.detail) for e in quarantine or []
+        ],
+        load=summary,
+    )
 
 
 def _count_facts(records: Iterable[StudyRecord]) -> Counter[str]:

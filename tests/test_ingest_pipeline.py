@@ -99,3 +99,23 @@ def test_ingest_skip_bad_quarantines_bad_records_and_loads_the_rest(tmp_path: Pa
     assert [(q.file, q.record) for q in summary.quarantined] == [(str(mixed), 2)]
     [study] = store.studies()
     assert any(m.metric == "accuracy" and m.value == 92.0 and m.ci_low == 89.1 for m in study.metrics)
+
+
+def test_ingest_reads_a_pdf_named_by_pmid_when_the_record_has_no_abstract(tmp_path: Path) -> None:
+    from tests.test_readers import make_pdf
+
+    export = tmp_path / "no-abstract.ris"
+    export.write_text("TY  - JOUR\nTI  - Facial photographs and acromegaly\nPY  - 2020\nAN  - 424242\n"
+                      "DB  - PubMed\nER  - \n", encoding="utf-8")
+    pdfs = tmp_path / "pdfs"
+    pdfs.mkdir()
+    (pdfs / "424242.pdf").write_bytes(make_pdf([
+        "Facial photographs and acromegaly",
+        "A ResNet-50 classified 212 patients with acromegaly; the AUC was 0.94 (95% CI 0.90-0.97)."]))
+    store = NetworkxStore(tmp_path / "data")
+    summary = ingest_files(store, load_ontology(), [export], pdf_dir=pdfs)
+    assert summary.pdfs_attached == 1
+    [study] = store.studies()
+    assert any(m.metric == "AUC" and m.value == 0.94 for m in study.metrics)
+    assert any(c.name.lower() == "acromegaly" for c in study.conditions)
+    assert {f.provenance.evidence.field for f in study.metrics if f.provenance.evidence} == {"full_text"}

@@ -18,20 +18,31 @@ def _progress(enabled: bool):  # type: ignore[no-untyped-def]
     def wrap(items: Iterable[Any], total: int) -> Iterator[Any]:
         from tqdm import tqdm
 
-        yield from tqdm(items, total=total, desc="extracting", unit="record", disable=not enabled,
-                        file=None)
+        yield from tqdm(items, total=total, desc="extracting", unit="record", disable=not enabled, file=None)
+
     return wrap
 
 
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="export files in any mix of formats "
-                                                     "(RIS, MEDLINE, BibTeX, CSV, JSON/JSONL, PDF)")],
-    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="set bad records aside in a quarantine "
-                                                              "report and load the good ones")] = False,
-    column_map: Annotated[str | None, typer.Option(help="CSV columns as JSON, e.g. "
-                                                        "'{\"Title\": \"title\", \"Abstract\": \"abstract\"}'")] = None,
-    report: Annotated[Path | None, typer.Option(help="write the full summary (merges, screening, "
-                                                     "quarantine) as JSON here")] = None,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="export files in any mix of formats (RIS, MEDLINE, BibTeX, CSV, JSON/JSONL, PDF)"),
+    ],
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="set bad records aside in a quarantine report and load the good ones")
+    ] = False,
+    column_map: Annotated[
+        str | None, typer.Option(help='CSV columns as JSON, e.g. \'{"Title": "title", "Abstract": "abstract"}\'')
+    ] = None,
+    pdf_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="folder of full-text PDFs named by PMID, DOI (/ as _) or record id; used where an abstract is missing"
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="write the full summary (merges, screening, quarantine) as JSON here")
+    ] = None,
     backend: Annotated[Backend | None, typer.Option()] = None,
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
 ) -> None:
@@ -42,22 +53,33 @@ def ingest(
     mapping = json.loads(column_map) if column_map else None
     store = open_store(settings_from_env(backend))
     try:
-        summary = ingest_files(store, load_ontology(), files, skip_bad=skip_bad, column_map=mapping,
-                               progress=_progress(progress))
+        summary = ingest_files(
+            store,
+            load_ontology(),
+            files,
+            skip_bad=skip_bad,
+            column_map=mapping,
+            pdf_dir=pdf_dir,
+            progress=_progress(progress),
+        )
     except FacekgError as exc:
         raise fail(exc) from exc
     finally:
         store.close()
     load = summary.load
-    typer.echo(f"read {summary.records_read} records from {len(summary.files)} file(s); "
-               f"{summary.duplicates_merged} duplicates merged")
+    typer.echo(
+        f"read {summary.records_read} records from {len(summary.files)} file(s); "
+        f"{summary.duplicates_merged} duplicates merged, {summary.pdfs_attached} PDFs attached"
+    )
     typer.echo("screening suggestions: " + ", ".join(f"{k} {v}" for k, v in summary.screening.items()))
     for item in summary.suggested_exclusions:
         reasons = "; ".join(f"{r['criterion']}: {r['evidence'][:80]}" for r in item["reasons"])
         typer.echo(f"  suggested exclusion {item['id']}: {reasons}")
     typer.echo("facts extracted: " + ", ".join(f"{k} {v}" for k, v in summary.facts_extracted.items()))
-    typer.echo(f"review update {load.review_update or '(none: nothing changed)'}: {load.created} created, "
-               f"{load.updated} updated, {load.unchanged} unchanged")
+    typer.echo(
+        f"review update {load.review_update or '(none: nothing changed)'}: {load.created} created, "
+        f"{load.updated} updated, {load.unchanged} unchanged"
+    )
     for kind, names in load.unmapped.items():
         typer.echo(f"unmapped {kind} ({len(names)}): " + "; ".join(names[:20]) + (" ..." if len(names) > 20 else ""))
     if summary.quarantined:
@@ -70,8 +92,9 @@ def ingest(
 
 
 def screen_command(
-    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="JSONL with id, title, abstract, "
-                                                                     "or any export format")],
+    input_path: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="JSONL with id, title, abstract, or any export format")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="where to write one suggestion per record")],
 ) -> None:
     """Suggest include / exclude / unsure per record with the protocol's criteria (reviewers decide)."""
@@ -88,8 +111,10 @@ def screen_command(
     counts: dict[str, int] = {}
     for item in suggestions:
         counts[item["suggestion"]] = counts.get(item["suggestion"], 0) + 1
-    typer.echo(f"screened {len(suggestions)} records to {out}: "
-               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
+    typer.echo(
+        f"screened {len(suggestions)} records to {out}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
+        err=True,
+    )
 
 
 def register(app: typer.Typer) -> None:
