@@ -7,11 +7,16 @@ retraction status and keeps retracted work out of counts by default).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
+from analysis.evidence import (
+    UNMAPPED_PREFIX,
+    condition_studies,
+    is_deep_learning_study,
+    studies_by_concept,
+)
 from facekg.errors import InvalidQuery, NotFound
 from facekg.records import StudyRecord
 from graph.store import GraphStore, StudyPage, StudyQuery
@@ -105,21 +110,9 @@ def find_studies(store: GraphStore, ontology: Ontology, filters: StudyFilters) -
     return store.query(study_query(filters, ontology))
 
 
-def _studies_by_condition(studies: Iterable[StudyRecord]) -> dict[str, list[StudyRecord]]:
-    by_condition: dict[str, list[StudyRecord]] = defaultdict(list)
-    for study in studies:
-        for key in dict.fromkeys(_condition_key(c.concept_id, c.name) for c in study.conditions):
-            by_condition[key].append(study)
-    return by_condition
-
-
-def _condition_key(concept_id: str | None, name: str) -> str:
-    return concept_id or f"unmapped:{name}"
-
-
 def _counted(studies: Iterable[StudyRecord]) -> tuple[int, int]:
     counted = {s.id: s for s in studies if not s.retracted}
-    return len(counted), sum(1 for s in counted.values() if s.is_deep_learning)
+    return len(counted), sum(1 for s in counted.values() if is_deep_learning_study(s))
 
 
 def list_conditions(store: GraphStore, ontology: Ontology) -> list[ConditionSummary]:
@@ -128,21 +121,19 @@ def list_conditions(store: GraphStore, ontology: Ontology) -> list[ConditionSumm
     A condition's count includes studies of its descendants (Kabuki syndrome type 1
     counts for Kabuki syndrome).
     """
-    by_condition = _studies_by_condition(store.studies())
+    by_condition = studies_by_concept(store.studies())
     summaries = [_summary(ontology, concept, by_condition) for concept in ontology.conditions()]
     for key, studies in sorted(by_condition.items()):
-        if key.startswith("unmapped:") or ontology.lookup(key, kind="condition") is None:
+        if key.startswith(UNMAPPED_PREFIX) or ontology.lookup(key, kind="condition") is None:
             count, dl = _counted(studies)
-            label = key.removeprefix("unmapped:")
+            label = key.removeprefix(UNMAPPED_PREFIX)
             summaries.append(ConditionSummary(id=key, label=label, mapped=False, study_count=count,
                                               deep_learning_study_count=dl))
     return summaries
 
 
 def _summary(ontology: Ontology, concept: Concept, by_condition: dict[str, list[StudyRecord]]) -> ConditionSummary:
-    studies = [s for cid in (concept.id, *sorted(ontology.descendants(concept.id)))
-               for s in by_condition.get(cid, [])]
-    count, dl = _counted(studies)
+    count, dl = _counted(condition_studies(ontology, concept.id, by_condition))
     return ConditionSummary(
         id=concept.id, label=concept.label, mapped=True, synonyms=list(concept.synonyms),
         abbreviations=list(concept.abbreviations), xrefs=list(concept.xrefs),
@@ -154,10 +145,9 @@ def condition_detail(store: GraphStore, ontology: Ontology, condition: str) -> C
     concept = ontology.lookup(condition, kind="condition")
     if concept is None:
         raise NotFound("condition", condition)
-    by_condition = _studies_by_condition(store.studies())
+    by_condition = studies_by_concept(store.studies())
     summary = _summary(ontology, concept, by_condition)
-    studies = {s.id: s for cid in (concept.id, *ontology.descendants(concept.id))
-               for s in by_condition.get(cid, [])}
+    studies = {s.id: s for s in condition_studies(ontology, concept.id, by_condition)}
     children = sorted(c.id for c in ontology.conditions() if concept.id in c.parents)
     return ConditionDetail(
         **summary.model_dump(), definition=concept.definition, parents=list(concept.parents), children=children,
@@ -167,7 +157,7 @@ def condition_detail(store: GraphStore, ontology: Ontology, condition: str) -> C
 
 def list_causes(store: GraphStore, ontology: Ontology) -> list[CauseSummary]:
     """The four Table 4 cause categories first, then the groups outside the framework."""
-    by_condition = _studies_by_condition(store.studies())
+    by_condition = studies_by_concept(store.studies())
     causes = []
     for category in ontology.cause_categories():
         members = ontology.conditions_in_category(category.id)
