@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ncbi-dir", type=Path, default=REPO.parent / "shared" / "benchmarks" / "ncbi-disease")
     parser.add_argument("--split", choices=sorted(SPLIT_FILES), default="devel",
                         help="NCBI split (tune on train/devel; test is for reporting once)")
-    parser.add_argument("--labels", default="CONDITION",
+    parser.add_argument("--labels", default="CONDITION,PHENOTYPE,FINDING",
                         help="entity labels counted as disease mentions, comma-separated")
     parser.add_argument("--errors", type=int, default=0, help="print the N most frequent FP/FN strings")
     parser.add_argument("--skip-demo", action="store_true")
