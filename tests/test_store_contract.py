@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 
 from facekg.errors import NotFound, StoreError
-from facekg.records import StudyRecord
+from facekg.records import ReviewUpdate, StudyRecord
 from graph.mapping import GraphRows, NodeRow
 from graph.neo4j_store import Neo4jStore
 from graph.networkx_store import NetworkxStore
 from graph.store import GraphStore, StudyQuery
+from tests.data import DEMO_STUDIES
 from tests.store_fixtures import (  # noqa: F401  (the *_fixture names register fixtures)
     corpus,
     memory_store_fixture,
@@ -283,3 +284,24 @@ def test_store_backends_export_identical_rows(memory_store: NetworkxStore, neo4j
     assert neo4j_store.stats() == memory_store.stats()
     assert list(neo4j_store.studies()) == list(memory_store.studies())
     assert neo4j_store.review_updates() == memory_store.review_updates()
+
+
+@pytest.mark.neo4j
+def test_store_backends_hold_the_demo_corpus_identically(memory_store: NetworkxStore, neo4j_store: Neo4jStore,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.load
+    from ingest.structured import read_study_records
+    from ontology import load_ontology
+
+    # The review update's id and time come from the clock; pin them so both loads write the same update.
+    monkeypatch.setattr(ingest.load, "new_review_update", lambda source, description=None: ReviewUpdate(
+        id="demo-load", created_at="2026-01-01T00:00:00+00:00", source=source, description=description))
+    ontology = load_ontology()
+    records = list(read_study_records(DEMO_STUDIES))
+    for backend in (memory_store, neo4j_store):
+        ingest.load.load_records(backend, records, ontology, source="demo")
+    assert dump(neo4j_store) == dump(memory_store)
+    assert list(neo4j_store.studies()) == list(memory_store.studies())
+    for query in (StudyQuery(limit=1000), StudyQuery(include_retracted=True, limit=7, offset=3),
+                  StudyQuery(text="syndrome", deep_learning_only=True)):
+        assert neo4j_store.query(query) == memory_store.query(query)
