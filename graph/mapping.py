@@ -19,6 +19,7 @@ from facekg.records import (
     ArchitectureFact,
     ConditionFact,
     DemographicReport,
+    Fact,
     GeneFact,
     MetricResult,
     ReviewUpdate,
@@ -40,7 +41,7 @@ EDGE_TYPES = frozenset({
 })
 
 # Which edge carries which fact list, and the class that reads it back.
-_FACT_EDGES: dict[str, tuple[str, type]] = {
+_FACT_EDGES: dict[str, tuple[str, type[Fact]]] = {
     "conditions": ("ADDRESSES", ConditionFact),
     "genes": ("REPORTS_GENE", GeneFact),
     "architectures": ("USES_ARCHITECTURE", ArchitectureFact),

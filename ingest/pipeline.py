@@ -125,22 +125,14 @@ def _record(draft: StudyDraft, study_id: str, extraction: dict[str, Any]) -> Stu
             for fact in fact_list:
                 if fact.provenance.evidence is not None:
                     fact.provenance.evidence.field = "full_text"
-    return StudyRecord(
-        id=study_id,
-        title=draft.title,
-        abstract=draft.abstract,
-        authors=draft.authors,
-        first_author=draft.authors[0] if draft.authors else None,
-        year=draft.year,
-        journal=draft.journal,
-        doi=draft.doi,
-        pmid=draft.pmid,
-        keywords=draft.keywords,
-        screening=ScreeningDecision(
-            suggestion=suggestion.suggestion, reasons=[reason.model_dump() for reason in suggestion.reasons]
-        ),
-        **facts,
-    )
+    fields: dict[str, Any] = {
+        "id": study_id, "title": draft.title, "abstract": draft.abstract, "authors": draft.authors,
+        "first_author": draft.authors[0] if draft.authors else None, "year": draft.year, "journal": draft.journal,
+        "doi": draft.doi, "pmid": draft.pmid, "keywords": draft.keywords,
+        "screening": ScreeningDecision(suggestion=suggestion.suggestion,
+                                       reasons=[reason.model_dump() for reason in suggestion.reasons]),
+    }
+    return StudyRecord.model_validate({**fields, **facts})
 
 
 def ingest_files(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +14,7 @@ from api.stores import open_store
 from facekg.errors import FacekgError
 
 
-def _progress(enabled: bool):  # type: ignore[no-untyped-def]
+def _progress(enabled: bool) -> Callable[[Iterable[Any], int], Iterator[Any]]:
     def wrap(items: Iterable[Any], total: int) -> Iterator[Any]:
         from tqdm import tqdm
 
