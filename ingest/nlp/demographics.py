@@ -13,6 +13,8 @@ the ruler, built from ``patterns/countries.jsonl``):
   populations", "multi-ethnic".
 * skin_tone: Fitzpatrick, Monk scale, skin type I-VI, skin tone/colour, phototype.
 * geography: a country name, multicentre/multi-site, "N hospitals/sites/centres/countries".
+* a national group of participants ("Chinese boys", "Korean patients") counts for both
+  race_ethnicity and geography.
 
 Negation: a cue in a clause with "not", "no", "without", "lack of", "unavailable",
 "unknown", "missing" ("ethnicity was not recorded", "no information on skin type")
@@ -43,7 +45,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"(?:sex|gender)[- ](?:matched|balanced|distribution|ratio|differences?|subgroups?)|"
         r"male[- ]to[- ]female|female[- ]to[- ]male|\b[MF]\s*/\s*[MF]\s*[:=]?\s*\d|"
         r"(?:by|across|of) (?:sex|gender)\b|\b(?:sex|gender)(?:,| and) (?:age|race|ethnicity)|"
-        r"\b(?:age|race|ethnicity),? and (?:sex|gender)\b|proportion of (?:women|females|males|men)|"
+        r"\b(?:age|race|ethnicity),? and (?:sex|gender)\b|\b(?:age|race|ethnicity), (?:sex|gender)\b|"
+        r"proportion of (?:women|females|males|men)|"
         r"(?:sex|gender) (?:was|were) (?:recorded|reported|collected|available)|"
         r"information on (?:sex|gender))",
         re.IGNORECASE,
@@ -54,7 +57,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"(?:years|yrs)[- ](?:old|of age)|years of age|age[- ]matched|"
         r"\bages?\s+(?:of\s+|between\s+|from\s+)?\d|\bage\s*[:=]\s*\d|age groups?|"
         r"age(?:,| and) (?:sex|gender)|(?:with|by|across) age\b|(?:sex|gender),? and age|"
-        r"(?:by|across) age\b|age (?:was|were) (?:recorded|reported|collected|available)|information on age",
+        r"(?:by|across) age\b|age (?:was|were) (?:recorded|reported|collected|available)|information on age|"
+        r"\bage at (?:the )?(?:time|diagnosis|photograph|examination|imaging)",
         re.IGNORECASE,
     ),
     "race_ethnicity": re.compile(
@@ -80,6 +84,16 @@ CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+# "Chinese boys", "Korean patients": a national group of participants says both who and where.
+NATIONAL_GROUP = re.compile(
+    r"\b(?:Han )?(?:Chinese|Japanese|Korean|Taiwanese|Indian|Pakistani|Thai|Vietnamese|Malaysian|Indonesian|"
+    r"Filipino|Saudi|Iranian|Turkish|Israeli|Egyptian|Nigerian|Kenyan|Ethiopian|South African|Brazilian|"
+    r"Mexican|Colombian|Argentinian|Chilean|Peruvian|American|Canadian|British|English|Irish|Scottish|"
+    r"German|French|Italian|Spanish|Portuguese|Dutch|Belgian|Swiss|Austrian|Polish|Czech|Hungarian|Greek|"
+    r"Swedish|Norwegian|Danish|Finnish|Russian|Ukrainian|Australian)\s+(?:\w+\s+)?(?:patients|participants|"
+    r"subjects|individuals|people|population|populations|children|adults|boys|girls|men|women|males|"
+    r"females|infants|volunteers|cohort|families)\b"
+)
 NEGATION = re.compile(
     r"\b(?:not|no|none|without|lack(?:ed|ing)?|unavailable|unknown|missing|unreported|absent|absence|"
     r"neither|nor|did not|was not|were not|cannot)\b",
@@ -115,6 +129,8 @@ class DemographicReporter:
         for sent in doc.sents:
             text, base = sent.text, sent.start_char
             found = [(attr, m.start(), m.end()) for attr, rx in CUES.items() for m in rx.finditer(text)]
+            for m in NATIONAL_GROUP.finditer(text):
+                found += [("race_ethnicity", m.start(), m.end()), ("geography", m.start(), m.end())]
             found += [("geography", e.start_char - base, e.end_char - base) for e in doc.ents
                       if e.label_ == "GPE" and sent.start <= e.start < sent.end]
             for attr, s, e in found:

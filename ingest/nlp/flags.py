@@ -39,10 +39,13 @@ EXTERNAL = re.compile(
 _NEGATED_EXTERNAL = re.compile(
     r"\b(?:no|not|without|lack(?:ed|ing)?(?: of)?|absence of|future)\b[^.;]{0,30}$", re.IGNORECASE
 )
+# "validation in independent populations is still needed": a wish, not a result
+_WANTED_EXTERNAL = re.compile(r"^[^.;]{0,30}\b(?:needed|required|warranted|necessary|planned|remains?)\b",
+                              re.IGNORECASE)
 COMPARISON = re.compile(
     r"\b(?:compar\w+|versus|vs\.?|outperform\w*|than|against|superior|inferior|non-inferior|benchmark\w*|"
     r"as (?:accurate|good|well) as|on par|exceed\w*|surpass\w*|matched|similar to|head-to-head|"
-    r"human[- ]level)\b",
+    r"human[- ]level|agreement|concordance|correlat\w*|between)\b",
     re.IGNORECASE,
 )
 
@@ -69,7 +72,8 @@ class StudyFlagger:
         for sent in doc.sents:
             text, base = sent.text, sent.start_char
             for m in EXTERNAL.finditer(text):
-                negated = bool(_NEGATED_EXTERNAL.search(text[max(0, m.start() - 40): m.start()]))
+                negated = bool(_NEGATED_EXTERNAL.search(text[max(0, m.start() - 40): m.start()])
+                               or _WANTED_EXTERNAL.search(text[m.end(): m.end() + 40]))
                 cues.append(FlagCue("external_validation", not negated, m.group(0), base + m.start(),
                                     base + m.end(), text))
             clin = CLINICIAN_WORDS.search(text)

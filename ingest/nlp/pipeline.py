@@ -115,7 +115,8 @@ def _vocab_of(nlp: Language) -> Vocabulary:
 def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, Any]:
     """The `facekg extract` output object for one processed document (DESIGN.md §3).
 
-    Beyond the contract's keys: per condition ``mapped`` and ``label`` (CONDITION or
+    Architectures: a top-level family (deep learning, machine learning) is left out when
+    a concept under it is named too. Beyond the contract's keys: per condition ``mapped`` and ``label`` (CONDITION or
     PHENOTYPE), per metric ``subject`` ("model"|"clinicians") and ``sentence``, and
     study-level ``is_deep_learning``, ``unmapped_conditions`` and ``extractor_version``.
     """
@@ -134,6 +135,12 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
             architectures.append({**base, "concept_id": cid, "name": vocab.names.get(cid or "", ent.text),
                                   "is_deep_learning": vocab.deep_learning.get(cid or ""),
                                   "sentence": ent.sent.text.strip()})
+    # A top-level family ("deep learning", "machine learning") is reported only when the text
+    # names nothing under it ("ResNet-50"): the study's architecture is the specific one.
+    found = {a["concept_id"] for a in architectures if a["concept_id"]}
+    umbrella = {anc for cid in found for anc in vocab.ancestors.get(cid, [])
+                if len(vocab.ancestors.get(anc, [])) <= 1}  # top-level families only, CNN stays
+    architectures = [a for a in architectures if a["concept_id"] not in umbrella]
     metric_list = [
         {"name": m.name, "value": m.value, "unit": m.unit, "ci_low": m.ci_low, "ci_high": m.ci_high,
          "text": m.text, "start": m.start, "end": m.end, "subject": m.subject, "sentence": m.sentence.strip()}

@@ -66,6 +66,7 @@ class Vocabulary:
     gene_symbols: set[str] = field(default_factory=set)
     gene_stoplist: set[str] = field(default_factory=set)
     mapped_ids: set[str] = field(default_factory=set)
+    ancestors: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
 
     def ruler_patterns(self, attr: str, labels: Iterable[str]) -> list[dict[str, str]]:
@@ -255,6 +256,10 @@ def _add_ontology(builder: _Builder, ontology: Any) -> dict[str, str]:
             vocab.deep_learning[concept.id] = ontology.is_deep_learning(concept.id)
         except (KeyError, ValueError, LookupError, AttributeError):
             vocab.deep_learning[concept.id] = getattr(concept, "is_deep_learning", None)
+        try:
+            vocab.ancestors[concept.id] = list(ontology.ancestors(concept.id))
+        except (KeyError, ValueError, LookupError, AttributeError):
+            vocab.ancestors[concept.id] = list(getattr(concept, "parents", ()) or ())
         builder.add_names("ARCHITECTURE", [concept.label, *(concept.synonyms or ())], concept.id)
         for abbr in concept.abbreviations or ():
             builder.add("ARCHITECTURE", abbr, concept.id, attr="ORTH")
@@ -404,7 +409,8 @@ def save_vocabulary(vocab: Vocabulary, path: Path) -> None:
         for cid, name in vocab.names.items():
             row = {"kind": "concept", "id": cid, "name": name, "categories": vocab.categories.get(cid),
                    "is_deep_learning": vocab.deep_learning.get(cid), "genes": vocab.condition_genes.get(cid),
-                   "mapped": cid in vocab.mapped_ids, "architecture": cid in vocab.deep_learning}
+                   "mapped": cid in vocab.mapped_ids, "architecture": cid in vocab.deep_learning,
+                   "ancestors": vocab.ancestors.get(cid)}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         fh.write(json.dumps({"kind": "genes", "symbols": sorted(vocab.gene_symbols),
                              "stoplist": sorted(vocab.gene_stoplist)}) + "\n")
@@ -430,6 +436,8 @@ def read_vocabulary(path: Path) -> Vocabulary:
                 vocab.condition_genes[cid] = row["genes"]
             if row.get("mapped"):
                 vocab.mapped_ids.add(cid)
+            if row.get("ancestors"):
+                vocab.ancestors[cid] = row["ancestors"]
         elif kind == "genes":
             vocab.gene_symbols = set(row["symbols"])
             vocab.gene_stoplist = set(row["stoplist"])
