@@ -4,7 +4,7 @@
 (a) ``ingest/demo/abstracts.jsonl`` ({id, title, abstract}) is extracted and compared
     with the curated facts of ``ingest/demo/studies.jsonl`` per fact type:
     conditions and architectures by concept id, genes by symbol, metrics by
-    (metric name, value) with % and fractions on one scale, samples by value,
+    (metric name, value, subject) with % and fractions on one scale, samples by value,
     demographics and flags by their true/false value where the curators recorded one
     (null means "not verified" and is skipped). Micro precision/recall/F1.
     Curated facts come from the full papers, extraction reads abstracts only: recall
@@ -86,9 +86,10 @@ def demo_scores(abstracts: Path, studies: Path) -> dict[str, Score]:
         scores["genes"].add({g["symbol"] for g in out["genes"]}, {g["symbol"] for g in study["genes"]})
         scores["architectures"].add({a["concept_id"] for a in out["architectures"] if a["concept_id"]},
                                     {a["concept_id"] for a in study["architectures"] if a.get("concept_id")})
-        scores["metrics"].add({(m["name"], _scale(m["value"], m["unit"])) for m in out["metrics"]},
-                              {(m["metric"], _scale(m["value"], m["unit"])) for m in study["metrics"]
-                               if m.get("value") is not None})
+        scores["metrics"].add(
+            {(m["name"], _scale(m["value"], m["unit"]), m.get("subject", "model")) for m in out["metrics"]},
+            {(m["metric"], _scale(m["value"], m["unit"]), m.get("subject", "model")) for m in study["metrics"]
+             if m.get("value") is not None})
         scores["samples"].add({s["value"] for s in out["sample_sizes"]},
                               {s["value"] for s in study["samples"] if s.get("value") is not None})
         for d in study["demographics"]:

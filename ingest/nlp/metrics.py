@@ -13,7 +13,9 @@ of "95% CI", p-values, ages and years, counts of things ("502 images"), model na
    "AUC = 0.91", "AUROC of 0.94 (95% CI: 0.90 to 0.97)", "accuracy of 92.7%";
 4. a list of values ending in "respectively" with no metric of its own takes the last
    coordinated metric list ("...; 20 dysmorphologists scored 71%, 60% and 78%, respectively");
-5. a value after "against/versus/compared with/than" inherits the metric before it.
+5. a value after "against/versus/compared with/than/whereas" inherits the metric before it.
+Bounds and ranges ("at least 94%", "ranged from 92.3% to 95.1%") and thresholds are not
+point values and are skipped.
 
 ``top-k``: "top-10 accuracy", "top-5 sensitivity" come from the ontology's synonyms;
 "(within|among) the top 10 ... 91%" is matched here. A figure is the clinicians' when
@@ -40,7 +42,9 @@ _CI = re.compile(
 _VALUE = re.compile(rf"(?<![\w.\-–/])(?P<v>{_NUM})(?:\s*(?P<pct>%|percent\b|per cent\b))?(?![\w.]*\d)")
 _NOT_VALUE_BEFORE = re.compile(
     r"(?:\b[pP]\s*[<=>≤]\s*$|\btop[- ]?$|\b(?:n|N)\s*=\s*$|\b(?:aged?|ages)\s+$|±\s*$|\bSD\s*$|"
-    r"\bver(?:sion)?\s*$)"
+    r"\bver(?:sion)?\s*$|\b(?:at least|more than|less than|fewer than|over|above|below|exceed(?:ed|s)?|up to|"
+    r"thresholds? of|cut-?offs? of|scores? of|ranged? from|between|from)\s+$|[<>≤≥]\s*$|"
+    r"\b(?:from|between)\s+\d+(?:\.\d+)?\s*%?\s+(?:to|and)\s+$)"
 )
 _NOT_VALUE_AFTER = re.compile(
     r"^\s*(?:%?\s*(?:CI|confidence)|years?|yrs?|months?|weeks?|days?|hours?|min|patients|participants|"
@@ -58,12 +62,13 @@ _CONNECTOR = re.compile(r"^(?:\s*(?:,|and|or|/|&|as well as|,\s*and)\s*)+$", re.
 _VALUE_LIST_GAP = re.compile(r"^(?:\s*(?:,|and|/|;)\s*)+$", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"^[\s,)\]]*respectively", re.IGNORECASE)
 _COMPARISON = re.compile(
-    r"^[\s,;)\]]*(?:against|versus|vs\.?|compared (?:with|to)|than|relative to|over|whereas|while)\s+"
+    r"^[\s,;)\]]*(?:against|versus|vs\.?|compared (?:with|to)|than|relative to|over|whereas|while|"
+    r"close to|similar to|comparable to)\s+"
     r"(?:that of\s+|those of\s+)?(?:the\s+)?(?:\w+\s+){0,3}?$",
     re.IGNORECASE,
 )
 _CONTINUATION = re.compile(
-    r"^\s*(?:(?:for|in|with|on|using|at)\s+[^;.%\d()]{1,50}?)?\s*(?:,|;|and|, and|while|whereas|but)\s*"
+    r"^\s*(?:(?:for|in|with|on|using|at)\s+[^;.%()]{1,50}?)?\s*(?:,|;|and|, and|while|whereas|but)\s*"
     r"(?:(?:the|an?|in|for|with|on)\s+[^;.%\d()]{0,30}?)?$",
     re.IGNORECASE,
 )
@@ -72,14 +77,16 @@ _CLAUSE_BREAK = re.compile(
 )
 # "agreement with experts": the experts are the reference, not the subject of the figure
 _AGREEMENT_WITH = re.compile(
-    r"\b(?:agreement|concordance|correlat\w*|consisten\w*|compared|comparison)\s+(?:with|to|between)\s+"
-    r"(?:\w+\s+){0,2}?(?:clinicians?|experts?|physicians?|dysmorphologists?|raters|readers|\w+ologists?)\b",
+    r"\b(?:agreement|agreed|agrees?|concordance|correlat\w*|consisten\w*|compared|comparison|according)\s+"
+    r"(?:with|to|between)\s+"
+    r"(?:\w+\s+){0,2}?(?:clinicians?|experts?|physicians?|dysmorphologists?|raters|readers|\w+ologists?)\b'?",
     re.IGNORECASE,
 )
 CLINICIAN_WORDS = re.compile(
     r"\b(?:clinicians?|dysmorphologists?|experts?|physicians?|geneticists?|doctors?|human raters?|"
     r"raters|readers|dermatologists?|radiologists?|pediatricians?|paediatricians?|neurologists?|"
-    r"endocrinologists?|ophthalmologists?|specialists?|residents|nurses|observers|humans?)\b",
+    r"endocrinologists?|ophthalmologists?|specialists?|residents|nurses|observers|humans?|paramedics?|"
+    r"examiners|assessors|graders)\b(?![-\u2010\u2011])",
     re.IGNORECASE,
 )
 MODEL_WORDS = re.compile(
@@ -124,7 +131,7 @@ def _values(text: str) -> list[_Value]:
     for m in _VALUE.finditer(text):
         if m.start() < skip_until:
             continue
-        before, after = text[max(0, m.start() - 12): m.start()], text[m.end():]
+        before, after = text[max(0, m.start() - 30): m.start()], text[m.end():]
         unit_word = _ERROR_UNIT.match(after)
         if _NOT_VALUE_BEFORE.search(before) or (_NOT_VALUE_AFTER.match(after) and not unit_word):
             if re.match(r"^\s*%?\s*(?:CI|confidence)", after, re.IGNORECASE):
@@ -216,6 +223,15 @@ class MetricMatcher:
                     pairs.append((ms[i], v))
                     v.used = True
                     paired_metrics.add(i)
+        # top-k phrases without a metric name
+        for tk in _TOPK_PHRASE.finditer(text):
+            k = tk.group("k").lower()
+            k_int = _WORD_K.get(k) or int(k)
+            for v in values:
+                if not v.used and v.percent and abs(v.start - tk.end()) <= self.max_gap:
+                    pairs.append(((tk.start(), tk.end(), f"top-{k_int} accuracy"), v))
+                    v.used = True
+                    break
         # 3. metric then the next free value, no other metric between
         for i, m in enumerate(ms):
             if i in paired_metrics:
@@ -266,15 +282,6 @@ class MetricMatcher:
                 pairs.append((m, w))
                 w.used = True
                 last = w
-        # top-k phrases without a metric name
-        for tk in _TOPK_PHRASE.finditer(text):
-            k = tk.group("k").lower()
-            k_int = _WORD_K.get(k) or int(k)
-            for v in values:
-                if not v.used and v.percent and abs(v.start - tk.end()) <= self.max_gap:
-                    pairs.append(((tk.start(), tk.end(), f"top-{k_int} accuracy"), v))
-                    v.used = True
-                    break
         out = []
         seen: set[tuple[str, float, str]] = set()
         for (m_start, m_end, name), v in sorted(pairs, key=lambda mv: mv[1].start):
