@@ -21,17 +21,19 @@ if not Doc.has_extension("sample_sizes"):
     Doc.set_extension("sample_sizes", default=[])
 
 UNITS = {
-    "participants": "participants", "participant": "participants", "subjects": "participants",
-    "subject": "participants", "individuals": "participants", "people": "participants",
-    "persons": "participants", "volunteers": "participants", "children": "participants",
-    "adults": "participants", "infants": "participants", "neonates": "participants",
-    "newborns": "participants", "adolescents": "participants", "families": "families",
-    "probands": "patients", "patients": "patients", "patient": "patients", "cases": "patients",
-    "controls": "controls", "control": "controls",
-    "images": "images", "image": "images", "photographs": "images", "photos": "images",
+    "participants": "participants", "subjects": "participants", "individuals": "participants",
+    "people": "participants", "persons": "participants", "volunteers": "participants",
+    "children": "participants", "adults": "participants", "infants": "participants",
+    "neonates": "participants", "newborns": "participants", "adolescents": "participants",
+    "families": "families", "probands": "patients", "patients": "patients", "cases": "patients",
+    "controls": "controls", "images": "images", "photographs": "images", "photos": "images",
     "pictures": "images", "faces": "images", "portraits": "images", "scans": "images",
-    "videos": "videos", "video": "videos", "recordings": "videos", "clips": "videos",
+    "videos": "videos", "recordings": "videos", "clips": "videos", "video interviews": "videos",
+    "video responses": "videos", "video recordings": "videos", "video clips": "videos",
 }
+# Singular nouns only name the unit of an "n = 207" ("each patient (n = 207)"), never a count.
+_SINGULAR_UNITS = {"participant": "participants", "subject": "participants", "patient": "patients",
+                   "control": "controls", "image": "images", "video": "videos"}
 _WORD_NUMBERS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -40,7 +42,8 @@ _WORD_NUMBERS = {
 }
 _NUMBER = (r"(?P<num>\d{1,3}(?:(?:,|[ \u2009\u202f\u00a0])\d{3})+(?!\d)|\d+(?![.,]\d)|"
            r"(?:" + "|".join(_WORD_NUMBERS) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)")
-_MODIFIER = r"(?:(?!(?:of|in|and|or|with|from|to|per|at|for|were|was)\b)[A-Za-z][\w'\-]*\s+){0,3}?"
+_MODIFIER = (r"(?:(?!(?:of|in|and|or|with|from|to|per|at|for|were|was|is|are|had|has|have|the|a|an|these|"
+             r"those|their|our|its|by|than|who|which|that)\b)[A-Za-z][\w'\-]*\s+){0,3}?")
 _COUNT = re.compile(
     rf"(?<![\w.,%\-–/])(?:n\s*=\s*)?{_NUMBER}\s+{_MODIFIER}(?P<noun>"
     + "|".join(sorted(UNITS, key=len, reverse=True))
@@ -50,7 +53,8 @@ _COUNT = re.compile(
 )
 _N_EQUALS = re.compile(r"(?<![\w])[nN]\s*=\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
 _NOT_COUNT_BEFORE = re.compile(r"(?:\btop[- ]?|%\s*|\bp\s*[<=]\s*|\b(?:aged?|of the)\s+)$", re.IGNORECASE)
-_NOUN_BEFORE = re.compile(r"\b(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_ANY_UNIT = {**UNITS, **_SINGULAR_UNITS}
+_NOUN_BEFORE = re.compile(r"\b(" + "|".join(sorted(_ANY_UNIT, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ class SampleSizeMatcher:
                 value = parse_number(m.group("num"))
                 if value is None or value == 0 or (1900 <= value <= 2100 and "," not in m.group("num")):
                     continue
-                unit = UNITS[m.group("noun").lower()]
+                unit = UNITS[re.sub(r"\s+", " ", m.group("noun").lower())]
                 out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))
                 taken.append((m.start(), m.end()))
             counted = {mention.value for mention in out if mention.sentence is text}
@@ -103,7 +107,7 @@ class SampleSizeMatcher:
                 if not value or value in counted:
                     continue  # "207 children (n = 207)": one sample, said twice
                 nouns = list(_NOUN_BEFORE.finditer(text[max(0, m.start() - 60): m.start()]))
-                unit = UNITS[nouns[-1].group(1).lower()] if nouns else "participants"
+                unit = _ANY_UNIT[nouns[-1].group(1).lower()] if nouns else "participants"
                 out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))
         return out
 
