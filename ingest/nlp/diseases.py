@@ -26,13 +26,16 @@ from ingest.nlp.spans import replace_entities
 from ingest.nlp.vocabulary import Vocabulary, vocabulary_from_path
 
 DISEASE_LABELS = {"CONDITION", "PHENOTYPE", "FINDING"}
+# Modifiers that are part of the disease name; chosen by how often they fall inside
+# rather than outside annotated disease mentions in the NCBI *training* split
+# ("familial", "hereditary", "X-linked" inside; "severe", "mild", "early-onset" outside).
 MODIFIERS = {
-    "hereditary", "familial", "inherited", "sporadic", "congenital", "juvenile", "infantile", "adult",
-    "childhood", "neonatal", "early-onset", "late-onset", "autosomal", "dominant", "recessive", "x-linked",
-    "primary", "secondary", "malignant", "benign", "metastatic", "invasive", "recurrent", "chronic",
-    "acute", "severe", "mild", "classic", "classical", "atypical", "idiopathic", "bilateral", "unilateral",
-    "male", "female", "isolated", "progressive", "non-syndromic", "nonsyndromic", "syndromic",
+    "hereditary", "familial", "inherited", "sporadic", "congenital", "autosomal", "x-linked", "chronic",
+    "acute", "malignant", "benign", "metastatic", "invasive", "male", "isolated", "classic", "neonatal",
+    "idiopathic", "bilateral", "unilateral", "non-syndromic", "nonsyndromic", "syndromic",
 }
+# "dominant"/"recessive" only right after "autosomal"/"X-linked": "autosomal dominant ...".
+_INHERITANCE = {"dominant", "recessive"}
 HEADS = {
     "tumor", "tumors", "tumour", "tumours", "cancer", "cancers", "carcinoma", "carcinomas", "deficiency",
     "deficiencies", "disease", "diseases", "syndrome", "syndromes", "dystrophy", "dystrophies", "dysplasia",
@@ -68,6 +71,8 @@ class DiseaseSpanner:
         while i - 1 >= floor:
             low = doc[i - 1].lower_
             if low in MODIFIERS:
+                i -= 1
+            elif low in _INHERITANCE and i - 2 >= floor and doc[i - 2].lower_ in {"autosomal", "linked"}:
                 i -= 1
             elif _TYPE.match(doc[i - 1].text) and i - 2 >= floor and doc[i - 2].lower_ == "type":
                 i -= 2
