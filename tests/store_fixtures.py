@@ -87,7 +87,8 @@ STORE_PARAMS = [
 @pytest.fixture(params=STORE_PARAMS, name="store")
 def store_fixture(request: pytest.FixtureRequest) -> GraphStore:
     """Each backend in turn: the contract suite runs every test against both."""
-    return request.getfixturevalue(f"{request.param}_store")  # type: ignore[no-any-return]
+    store: GraphStore = request.getfixturevalue(f"{request.param}_store")
+    return store
 
 
 # -- sample data ---------------------------------------------------------------

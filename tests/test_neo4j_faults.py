@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import pytest
@@ -86,7 +87,7 @@ def driver(server: Server) -> Iterator[neo4j.Driver]:
     drv.close()
 
 
-def _rows(store: Neo4jStore) -> dict[str, object]:
+def _rows(store: Neo4jStore) -> dict[str, Any]:
     return store.export_rows().as_jsonable()
 
 
