@@ -6,8 +6,10 @@ For every size: Neo4j through ``Neo4jStore.write`` in batches, next to ONE raw
 ``UNWIND $rows CREATE (:BenchStudy {...})`` of the same number of flat rows in
 the same run (the ratio says what the graph shape, MERGE on keys, edges and the
 one-transaction replace semantics cost over a bare insert); then the embedded
-store in memory only (``data_dir=None``) and persisted to a file (every write
-rewrites the whole file, so that figure falls as the graph grows). Sizes up to
+store in memory only (``data_dir=None``) and persisted to a file. The embedded
+store applies every write to a copy of the whole graph (and then rewrites the
+whole file), so its figure falls as the graph grows; it is skipped above
+``--memory-max``. Sizes up to
 ``--repeat-max`` are measured ``--runs`` times and the median is printed.
 
 The generator draws realistic fact counts per study from a seeded RNG: 1-2
@@ -174,6 +176,10 @@ def bench_size(size: int, args: argparse.Namespace, neo4j_store: Neo4jStore | No
         report("neo4j raw UNWIND CREATE (flat rows)", raw_s,
                f"; store.write is {store_s / raw_s:.1f}x slower than the raw insert")
 
+    if size > args.memory_max:
+        print(f"{size:>8}  networkx skipped (> --memory-max {args.memory_max}): every write copies the whole "
+              "graph, so loading in batches costs O(size^2)", flush=True)
+        return
     memory_s, _ = median_of(runs, lambda: load(NetworkxStore(None), records, update, args.batch))
     report(f"networkx in memory (batch {args.batch})", memory_s)
     if size <= args.file_max:
@@ -191,8 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=1000, help="studies per store.write")
     parser.add_argument("--runs", type=int, default=3, help="runs per size up to --repeat-max (median shown)")
     parser.add_argument("--repeat-max", type=int, default=10_000)
+    parser.add_argument("--memory-max", type=int, default=10_000,
+                        help="largest size for the embedded store (it copies the graph on every write)")
     parser.add_argument("--file-max", type=int, default=10_000,
-                        help="largest size for the file-backed embedded store (its cost grows quadratically)")
+                        help="largest size for the file-backed embedded store (it rewrites the file per write)")
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--skip-neo4j", action="store_true")
     args = parser.parse_args(argv)
