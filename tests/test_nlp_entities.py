@@ -113,3 +113,25 @@ def test_nlp_vocabulary_splits_alternates_and_title_cases() -> None:
 def test_nlp_schwartz_hearst_long_form(short: str, candidate: str, expected: str | None) -> None:
     start = find_long_form(short, candidate)
     assert (candidate[start:] if start is not None else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("Women with hereditary breast cancer were photographed.", ["hereditary breast cancer"],
+                     id="clinical-modifier-joins-the-name"),
+        pytest.param("Carriers of breast and ovarian cancer risk alleles were excluded.",
+                     ["breast and ovarian cancer"], id="coordinated-heads"),
+        pytest.param("Three children had mandibular tumours.", ["mandibular tumours"], id="head-noun-rule"),
+        pytest.param("Severe Noonan syndrome was rare.", ["Noonan syndrome"], id="severity-is-not-part-of-name"),
+    ],
+)
+def test_nlp_disease_mentions_general_rules(sentence: str, expected: list[str]) -> None:
+    assert [text for text, _ in entities(sentence, "conditions")] == expected
+
+
+def test_nlp_architecture_family_dropped_when_a_specific_one_is_named() -> None:
+    named = [cid for _, cid in entities("A deep learning model based on ResNet-50 was trained.", "architectures")]
+    assert named == ["ResNet50"]
+    alone = [cid for _, cid in entities("A deep learning model was trained on photographs.", "architectures")]
+    assert alone == ["DeepLearning"]

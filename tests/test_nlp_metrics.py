@@ -107,3 +107,15 @@ def test_nlp_metrics_error_metric_keeps_its_unit() -> None:
     assert metrics("Mean absolute error was 4.2 years for age estimation.") == [
         ("MAE", 4.2, "years", None, None, M)
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("Sensitivity was at least 94% in every fold.", id="lower-bound"),
+        pytest.param("Accuracy ranged from 92.3% to 100% across architectures.", id="range"),
+        pytest.param("Accuracy decreased when AHI thresholds of 10 and 15 were used.", id="thresholds"),
+    ],
+)
+def test_nlp_metrics_bounds_ranges_and_thresholds_are_not_point_values(sentence: str) -> None:
+    assert metrics(sentence) == []

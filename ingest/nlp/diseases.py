@@ -70,9 +70,8 @@ class DiseaseSpanner:
         i = start
         while i - 1 >= floor:
             low = doc[i - 1].lower_
-            if low in MODIFIERS:
-                i -= 1
-            elif low in _INHERITANCE and i - 2 >= floor and doc[i - 2].lower_ in {"autosomal", "linked"}:
+            inheritance = low in _INHERITANCE and i - 2 >= floor and doc[i - 2].lower_ in {"autosomal", "linked"}
+            if low in MODIFIERS or inheritance:
                 i -= 1
             elif _TYPE.match(doc[i - 1].text) and i - 2 >= floor and doc[i - 2].lower_ == "type":
                 i -= 2
@@ -104,6 +103,9 @@ class DiseaseSpanner:
             start = self._left_modifiers(doc, start, sent_start)
             if start != ent.start:
                 new.append(Span(doc, start, ent.end, label=ent.label_, span_id=ent.ent_id_))
+        # a bare head the ruler found ("tumours") may still take a descriptive modifier
+        bare_heads = {e.start for e in ents if len(e) == 1 and e[0].lower_ in HEADS}
+        covered -= bare_heads
         for tok in doc:
             if tok.lower_ not in HEADS or tok.i in covered:
                 continue
@@ -117,7 +119,7 @@ class DiseaseSpanner:
                     break
                 if tok.i - start >= 3:
                     break
-            if start == tok.i and tok.lower_ not in STANDALONE_HEADS:
+            if start == tok.i and (tok.lower_ not in STANDALONE_HEADS or tok.i in bare_heads):
                 continue
             start = self._left_modifiers(doc, start, tok.sent.start)
             new.append(Span(doc, start, tok.i + 1, label="CONDITION"))

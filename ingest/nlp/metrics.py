@@ -44,7 +44,8 @@ _NOT_VALUE_BEFORE = re.compile(
     r"(?:\b[pP]\s*[<=>≤]\s*$|\btop[- ]?$|\b(?:n|N)\s*=\s*$|\b(?:aged?|ages)\s+$|±\s*$|\bSD\s*$|"
     r"\bver(?:sion)?\s*$|\b(?:at least|more than|less than|fewer than|over|above|below|exceed(?:ed|s)?|up to|"
     r"thresholds? of|cut-?offs? of|scores? of|ranged? from|between|from)\s+$|[<>≤≥]\s*$|"
-    r"\b(?:from|between)\s+\d+(?:\.\d+)?\s*%?\s+(?:to|and)\s+$)"
+    r"\b(?:from|between)\s+\d+(?:\.\d+)?\s*%?\s+(?:to|and)\s+$|"
+    r"\b(?:thresholds?|cut-?offs?) of\s+\d+(?:\.\d+)?\s*(?:,|and|or)\s+$)"
 )
 _NOT_VALUE_AFTER = re.compile(
     r"^\s*(?:%?\s*(?:CI|confidence)|years?|yrs?|months?|weeks?|days?|hours?|min|patients|participants|"
