@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES
 
@@ -126,13 +126,16 @@ class DemographicReporter:
 
     def match(self, doc: Doc) -> list[DemographicCue]:
         cues: list[DemographicCue] = []
+        places: dict[int, list[Span]] = {}
+        for ent in doc.ents:
+            if ent.label_ == "GPE":
+                places.setdefault(ent.sent.start, []).append(ent)
         for sent in doc.sents:
             text, base = sent.text, sent.start_char
             found = [(attr, m.start(), m.end()) for attr, rx in CUES.items() for m in rx.finditer(text)]
             for m in NATIONAL_GROUP.finditer(text):
                 found += [("race_ethnicity", m.start(), m.end()), ("geography", m.start(), m.end())]
-            found += [("geography", e.start_char - base, e.end_char - base) for e in doc.ents
-                      if e.label_ == "GPE" and sent.start <= e.start < sent.end]
+            found += [("geography", e.start_char - base, e.end_char - base) for e in places.get(sent.start, [])]
             for attr, s, e in found:
                 negated = bool(NEGATION.search(_clause(text, s, e)))
                 cues.append(DemographicCue(attr, not negated, text[s:e], base + s, base + e, text))

@@ -47,6 +47,7 @@ HEADS = {
 STANDALONE_HEADS = {"tumor", "tumors", "tumour", "tumours", "cancer", "cancers", "neoplasm", "neoplasms",
                     "neoplasia", "carcinoma", "carcinomas", "sarcoma", "sarcomas", "lymphoma", "lymphomas",
                     "leukemia", "leukaemia"}
+_HEAD_RX = re.compile(r"\b(?:" + "|".join(sorted(HEADS)) + r")\b", re.IGNORECASE)
 _DESCRIPTIVE = re.compile(r"^[a-z]{3,}(?:al|ic|ar|ary|ous|ian|oid)$")
 _SYMBOL = re.compile(r"^(?=.*\d)[A-Z0-9]{2,8}$|^[A-Z][a-z]+(?:'?s)?$")
 _COORD = {"and", "or", "/", "and/or"}
@@ -106,9 +107,11 @@ class DiseaseSpanner:
         # a bare head the ruler found ("tumours") may still take a descriptive modifier
         bare_heads = {e.start for e in ents if len(e) == 1 and e[0].lower_ in HEADS}
         covered -= bare_heads
-        for tok in doc:
-            if tok.lower_ not in HEADS or tok.i in covered:
+        for m in _HEAD_RX.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end())
+            if span is None or len(span) != 1 or span.start in covered:
                 continue
+            tok = span[0]
             start = tok.i
             while start - 1 >= tok.sent.start and start - 1 not in covered:
                 prev = doc[start - 1]

@@ -186,9 +186,12 @@ class MetricMatcher:
 
     def match(self, doc: Doc) -> list[MetricMention]:
         mentions: list[MetricMention] = []
+        by_sentence: dict[int, list[Span]] = {}
+        for ent in doc.ents:
+            if ent.label_ == "METRIC":
+                by_sentence.setdefault(ent.sent.start, []).append(ent)
         for sent in doc.sents:
-            metrics = [e for e in doc.ents if e.label_ == "METRIC" and sent.start <= e.start < sent.end]
-            mentions.extend(self._sentence(sent, metrics))
+            mentions.extend(self._sentence(sent, by_sentence.get(sent.start, [])))
         return mentions
 
     def _sentence(self, sent: Span, metrics: list[Span]) -> list[MetricMention]:

@@ -52,9 +52,13 @@ def default_ontology() -> Any:
 @Language.component("facekg_line_breaks", assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: the title is never glued to the abstract's first sentence."""
-    for token in doc[:-1]:
-        if "\n" in token.text or token.whitespace_ == "\n" or token.text.endswith("\n"):
-            doc[token.i + 1].is_sent_start = True
+    text = doc.text
+    pos = text.find("\n")
+    while pos != -1:
+        after = doc.char_span(pos + 1, len(text), alignment_mode="expand") if pos + 1 < len(text) else None
+        if after is not None and len(after) and after.start > 0:
+            doc[after.start].is_sent_start = True
+        pos = text.find("\n", pos + 1)
     return doc
 
 
