@@ -32,7 +32,14 @@ DISEASE_LABELS = {"CONDITION", "PHENOTYPE", "FINDING"}
 MODIFIERS = {
     "hereditary", "familial", "inherited", "sporadic", "congenital", "autosomal", "x-linked", "chronic",
     "acute", "malignant", "benign", "metastatic", "invasive", "male", "isolated", "classic", "neonatal",
-    "idiopathic", "bilateral", "unilateral", "non-syndromic", "nonsyndromic", "syndromic",
+    "idiopathic", "bilateral", "unilateral", "non-syndromic", "nonsyndromic", "syndromic", "classical",
+}
+# Organs and tissues name a disease's site: "bone dysplasia", "prostate carcinoma", "skin cancer".
+ORGANS = {
+    "bone", "brain", "breast", "colon", "rectum", "lung", "liver", "kidney", "skin", "muscle", "eye",
+    "heart", "blood", "bowel", "prostate", "ovary", "pancreas", "stomach", "thyroid", "bladder", "cervix",
+    "uterus", "testis", "adrenal", "pituitary", "nerve", "spinal", "retina", "lens", "ear", "jaw", "tooth",
+    "teeth", "face", "head", "neck", "joint", "cartilage", "connective", "tissue", "gland", "salivary",
 }
 # "dominant"/"recessive" only right after "autosomal"/"X-linked": "autosomal dominant ...".
 _INHERITANCE = {"dominant", "recessive"}
@@ -47,9 +54,12 @@ HEADS = {
 STANDALONE_HEADS = {"tumor", "tumors", "tumour", "tumours", "cancer", "cancers", "neoplasm", "neoplasms",
                     "neoplasia", "carcinoma", "carcinomas", "sarcoma", "sarcomas", "lymphoma", "lymphomas",
                     "leukemia", "leukaemia"}
-_HEAD_RX = re.compile(r"\b(?:" + "|".join(sorted(HEADS)) + r")\b", re.IGNORECASE)
+_HEAD_RX = re.compile(r"\b(?:" + "|".join(sorted(HEADS)) + r"|[a-z]{3,}omas?)\b", re.IGNORECASE)
+# "-oma" words are tumours (carcinoma, glioma, thymoma) except these
+_NOT_OMA = {"diploma", "diplomas", "aroma", "aromas", "stoma", "stomas", "soma", "somas", "coma", "comas",
+            "chromosoma", "genoma", "rhizoma", "sarcoma"}
 _DESCRIPTIVE = re.compile(r"^[a-z]{3,}(?:al|ic|ar|ary|ous|ian|oid)$")
-_SYMBOL = re.compile(r"^(?=.*\d)[A-Z0-9]{2,8}$|^[A-Z][a-z]+(?:'?s)?$")
+_SYMBOL = re.compile(r"^[A-Z][A-Z0-9]{1,7}$|^[A-Z][a-z]+(?:'?s)?$")
 _COORD = {"and", "or", "/", "and/or"}
 _TYPE = re.compile(r"^(?:[IVX]+[A-D]?|[0-9][A-Z]?|[A-D])$")
 _STOP_SYMBOL = {"The", "This", "These", "Those", "A", "An", "In", "Of", "We", "Our", "Its", "All", "Both",
@@ -115,14 +125,17 @@ class DiseaseSpanner:
             start = tok.i
             while start - 1 >= tok.sent.start and start - 1 not in covered:
                 prev = doc[start - 1]
-                if _DESCRIPTIVE.match(prev.text) or (
+                if _DESCRIPTIVE.match(prev.text) or prev.lower_ in ORGANS or (
                         _SYMBOL.match(prev.text) and prev.text not in _STOP_SYMBOL and not prev.is_sent_start):
                     start -= 1
                 else:
                     break
                 if tok.i - start >= 3:
                     break
-            if start == tok.i and (tok.lower_ not in STANDALONE_HEADS or tok.i in bare_heads):
+            standalone = tok.lower_ in STANDALONE_HEADS or (tok.lower_ not in HEADS and tok.lower_ not in _NOT_OMA)
+            if tok.lower_ in _NOT_OMA and tok.lower_ not in HEADS:
+                continue
+            if start == tok.i and (not standalone or tok.i in bare_heads):
                 continue
             start = self._left_modifiers(doc, start, tok.sent.start)
             new.append(Span(doc, start, tok.i + 1, label="CONDITION"))
