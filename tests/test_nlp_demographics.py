@@ -74,3 +74,19 @@ def test_nlp_demographics_negation_keeps_evidence() -> None:
 def test_nlp_flags(abstract: str, external: bool, clinicians: bool) -> None:
     out = extract(abstract)
     assert (out["external_validation"], out["clinician_comparison"]) == (external, clinicians)
+
+
+@pytest.mark.parametrize(
+    ("abstract", "reported"),
+    [
+        pytest.param("No detectable bias by sex or ethnicity was found.", {"sex", "race_ethnicity"},
+                     id="negation-of-something-else"),
+        pytest.param("Skin tone was unknown for most images.", set(), id="unknown-after"),
+        pytest.param("Without ethnicity data, bias could not be assessed.", set(), id="without-before"),
+        pytest.param("Controls were matched for age, sex and BMI.", {"age", "sex"}, id="matched-for"),
+        pytest.param("We photographed 280 Chinese boys with fragile X syndrome.", {"race_ethnicity", "geography"},
+                     id="national-group"),
+    ],
+)
+def test_nlp_demographics_negation_is_bound_to_the_attribute(abstract: str, reported: set[str]) -> None:
+    assert {attr for attr, value in extract(abstract)["demographics_reported"].items() if value} == reported

@@ -58,7 +58,10 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bages?\s+(?:of\s+|between\s+|from\s+)?\d|\bage\s*[:=]\s*\d|age groups?|"
         r"age(?:,| and) (?:sex|gender)|(?:with|by|across) age\b|(?:sex|gender),? and age|"
         r"(?:by|across) age\b|age (?:was|were) (?:recorded|reported|collected|available)|information on age|"
-        r"\bage at (?:the )?(?:time|diagnosis|photograph|examination|imaging)",
+        r"\bage at (?:the )?(?:time|diagnosis|photograph|examination|imaging)|"
+        r"\bage of (?:the )?(?:individuals?|patients?|participants?|children|subjects)\b|"
+        r"\b(?:younger|older) than \d|\b(?:younger|older) ages?\b|"
+        r"(?:adjusted|controlled|matched|stratified|corrected) (?:for|by) (?:\w+, )?age\b",
         re.IGNORECASE,
     ),
     "race_ethnicity": re.compile(
@@ -94,9 +97,19 @@ NATIONAL_GROUP = re.compile(
     r"subjects|individuals|people|population|populations|children|adults|boys|girls|men|women|males|"
     r"females|infants|volunteers|cohort|families)\b"
 )
-NEGATION = re.compile(
-    r"\b(?:not|no|none|without|lack(?:ed|ing)?|unavailable|unknown|missing|unreported|absent|absence|"
-    r"neither|nor|did not|was not|were not|cannot)\b",
+# Negation bound to the attribute: "no information on skin type", "without ethnicity data",
+# "ethnicity was not recorded", "skin tone was unknown". A negation elsewhere in the clause
+# ("no detectable bias by sex") does not make the attribute unreported.
+NEGATED_BEFORE = re.compile(
+    r"\b(?:no|without|lack(?:ing)? of|absence of|missing|unknown|unreported|"
+    r"not (?:recorded|reported|collected|available|documented)(?: for| on)?)\s+"
+    r"(?:(?:information|data|details|records?|reporting|mention|on|about|regarding|of|the|available|"
+    r"participants'?|patients'?)\s+){0,3}$",
+    re.IGNORECASE,
+)
+NEGATED_AFTER = re.compile(
+    r"^[\w\s,/-]{0,40}?\b(?:was|were|is|are|had been|has been|have been)\s+(?:not|never|neither|unknown|"
+    r"unavailable|missing|unreported|incomplete)\b|^\s*(?:data\s+)?(?:\w+\s+)?(?:unknown|unavailable|missing)\b",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[;:]|,\s*(?:but|whereas|while|and)\b|\bbut\b")
@@ -112,10 +125,17 @@ class DemographicCue:
     sentence: str
 
 
-def _clause(text: str, start: int, end: int) -> str:
-    lo = max([m.end() for m in _CLAUSE.finditer(text) if m.end() <= start] + [0])
-    hi = min([m.start() for m in _CLAUSE.finditer(text) if m.start() >= end] + [len(text)])
-    return text[lo:hi]
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    breaks = list(_CLAUSE.finditer(text))
+    lo = max([m.end() for m in breaks if m.end() <= start] + [0])
+    hi = min([m.start() for m in breaks if m.start() >= end] + [len(text)])
+    return lo, hi
+
+
+def is_negated(text: str, start: int, end: int) -> bool:
+    """Whether the cue ``text[start:end]`` is stated as not reported, within its clause."""
+    lo, hi = _clause_bounds(text, start, end)
+    return bool(NEGATED_BEFORE.search(text[lo:start]) or NEGATED_AFTER.search(text[end:hi]))
 
 
 class DemographicReporter:
@@ -137,7 +157,7 @@ class DemographicReporter:
                 found += [("race_ethnicity", m.start(), m.end()), ("geography", m.start(), m.end())]
             found += [("geography", e.start_char - base, e.end_char - base) for e in places.get(sent.start, [])]
             for attr, s, e in found:
-                negated = bool(NEGATION.search(_clause(text, s, e)))
+                negated = is_negated(text, s, e)
                 cues.append(DemographicCue(attr, not negated, text[s:e], base + s, base + e, text))
         return cues
 

@@ -33,7 +33,8 @@ from spacy.tokens import Doc, Span
 if not Doc.has_extension("metrics"):
     Doc.set_extension("metrics", default=[])
 
-_NUM = r"\d+(?:\.\d+)?"
+# "0.91", ".91" and the decimal comma "0,91" (only after a zero: "80,90" stays two numbers)
+_NUM = r"(?:0,\d+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 _CI = re.compile(
     r"\s*[\(\[,;]?\s*(?:(?:95\s*%\s*(?:CI|confidence interval|C\.I\.)|CI)\s*[:,=]?\s*)?[\(\[]?\s*"
     rf"(?P<lo>{_NUM})\s*%?\s*(?:-|–|—|to|,)\s*(?P<hi>{_NUM})\s*%?\s*[\)\]]?",
@@ -126,6 +127,10 @@ class _Value:
     unit_word: str | None = None  # "4.2 years": only an error metric (MAE, RMSE) may take it
 
 
+def _float(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
 def _values(text: str) -> list[_Value]:
     out: list[_Value] = []
     skip_until = -1
@@ -140,11 +145,11 @@ def _values(text: str) -> list[_Value]:
                 ci = _CI.match(text, m.start())
                 skip_until = ci.end() if ci else m.end()
             continue
-        v = _Value(m.start("v"), m.end(), float(m.group("v")), bool(m.group("pct")),
+        v = _Value(m.start("v"), m.end(), _float(m.group("v")), bool(m.group("pct")),
                    unit_word=unit_word.group(1).lower() if unit_word and not m.group("pct") else None)
         ci = _CI.match(text, m.end())
         if ci and (re.search(r"CI|confidence|[\(\[]", ci.group(0), re.IGNORECASE)):
-            lo, hi = float(ci.group("lo")), float(ci.group("hi"))
+            lo, hi = _float(ci.group("lo")), _float(ci.group("hi"))
             if lo <= v.value <= hi:
                 v.ci_low, v.ci_high = lo, hi
                 v.end = ci.end()
