@@ -84,8 +84,8 @@ def test_nlp_flags(abstract: str, external: bool, clinicians: bool) -> None:
         pytest.param("Skin tone was unknown for most images.", set(), id="unknown-after"),
         pytest.param("Without ethnicity data, bias could not be assessed.", set(), id="without-before"),
         pytest.param("Controls were matched for age, sex and BMI.", {"age", "sex"}, id="matched-for"),
-        pytest.param("We photographed 280 Chinese boys with fragile X syndrome.", {"race_ethnicity", "geography"},
-                     id="national-group"),
+        pytest.param("We photographed 280 Chinese boys with fragile X syndrome.",
+                     {"sex", "race_ethnicity", "geography"}, id="national-group-of-boys"),
     ],
 )
 def test_nlp_demographics_negation_is_bound_to_the_attribute(abstract: str, reported: set[str]) -> None:

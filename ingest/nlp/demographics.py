@@ -40,7 +40,7 @@ if not Doc.has_extension("demographic_evidence"):
 _N = r"\d[\d,.]*"
 CUES: dict[str, re.Pattern[str]] = {
     "sex": re.compile(
-        rf"\b(?:{_N}\s*%?\s*(?:were\s+)?(?:men|women|males?|females?|boys|girls)\b|"
+        rf"\b(?:{_N}\s*%?\s*(?:were\s+)?(?:[A-Za-z]+\s+)?(?:men|women|males?|females?|boys|girls)\b|"
         r"(?:males?|females?|men|women|boys|girls)\s*[:=(]\s*\d|"
         r"(?:sex|gender)[- ](?:matched|balanced|distribution|ratio|differences?|subgroups?)|"
         r"male[- ]to[- ]female|female[- ]to[- ]male|\b[MF]\s*/\s*[MF]\s*[:=]?\s*\d|"
