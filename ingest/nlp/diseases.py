@@ -54,6 +54,8 @@ HEADS = {
 STANDALONE_HEADS = {"tumor", "tumors", "tumour", "tumours", "cancer", "cancers", "neoplasm", "neoplasms",
                     "neoplasia", "carcinoma", "carcinomas", "sarcoma", "sarcomas", "lymphoma", "lymphomas",
                     "leukemia", "leukaemia"}
+_INSTRUMENT_WORDS = {"rating", "scale", "scales", "score", "scores", "index", "questionnaire", "inventory",
+                     "criteria", "classification", "checklist", "assessment", "severity"}
 _HEAD_RX = re.compile(r"\b(?:" + "|".join(sorted(HEADS)) + r"|[a-z]{3,}omas?)\b", re.IGNORECASE)
 # "-oma" words are tumours (carcinoma, glioma, thymoma) except these
 _NOT_OMA = {"diploma", "diplomas", "aroma", "aromas", "stoma", "stomas", "soma", "somas", "coma", "comas",
@@ -119,8 +121,9 @@ class DiseaseSpanner:
         covered -= bare_heads
         for m in _HEAD_RX.finditer(doc.text):
             span = doc.char_span(m.start(), m.end())
-            if span is None or len(span) != 1 or span.start in covered:
-                continue
+            if span is None or len(span) != 1 or span.start in covered or (
+                    span.end < len(doc) and doc[span.end].lower_ in _INSTRUMENT_WORDS):
+                continue  # "Global Dystonia Rating Scale" names an instrument, not a disease
             tok = span[0]
             start = tok.i
             while start - 1 >= tok.sent.start and start - 1 not in covered:

