@@ -23,7 +23,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ingest.nlp.spans import replace_entities
-from ingest.nlp.vocabulary import Vocabulary, vocabulary_from_path
+from ingest.nlp.vocabulary import Vocabulary
+from ingest.nlp.vocabulary_cache import vocabulary_from_path
 
 DISEASE_LABELS = {"CONDITION", "PHENOTYPE", "FINDING"}
 # Modifiers that are part of the disease name; chosen by how often they fall inside
@@ -56,6 +57,10 @@ STANDALONE_HEADS = {"tumor", "tumors", "tumour", "tumours", "cancer", "cancers",
                     "leukemia", "leukaemia"}
 _INSTRUMENT_WORDS = {"rating", "scale", "scales", "score", "scores", "index", "questionnaire", "inventory",
                      "criteria", "classification", "checklist", "assessment", "severity"}
+# adjectives that quantify or hedge rather than describe: "various cancers" is not a disease name
+_VAGUE = {"various", "numerous", "previous", "several", "similar", "particular", "specific", "typical",
+          "individual", "potential", "additional", "serious", "usual", "unusual", "clinical", "medical",
+          "genomic", "systemic", "general", "total", "initial", "original", "final", "major"}
 _HEAD_RX = re.compile(r"\b(?:" + "|".join(sorted(HEADS)) + r"|[a-z]{3,}omas?)\b", re.IGNORECASE)
 # "-oma" words are tumours (carcinoma, glioma, thymoma) except these
 _NOT_OMA = {"diploma", "diplomas", "aroma", "aromas", "stoma", "stomas", "soma", "somas", "coma", "comas",
@@ -128,7 +133,8 @@ class DiseaseSpanner:
             start = tok.i
             while start - 1 >= tok.sent.start and start - 1 not in covered:
                 prev = doc[start - 1]
-                if _DESCRIPTIVE.match(prev.text) or prev.lower_ in ORGANS or (
+                descriptive = _DESCRIPTIVE.match(prev.text) and prev.lower_ not in _VAGUE
+                if descriptive or prev.lower_ in ORGANS or (
                         _SYMBOL.match(prev.text) and prev.text not in _STOP_SYMBOL and not prev.is_sent_start):
                     start -= 1
                 else:

