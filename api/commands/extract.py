@@ -26,6 +26,7 @@ class ExtractFormat(StrEnum):
     bibtex = "bibtex"
     csv = "csv"
     json = "json"
+    pdf = "pdf"
 
 
 def read_contract_jsonl(path: Path) -> Iterator[dict[str, Any]]:
