@@ -1,0 +1,59 @@
+"""Domain queries are written once over GraphStore: on the demo corpus both backends give the same answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import neo4j
+import pytest
+
+from analysis.bias import bias_reporting
+from analysis.catalogue import StudyFilters, find_studies, list_causes, list_conditions
+from analysis.gapmap import gap_map
+from analysis.gaps import GapThresholds, evidence_gaps
+from graph.neo4j_store import Neo4jStore
+from graph.networkx_store import NetworkxStore
+from ingest.load import load_records
+from ingest.structured import read_study_records
+from ontology import Ontology, load_ontology
+from tests.data import DEMO_STUDIES
+from tests.store_fixtures import neo4j_driver_fixture, neo4j_settings  # noqa: F401
+
+pytestmark = pytest.mark.neo4j
+THRESHOLDS = GapThresholds(min_sample=100, stale_years=5, reference_year=2026)
+
+QUERIES: list[Any] = [
+    pytest.param(lambda s, o: list_conditions(s, o), id="conditions"),
+    pytest.param(lambda s, o: list_causes(s, o), id="causes"),
+    pytest.param(lambda s, o: find_studies(s, o, StudyFilters(cause="gene-related", deep_learning_only=True)),
+                 id="studies-by-cause"),
+    pytest.param(lambda s, o: find_studies(s, o, StudyFilters(architecture="CNN", year_from=2020, limit=5,
+                                                              offset=2)), id="studies-by-architecture-paged"),
+    pytest.param(lambda s, o: evidence_gaps(s, o, thresholds=THRESHOLDS), id="evidence-gaps"),
+    pytest.param(lambda s, o: evidence_gaps(s, o, thresholds=THRESHOLDS, cause="neurological",
+                                            rule="no-study"), id="evidence-gaps-filtered"),
+    pytest.param(lambda s, o: bias_reporting(s, o), id="bias-reporting"),
+    pytest.param(lambda s, o: gap_map(s, o, rows="cause", cols="metric", thresholds=THRESHOLDS), id="gap-map"),
+]
+
+
+@pytest.fixture(scope="module")
+def both(neo4j_driver: neo4j.Driver) -> tuple[NetworkxStore, Neo4jStore, Ontology]:
+    """The demo corpus loaded once into an in-memory embedded store and into an emptied Neo4j."""
+    ontology = load_ontology()
+    records = list(read_study_records(DEMO_STUDIES))
+    memory_store, neo4j_store = NetworkxStore(None), Neo4jStore(neo4j_driver, neo4j_settings()[3])
+    neo4j_store.clear()
+    for store in (memory_store, neo4j_store):
+        load_records(store, records, ontology, source="demo")
+    return memory_store, neo4j_store, ontology
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_domain_query_gives_the_same_answer_on_both_stores(
+        both: tuple[NetworkxStore, Neo4jStore, Ontology], query: Callable[[Any, Ontology], Any]) -> None:
+    memory, neo4j, ontology = both
+    on_memory = query(memory, ontology)
+    assert on_memory, "the query answers something on the demo corpus"
+    assert query(neo4j, ontology) == on_memory
