@@ -190,7 +190,7 @@ def verify(facts: list[dict], texts: dict, out_dir: Path) -> None:
     with (out_dir / "demo.ris").open(encoding="utf-8") as fh:
         ris = rispy.load(fh)
     assert len(ris) == len(facts), f"RIS has {len(ris)} records, expected {len(facts)}"
-    for index, (entry, study) in enumerate(zip(ris, facts)):
+    for index, (entry, study) in enumerate(zip(ris, facts, strict=True)):
         assert entry["id"] == study["id"]
         assert entry["title"] == texts[study["id"]]["title"], study["id"]
         assert entry["abstract"] == texts[study["id"]]["abstract"], study["id"]

@@ -17,6 +17,7 @@ Usage: python scripts/check_demo_abstracts.py [FACTS_JSONL] [ABSTRACTS_JSONL]
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
@@ -34,17 +35,17 @@ DEMOGRAPHIC_CUES = {
     "ethnicity_or_race": r"\b(ethnic\w*|race|racial|ancestry|caucasian|african|asian|latin american|european)\b",
     "skin_tone": r"\b(skin tone|skin colou?r|fitzpatrick|complexion)\b",
 }
-CLINICIAN_CUES = r"\b(clinicians?|physicians?|dysmorphologists?|experts?|neurologists?|dermatologists?|ophthalmologists?|paediatricians?|pediatricians?|raters?|endocrinologists?|geneticists?|readers?)\b"
+CLINICIAN_CUES = (r"\b(clinicians?|physicians?|dysmorphologists?|experts?|neurologists?|dermatologists?"
+                  r"|ophthalmologists?|paediatricians?|pediatricians?|raters?|endocrinologists?|geneticists?"
+                  r"|readers?)\b")
 
 
 def numbers(text: str) -> list[float]:
     out = []
     for tok in NUM.findall(text):
         tok = tok.rstrip(",").replace(",", "")
-        try:
+        with contextlib.suppress(ValueError):
             out.append(float(tok))
-        except ValueError:
-            pass
     return out
 
 
@@ -59,8 +60,8 @@ def allowed_numbers(record: dict) -> set[float]:
 
 
 def check(facts_path: Path, abstracts_path: Path) -> int:
-    facts = {json.loads(l)["id"]: json.loads(l) for l in facts_path.open(encoding="utf-8") if l.strip()}
-    texts = [json.loads(l) for l in abstracts_path.open(encoding="utf-8") if l.strip()]
+    facts = {json.loads(line)["id"]: json.loads(line) for line in facts_path.open(encoding="utf-8") if line.strip()}
+    texts = [json.loads(line) for line in abstracts_path.open(encoding="utf-8") if line.strip()]
     errors, warnings = [], []
     seen = set()
     for t in texts:
@@ -91,7 +92,8 @@ def check(facts_path: Path, abstracts_path: Path) -> int:
         if rec.get("comparator_clinicians") is not True:
             m = re.search(CLINICIAN_CUES, low)
             if m:
-                warnings.append(f"{sid}: mentions '{m.group(0)}' but comparator_clinicians={rec.get('comparator_clinicians')}")
+                warnings.append(f"{sid}: mentions '{m.group(0)}' but "
+                                f"comparator_clinicians={rec.get('comparator_clinicians')}")
     missing = sorted(set(facts) - seen)
     for w in warnings:
         print("WARN ", w)
