@@ -33,6 +33,7 @@ test: install
 	@set -euo pipefail; \
 	if [ -z "$${NEO4J_URI:-}" ]; then \
 	  scripts/neo4j-local.sh fetch; \
+	  export NEO4J_INSTANCE=make-test; \
 	  uri_line="$$(scripts/neo4j-local.sh start)"; \
 	  trap 'scripts/neo4j-local.sh stop' EXIT; \
 	  export "$$uri_line"; \

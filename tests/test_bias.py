@@ -9,7 +9,6 @@ from analysis.places import ancestries_in, countries_in
 from facekg.errors import InvalidQuery, NotFound
 from graph.networkx_store import NetworkxStore
 from ontology import Ontology, load_ontology
-from tests.data import DEMO_STUDIES
 from tests.gap_fixtures import store_with
 
 
@@ -136,8 +135,7 @@ def test_bias_homogeneity_without_studies_is_unknown() -> None:
     assert homogeneity([], "geography", "countries").status == "unknown"
 
 
-demo = pytest.mark.skipif(not DEMO_STUDIES.exists(),
-                          reason="demo corpus ingest/demo/studies.jsonl not built yet")
+demo = pytest.mark.demo_corpus
 
 
 # One demo study marks skin tone as reported: its model's input is facial skin colour (L*a*b*

