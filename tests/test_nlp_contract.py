@@ -123,9 +123,9 @@ def test_nlp_cli_extract_writes_one_object_per_record(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        pytest.param('{"id": "a", "title": "T", "abstract": "A"}\n{"title": "T"}\n', "record 2, field 'id'",
+        pytest.param('{"id": "a", "title": "T", "abstract": "A"}\n{"title": "T"}\n', "record line 2, field 'id'",
                      id="missing-id"),
-        pytest.param('{"id": "a", "title": "T"\n', "record 1", id="bad-json"),
+        pytest.param('{"id": "a", "title": "T"\n', "record line 1", id="bad-json"),
         pytest.param('{"id": "a", "title": 3}\n', "field 'title'", id="wrong-type"),
     ],
 )

@@ -31,31 +31,17 @@ class ExtractFormat(StrEnum):
 
 def read_contract_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     """Records of the extract contract; errors name the file, the line and the field."""
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read input: {exc.strerror}", file=str(path)) from exc
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"line {number} is not valid JSON ({exc.msg}, column {exc.colno})",
-                                 file=str(path), record=number) from exc
-            if not isinstance(obj, dict):
-                raise InputError(f"line {number} must be a JSON object with id, title, abstract",
-                                 file=str(path), record=number)
-            for key in ("id", "title"):
-                if obj.get(key) in (None, ""):
-                    raise InputError(f"line {number} has no {key!r}; every record needs id, title, abstract",
-                                     file=str(path), record=number, field=key)
-            for key in ("title", "abstract"):
-                if obj.get(key) is not None and not isinstance(obj[key], str):
-                    raise InputError(f"line {number}: {key!r} must be a string", file=str(path),
-                                     record=number, field=key)
-            yield {"id": str(obj["id"]), "title": obj["title"], "abstract": obj.get("abstract") or ""}
+    from ingest.readers.jsonl import iter_json_lines
+
+    for number, obj in iter_json_lines(path):
+        for key in ("id", "title"):
+            if obj.get(key) in (None, ""):
+                raise InputError(f"no {key!r}; every record needs id, title, abstract", file=str(path),
+                                 record=f"line {number}", field=key)
+        for key in ("title", "abstract"):
+            if obj.get(key) is not None and not isinstance(obj[key], str):
+                raise InputError(f"{key!r} must be a string", file=str(path), record=f"line {number}", field=key)
+        yield {"id": str(obj["id"]), "title": obj["title"], "abstract": obj.get("abstract") or ""}
 
 
 def read_with_readers(path: Path, fmt: str | None) -> Iterator[dict[str, Any]]:
