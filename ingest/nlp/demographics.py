@@ -162,7 +162,8 @@ class DemographicReporter:
         return cues
 
     def set_annotations(self, doc: Doc, matches: list[DemographicCue]) -> None:
-        flags = {attr: False for attr in DEMOGRAPHIC_ATTRIBUTES}
+        # Keyed by str: a cue's attribute is a plain string (it comes from the CUES regex table).
+        flags: dict[str, bool] = {attr: False for attr in DEMOGRAPHIC_ATTRIBUTES}
         for cue in matches:
             flags[cue.attribute] = flags[cue.attribute] or cue.reported
         doc._.demographics = flags

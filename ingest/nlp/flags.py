@@ -86,10 +86,10 @@ class StudyFlagger:
             if mention.subject == "clinicians":
                 cues.append(FlagCue("clinician_comparison", True, mention.text, mention.start, mention.end,
                                     mention.sentence))
-        for e in doc.ents:
-            if e.label_ == "ARCHITECTURE" and self.vocab.deep_learning.get(e.ent_id_) is not None:
-                cues.append(FlagCue("is_deep_learning", bool(self.vocab.deep_learning[e.ent_id_]), e.text,
-                                    e.start_char, e.end_char, e.sent.text))
+        for ent in doc.ents:
+            if ent.label_ == "ARCHITECTURE" and self.vocab.deep_learning.get(ent.ent_id_) is not None:
+                cues.append(FlagCue("is_deep_learning", bool(self.vocab.deep_learning[ent.ent_id_]), ent.text,
+                                    ent.start_char, ent.end_char, ent.sent.text))
         return cues
 
     def set_annotations(self, doc: Doc, matches: list[FlagCue]) -> None:

@@ -260,8 +260,8 @@ class MetricMatcher:
             tail = text[run[-1].end:] if run else ""
             if len(run) >= 2 and _RESPECTIVELY.match(tail):
                 before = [i for i in range(len(ms)) if ms[i][1] < run[0].start]
-                group = [g for g in multi if len(g) == len(run) and ms[g[-1]][1] < run[0].start]
-                target = group[-1] if group else before[-len(run):]
+                matching = [g for g in multi if len(g) == len(run) and ms[g[-1]][1] < run[0].start]
+                target = matching[-1] if matching else before[-len(run):]
                 if len(target) == len(run):
                     for i, v in zip(target, run, strict=True):
                         pairs.append((ms[i], v))

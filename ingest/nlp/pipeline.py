@@ -11,10 +11,11 @@ The text is ``title + "\\n" + abstract``; every offset indexes into it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 
 # Importing the component modules registers their factories.
@@ -29,6 +30,7 @@ from ingest.nlp import (  # noqa: F401
     samples,
 )
 from ingest.nlp.facts import facts_from_extraction
+from ingest.nlp.genes import GeneFilter
 from ingest.nlp.vocabulary import Vocabulary
 from ingest.nlp.vocabulary_cache import load_vocabulary, vocabulary_from_path
 
@@ -70,18 +72,20 @@ def assemble(vocab: Vocabulary, vocabulary_path: str) -> Language:
     nlp.add_pipe("facekg_line_breaks")
     # span_ruler writing doc.ents rather than entity_ruler: the entity ruler counts its
     # ~30k patterns on every call (EntityRuler.__len__), which dominated run time.
-    names = nlp.add_pipe("span_ruler", name="facekg_names",
-                         config={"spans_key": None, "annotate_ents": True, "phrase_matcher_attr": "LOWER",
-                                 "validate": False})
+    # add_pipe is typed as returning a plain Callable[[Doc], Doc]; "span_ruler" builds a SpanRuler.
+    names = cast(SpanRuler, nlp.add_pipe("span_ruler", name="facekg_names",
+                                         config={"spans_key": None, "annotate_ents": True,
+                                                 "phrase_matcher_attr": "LOWER", "validate": False}))
     names.add_patterns(vocab.ruler_patterns("LOWER", _NAME_LABELS))
-    symbols = nlp.add_pipe("span_ruler", name="facekg_symbols",
-                           config={"spans_key": None, "annotate_ents": True, "phrase_matcher_attr": "ORTH",
-                                   "validate": False, "overwrite": False,
-                                   "ents_filter": {"@misc": "spacy.prioritize_existing_ents_filter.v1"}})
+    symbols = cast(SpanRuler, nlp.add_pipe(
+        "span_ruler", name="facekg_symbols",
+        config={"spans_key": None, "annotate_ents": True, "phrase_matcher_attr": "ORTH",
+                "validate": False, "overwrite": False,
+                "ents_filter": {"@misc": "spacy.prioritize_existing_ents_filter.v1"}}))
     symbols.add_patterns(vocab.ruler_patterns("ORTH", _SYMBOL_LABELS))
-    gene_candidates = nlp.add_pipe("span_ruler", name="facekg_gene_candidates",
-                                   config={"spans_key": "gene_candidates", "phrase_matcher_attr": "ORTH",
-                                           "validate": False})
+    gene_candidates = cast(SpanRuler, nlp.add_pipe(
+        "span_ruler", name="facekg_gene_candidates",
+        config={"spans_key": "gene_candidates", "phrase_matcher_attr": "ORTH", "validate": False}))
     gene_candidates.add_patterns(vocab.ruler_patterns("ORTH", ["GENE"]))
     nlp.add_pipe("facekg_diseases", config={"vocabulary": vocabulary_path})
     nlp.add_pipe("facekg_abbreviations")
@@ -114,7 +118,7 @@ def document_text(title: str | None, abstract: str | None) -> str:
 
 def _vocab_of(nlp: Language) -> Vocabulary:
     """The vocabulary the pipeline's components were built with."""
-    return nlp.get_pipe("facekg_genes").vocab
+    return cast(GeneFilter, nlp.get_pipe("facekg_genes")).vocab
 
 
 def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, Any]:
@@ -125,7 +129,9 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
     PHENOTYPE), per metric ``subject`` ("model"|"clinicians") and ``sentence``, and
     study-level ``is_deep_learning``, ``unmapped_conditions`` and ``extractor_version``.
     """
-    conditions, gene_list, architectures = [], [], []
+    conditions: list[dict[str, Any]] = []
+    gene_list: list[dict[str, Any]] = []
+    architectures: list[dict[str, Any]] = []
     for ent in doc.ents:
         base = {"text": ent.text, "start": ent.start_char, "end": ent.end_char}
         cid = ent.ent_id_ or None

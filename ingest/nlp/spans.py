@@ -14,7 +14,7 @@ def replace_entities(doc: Doc, *, add: Iterable[Span] = (), remove: Iterable[Spa
     kept = [e for e in doc.ents if (e.start, e.end) not in removed]
     new = filter_spans(list(add))
     if new:
-        occupied = set()
+        occupied: set[int] = set()
         for span in new:
             occupied.update(range(span.start, span.end))
         kept = [e for e in kept if not any(i in occupied for i in range(e.start, e.end))]

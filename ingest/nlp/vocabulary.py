@@ -67,8 +67,12 @@ class Vocabulary:
     ancestors: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def ruler_patterns(self, attr: str, labels: Iterable[str]) -> list[dict[str, str]]:
-        """Patterns for one ruler: ``attr`` is LOWER or ORTH."""
+    def ruler_patterns(self, attr: str, labels: Iterable[str]) -> list[dict[str, str | list[dict[str, Any]]]]:
+        """Patterns for one ruler: ``attr`` is LOWER or ORTH.
+
+        Typed as ``SpanRuler.add_patterns`` expects (a pattern may also be a token pattern);
+        the patterns built here are always phrase patterns, i.e. plain strings.
+        """
         wanted = set(labels)
         return [
             {"label": p["label"], "pattern": p["pattern"], "id": p["id"]}
@@ -219,7 +223,7 @@ def ontology_fingerprint(ontology: Any) -> str:
 class _Builder:
     def __init__(self) -> None:
         self.vocab = Vocabulary()
-        self._seen: set[tuple[str, str, str]] = set()
+        self._seen: set[tuple[str, bool, str]] = set()  # (attr, is_gene, surface form)
 
     def add(self, label: str, text: str, concept_id: str, *, attr: str | None = None) -> None:
         text = text.strip()
