@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +15,7 @@ import typer
 from api.settings import Settings
 from api.stores import open_store
 from facekg.errors import FacekgError
+from graph.store import GraphStore
 
 app = typer.Typer(help="facekg: living-review knowledge graph of deep-learning facial image analysis in medicine.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -41,6 +44,21 @@ def fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+@contextmanager
+def cli_store(backend: Backend | None = None) -> Iterator[GraphStore]:
+    """The configured store for one command, closed afterwards; a facekg error ends the command (exit 1)."""
+    try:
+        store = open_store(settings_from_env(backend))
+    except FacekgError as exc:
+        raise fail(exc) from exc
+    try:
+        yield store
+    except FacekgError as exc:
+        raise fail(exc) from exc
+    finally:
+        store.close()
+
+
 @app.command()
 def load(
     files: Annotated[list[Path], typer.Argument(help="JSONL files of study records", exists=False)],
@@ -52,14 +70,9 @@ def load(
     from ingest.structured import read_study_records
     from ontology import load_ontology
 
-    store = open_store(settings_from_env(backend))
-    try:
+    with cli_store(backend) as store:
         records = [record for path in files for record in read_study_records(path)]
         summary = load_records(store, records, load_ontology(), source=", ".join(str(f) for f in files))
-    except FacekgError as exc:
-        raise fail(exc) from exc
-    finally:
-        store.close()
     if json_output:
         typer.echo(summary.model_dump_json(indent=2))
         return
@@ -90,14 +103,9 @@ def serve(
 @app.command()
 def stats(backend: Annotated[Backend | None, typer.Option()] = None) -> None:
     """Node and edge counts of the graph, and the review updates."""
-    store = open_store(settings_from_env(backend))
-    try:
+    with cli_store(backend) as store:
         graph_stats = store.stats()
         updates = store.review_updates()
-    except FacekgError as exc:
-        raise fail(exc) from exc
-    finally:
-        store.close()
     typer.echo(f"studies: {graph_stats.studies}   review updates: {graph_stats.review_updates}")
     typer.echo("nodes: " + ", ".join(f"{label} {count}" for label, count in graph_stats.nodes.items()))
     typer.echo("edges: " + ", ".join(f"{kind} {count}" for kind, count in graph_stats.edges.items()))
@@ -116,18 +124,13 @@ def export(
     from graph.export import export_graphml, export_jsonl, export_turtle
     from ontology import load_ontology
 
-    store = open_store(settings_from_env(backend))
-    try:
+    with cli_store(backend) as store:
         if format is ExportFormat.jsonl:
             text = export_jsonl(store)
         elif format is ExportFormat.graphml:
             text = export_graphml(store)
         else:
             text = export_turtle(store, load_ontology())
-    except FacekgError as exc:
-        raise fail(exc) from exc
-    finally:
-        store.close()
     if out is None:
         sys.stdout.write(text)
     else:

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from facekg.errors import FacekgError
-from graph.store import GraphStore
+from api.cli import cli_store
 
 gaps_app = typer.Typer(help="Evidence gaps, demographic-bias reporting gaps and the evidence gap map.",
                        no_args_is_help=True)
@@ -28,19 +27,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(gaps_app, name="gaps")
 
 
-def open_store_from_env() -> GraphStore:
-    """The store the environment configures (FACEKG_BACKEND, FACEKG_DATA_DIR, NEO4J_*)."""
-    from api.settings import Settings
-    from api.stores import open_store
-
-    return open_store(Settings())
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=1)
-
-
 @gaps_app.command("evidence")
 def evidence(
     universe: Annotated[str, typer.Option(help="protocol or facial-phenotype")] = "protocol",
@@ -53,15 +39,10 @@ def evidence(
     from analysis.gaps import evidence_gaps, thresholds_from
     from ontology import load_ontology
 
-    store = open_store_from_env()
-    try:
+    with cli_store() as store:
         report = evidence_gaps(store, load_ontology(), universe_name=universe, cause=cause, rule=rule,
                                thresholds=thresholds_from(min_sample, stale_years, reference_year),
                                include_retracted=include_retracted, cache_dir=cache_dir)
-    except FacekgError as exc:
-        raise _fail(exc) from exc
-    finally:
-        store.close()
     if json_output:
         typer.echo(report.model_dump_json(indent=2))
         return
@@ -93,14 +74,9 @@ def bias(
     from analysis.bias import bias_reporting
     from ontology import load_ontology
 
-    store = open_store_from_env()
-    try:
+    with cli_store() as store:
         report = bias_reporting(store, load_ontology(), condition=condition, attribute=attribute,
                                 include_retracted=include_retracted)
-    except FacekgError as exc:
-        raise _fail(exc) from exc
-    finally:
-        store.close()
     if json_output:
         typer.echo(report.model_dump_json(indent=2))
         return
@@ -123,15 +99,10 @@ def evidence_map(
     from analysis.gapmap import check_axes, gap_map, render_gap_map
     from ontology import load_ontology
 
-    store = open_store_from_env()
-    try:
+    with cli_store() as store:
         check_axes(rows, cols, format)
         gmap = gap_map(store, load_ontology(), rows=rows, cols=cols, include_retracted=include_retracted)
         content = render_gap_map(gmap, format) if format != "json" else gmap.model_dump_json(indent=2).encode()
-    except FacekgError as exc:
-        raise _fail(exc) from exc
-    finally:
-        store.close()
     if out is None:
         typer.echo(content, nl=format == "json")
     else:

@@ -9,8 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cli import Backend, fail, settings_from_env
-from api.stores import open_store
+from api.cli import Backend, cli_store, fail
 from facekg.errors import FacekgError
 
 
@@ -51,8 +50,7 @@ def ingest(
     from ontology import load_ontology
 
     mapping = json.loads(column_map) if column_map else None
-    store = open_store(settings_from_env(backend))
-    try:
+    with cli_store(backend) as store:
         summary = ingest_files(
             store,
             load_ontology(),
@@ -62,10 +60,6 @@ def ingest(
             pdf_dir=pdf_dir,
             progress=_progress(progress),
         )
-    except FacekgError as exc:
-        raise fail(exc) from exc
-    finally:
-        store.close()
     load = summary.load
     typer.echo(
         f"read {summary.records_read} records from {len(summary.files)} file(s); "
