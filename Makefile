@@ -40,6 +40,7 @@ test: install
 	fi; \
 	echo "tests against NEO4J_URI=$$NEO4J_URI"; \
 	$(PY) -m ruff check facekg ontology graph ingest analysis api tests scripts; \
+	$(PY) -m mypy facekg ontology graph ingest analysis api; \
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: install
