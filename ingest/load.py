@@ -11,11 +11,12 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from facekg.merge import merge_records
-from facekg.records import ReviewUpdate, StudyRecord
+from facekg.records import ReviewUpdate, ScreeningDecision, StudyRecord
 from graph.ontology_rows import ontology_rows
 from graph.store import GraphStore
 from ontology import Ontology
@@ -137,3 +138,23 @@ def _pending_or_stored(store: GraphStore, pending: dict[str, StudyRecord], index
         if key in index:
             return pending[index[key]]
     return store.find(doi=record.doi, pmid=record.pmid, study_id=record.id)
+
+
+def record_screening_decision(store: GraphStore, study_id: str, decision: Literal["include", "exclude"],
+                              reviewer: str, reason: str | None = None) -> StudyRecord:
+    """Store a reviewer's screening decision on a study, as its own review update.
+
+    The suggestion made at ingest stays beside it, so the review can show where
+    reviewers and the protocol rules disagreed.
+    """
+    study = store.get(study_id)
+    screening = study.screening or ScreeningDecision(suggestion="unsure")
+    reasons = list(screening.reasons)
+    if reason:
+        reasons.append({"criterion": f"reviewer:{reviewer}", "evidence": reason})
+    study.screening = screening.model_copy(update={"decision": decision, "decided_by": reviewer,
+                                                   "reasons": reasons})
+    update = new_review_update(f"screening decision by {reviewer}", f"{study_id}: {decision}")
+    update.counts = {"decisions": 1}
+    store.write([study], update)
+    return study

@@ -112,3 +112,15 @@ def test_an_extracted_metric_restating_a_curated_one_is_not_added_again(store: N
     load_records(store, [restated], ontology, source="extracted")
     metrics = [(m.metric, m.value, m.provenance.source) for m in store.get("s1").metrics]
     assert metrics == [("accuracy", 91.0, "curated"), ("AUC", 0.88, "extracted")]
+
+
+def test_a_reviewer_decision_is_stored_beside_the_suggestion_as_its_own_update(store: NetworkxStore) -> None:
+    from ingest.load import record_screening_decision
+
+    load_records(store, [study("s1")], load_ontology(), source="test")
+    record_screening_decision(store, "s1", "exclude", reviewer="AB", reason="retina photographs only")
+    screening = store.get("s1").screening
+    assert screening is not None
+    assert (screening.decision, screening.decided_by, screening.suggestion) == ("exclude", "AB", "unsure")
+    assert {"criterion": "reviewer:AB", "evidence": "retina photographs only"} in screening.reasons
+    assert [u.counts for u in store.review_updates()][-1] == {"decisions": 1}

@@ -1,9 +1,10 @@
-"""``facekg ingest FILE...`` and ``facekg screen INPUT --out OUT.jsonl``."""
+"""``facekg ingest FILE...``, ``facekg screen INPUT --out OUT.jsonl`` and ``facekg decide ID include|exclude``."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -111,6 +112,30 @@ def screen_command(
     )
 
 
+class Decision(StrEnum):
+    include = "include"
+    exclude = "exclude"
+
+
+def decide(
+    study_id: Annotated[str, typer.Argument(help="the study's id")],
+    decision: Annotated[Decision, typer.Argument(help="include or exclude")],
+    reviewer: Annotated[str, typer.Option(help="who decided (e.g. initials, or 'consensus')")],
+    reason: Annotated[str | None, typer.Option(help="why, in a sentence")] = None,
+    backend: Annotated[Backend | None, typer.Option()] = None,
+) -> None:
+    """Record a reviewer's screening decision on a study (kept beside the automatic suggestion)."""
+    from ingest.load import record_screening_decision
+
+    with cli_store(backend) as store:
+        study = record_screening_decision(store, study_id, decision.value, reviewer, reason)
+    screening = study.screening
+    assert screening is not None
+    typer.echo(f"{study.id}: {screening.decision} by {screening.decided_by} "
+               f"(suggestion was {screening.suggestion})")
+
+
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest)
     app.command("screen")(screen_command)
+    app.command("decide")(decide)
