@@ -35,10 +35,11 @@ class LoadSummary(BaseModel):
 
 
 def new_review_update(source: str, description: str | None = None) -> ReviewUpdate:
-    now = datetime.now(UTC).replace(microsecond=0)
+    """A review update stamped now; microseconds keep two updates of the same second in order."""
+    now = datetime.now(UTC)
     digest = hashlib.sha1(f"{now.isoformat()}{source}".encode()).hexdigest()[:6]
-    return ReviewUpdate(id=f"{now:%Y%m%dT%H%M%SZ}-{digest}", created_at=now.isoformat(), source=source,
-                        description=description)
+    return ReviewUpdate(id=f"{now:%Y%m%dT%H%M%S}Z-{digest}", created_at=now.isoformat(timespec="microseconds"),
+                        source=source, description=description)
 
 
 def resolve_concepts(record: StudyRecord, ontology: Ontology) -> StudyRecord:
