@@ -8,13 +8,14 @@ from typing import Any
 import neo4j
 import pytest
 
+import ingest.load
 from analysis.bias import bias_reporting
 from analysis.catalogue import StudyFilters, find_studies, list_causes, list_conditions
 from analysis.gapmap import gap_map
 from analysis.gaps import GapThresholds, evidence_gaps
+from facekg.records import ReviewUpdate
 from graph.neo4j_store import Neo4jStore
 from graph.networkx_store import NetworkxStore
-from ingest.load import load_records
 from ingest.structured import read_study_records
 from ontology import Ontology, load_ontology
 from tests.data import DEMO_STUDIES
@@ -45,8 +46,12 @@ def both(neo4j_driver: neo4j.Driver) -> tuple[NetworkxStore, Neo4jStore, Ontolog
     records = list(read_study_records(DEMO_STUDIES))
     memory_store, neo4j_store = NetworkxStore(None), Neo4jStore(neo4j_driver, neo4j_settings()[3])
     neo4j_store.clear()
-    for store in (memory_store, neo4j_store):
-        load_records(store, records, ontology, source="demo")
+    with pytest.MonkeyPatch.context() as patch:
+        # The update's id and time come from the clock; pin them so both stores hold the same update.
+        patch.setattr(ingest.load, "new_review_update", lambda source, description=None: ReviewUpdate(
+            id="demo-load", created_at="2026-01-01T00:00:00+00:00", source=source, description=description))
+        for store in (memory_store, neo4j_store):
+            ingest.load.load_records(store, records, ontology, source="demo")
     return memory_store, neo4j_store, ontology
 
 
