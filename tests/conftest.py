@@ -13,8 +13,14 @@ from api.settings import Settings
 from graph.networkx_store import NetworkxStore
 from ingest.load import load_records
 from ingest.structured import read_study_records
-from ontology import load_ontology
+from ontology import Ontology, load_ontology
 from tests.data import DEMO_STUDIES
+
+
+@pytest.fixture(scope="session")
+def ontology() -> Ontology:
+    """The project's ontology (loaded once; read-only)."""
+    return load_ontology()
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,8 @@ from analysis.bias import bias_reporting, homogeneity
 from analysis.places import ancestries_in, countries_in
 from facekg.errors import InvalidQuery, NotFound
 from graph.networkx_store import NetworkxStore
-from ontology import Ontology, load_ontology
+from ontology import Ontology
 from tests.gap_fixtures import store_with
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Ontology:
-    return load_ontology()
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,10 @@ from analysis.gapmap import GapMap, architecture_families, gap_map, metric_famil
 from analysis.gaps import GapThresholds
 from facekg.errors import InvalidQuery
 from graph.networkx_store import NetworkxStore
-from ontology import Ontology, load_ontology
+from ontology import Ontology
 from tests.gap_fixtures import DOWN, record, store_with
 
 THRESHOLDS = GapThresholds(reference_year=2026)
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Ontology:
-    return load_ontology()
 
 
 @pytest.fixture(scope="module")

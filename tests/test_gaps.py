@@ -12,15 +12,10 @@ from analysis.universe import cache_path, load_facial_phenotype, normalise_xref,
 from facekg.errors import InvalidQuery
 from facekg.records import SampleFact, StudyRecord
 from graph.networkx_store import NetworkxStore
-from ontology import Ontology, load_ontology
+from ontology import Ontology
 from tests.gap_fixtures import CDLS, REFERENCE_YEAR, record, store_with
 
 THRESHOLDS = GapThresholds(reference_year=REFERENCE_YEAR)
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Ontology:
-    return load_ontology()
 
 
 @pytest.fixture(scope="module")
