@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field
 
 from analysis.evidence import (
-    UNMAPPED_PREFIX,
     categories_of,
+    condition_ref,
     condition_studies,
     counted_studies,
     studies_by_concept,
@@ -36,6 +36,7 @@ from analysis.evidence import (
 from analysis.places import ancestries_in, countries_in
 from facekg.errors import InvalidQuery, NotFound
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES, DemographicReport, StudyRecord
+from graph.schema import is_unmapped, unmapped_name
 from graph.store import GraphStore
 
 if TYPE_CHECKING:
@@ -162,8 +163,7 @@ def study_ledger(study: StudyRecord, attributes: Sequence[str] = DEMOGRAPHIC_ATT
     by = [a for a in SUBGROUP_ATTRIBUTES if (r := study.demographic(a)) and r.subgroup_performance]
     return StudyBiasLedger(
         study_id=study.id, title=study.title, year=study.year, retracted=study.retracted,
-        condition_ids=list(dict.fromkeys(c.concept_id or f"{UNMAPPED_PREFIX}{c.name}"
-                                         for c in study.conditions)),
+        condition_ids=list(dict.fromkeys(condition_ref(c) for c in study.conditions)),
         attributes=reports, subgroup_performance_by=by, link=study_links([study.id])[0])
 
 
@@ -242,8 +242,7 @@ def bias_reporting(store: GraphStore, ontology: Ontology, *, condition: str | No
         targets = [(concept.id, concept.label)]
     else:
         targets = [(c.id, c.label) for c in ontology.conditions()]
-        targets += [(key, key.removeprefix(UNMAPPED_PREFIX)) for key in sorted(index)
-                    if key.startswith(UNMAPPED_PREFIX)]
+        targets += [(key, unmapped_name(key)) for key in sorted(index) if is_unmapped(key)]
     conditions = []
     for concept_id, label in targets:
         members = condition_studies(ontology, concept_id, index)

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from analysis.evidence import (
-    UNMAPPED_PREFIX,
     condition_studies,
     is_deep_learning_study,
     studies_by_concept,
 )
 from facekg.errors import InvalidQuery, NotFound
 from facekg.records import StudyRecord
+from graph.schema import is_unmapped, unmapped_name
 from graph.store import GraphStore, StudyPage, StudyQuery
 from ontology import Concept, Ontology
 
@@ -124,9 +124,9 @@ def list_conditions(store: GraphStore, ontology: Ontology) -> list[ConditionSumm
     by_condition = studies_by_concept(store.studies())
     summaries = [_summary(ontology, concept, by_condition) for concept in ontology.conditions()]
     for key, studies in sorted(by_condition.items()):
-        if key.startswith(UNMAPPED_PREFIX) or ontology.lookup(key, kind="condition") is None:
+        if is_unmapped(key) or ontology.lookup(key, kind="condition") is None:
             count, dl = _counted(studies)
-            label = key.removeprefix(UNMAPPED_PREFIX)
+            label = unmapped_name(key)
             summaries.append(ConditionSummary(id=key, label=label, mapped=False, study_count=count,
                                               deep_learning_study_count=dl))
     return summaries

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from facekg.records import SOURCE_RANK, Fact, StudyRecord
+from facekg.records import FACT_LISTS, SOURCE_RANK, Fact, StudyRecord
 
-_FACT_FIELDS = ("conditions", "genes", "architectures", "metrics", "samples", "demographics", "flags")
 _BIBLIO_FIELDS = ("abstract", "first_author", "year", "journal", "doi", "pmid", "notes", "image_modality",
                   "is_deep_learning", "sample_description", "screening")
 
@@ -62,7 +61,7 @@ def merge_records(existing: StudyRecord, incoming: StudyRecord) -> StudyRecord:
         data[name] = list(dict.fromkeys([*data[name], *getattr(incoming, name)]))
     data["retracted"] = existing.retracted or incoming.retracted
     record = StudyRecord.model_validate(data)
-    for name in _FACT_FIELDS:
+    for name in FACT_LISTS:
         setattr(record, name, merge_facts(getattr(existing, name), getattr(incoming, name)))
     return record
 

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from facekg.identity import STUDY_ID_PATTERN, upsert_keys
+
 FactSource = Literal["curated", "extracted", "consensus"]
 DemographicAttributeName = Literal["sex", "age", "race_ethnicity", "skin_tone", "geography"]
 DEMOGRAPHIC_ATTRIBUTES: tuple[DemographicAttributeName, ...] = (
@@ -24,6 +26,9 @@ DEMOGRAPHIC_ATTRIBUTES: tuple[DemographicAttributeName, ...] = (
 )
 FlagName = Literal["external_validation", "clinician_comparison", "subgroup_performance"]
 SOURCE_RANK: dict[str, int] = {"extracted": 0, "curated": 1, "consensus": 2}
+FACT_LISTS: tuple[str, ...] = ("conditions", "genes", "architectures", "metrics", "samples", "demographics",
+                               "flags")
+"""The study's fact lists, in the order every layer walks them."""
 
 
 class _Model(BaseModel):
@@ -194,11 +199,11 @@ def normalise_doi(doi: str | None) -> str | None:
 class StudyRecord(_Model):
     """One study with its bibliographic data and its facts.
 
-    ``id`` is ours (a slug used in URLs); a study is matched on DOI first, then
-    PMID, then ``id`` when records are upserted.
+    ``id`` is ours (a slug used in URLs; see :mod:`facekg.identity`); a study is
+    matched on DOI first, then PMID, then ``id`` when records are upserted.
     """
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+    id: str = Field(min_length=1, pattern=STUDY_ID_PATTERN)
     title: str = Field(min_length=1)
     abstract: str | None = None
     authors: list[str] = Field(default_factory=list)
@@ -239,14 +244,9 @@ class StudyRecord(_Model):
             raise ValueError(f"PMID must be digits, got {value!r}")
         return value or None
 
-    @property
-    def key(self) -> str:
-        """The identity used for upserts: DOI, else PMID, else our id."""
-        if self.doi:
-            return f"doi:{self.doi}"
-        if self.pmid:
-            return f"pmid:{self.pmid}"
-        return f"id:{self.id}"
+    def upsert_keys(self) -> list[str]:
+        """The keys an upsert matches this study on, strongest first: DOI, PMID, id."""
+        return upsert_keys(doi=self.doi, pmid=self.pmid, study_id=self.id)
 
     def flag(self, name: str) -> bool | None:
         for flag in self.flags:
@@ -261,16 +261,8 @@ class StudyRecord(_Model):
         return None
 
     def fact_lists(self) -> dict[str, list[Fact]]:
-        """The study's facts by kind, in a fixed order."""
-        return {
-            "conditions": list(self.conditions),
-            "genes": list(self.genes),
-            "architectures": list(self.architectures),
-            "metrics": list(self.metrics),
-            "samples": list(self.samples),
-            "demographics": list(self.demographics),
-            "flags": list(self.flags),
-        }
+        """The study's facts by kind, in the order of :data:`FACT_LISTS`."""
+        return {name: list(getattr(self, name)) for name in FACT_LISTS}
 
 
 class ReviewUpdate(_Model):

@@ -2,10 +2,10 @@
 
 Two backends implement :class:`GraphStore`: :class:`graph.networkx_store.NetworkxStore`
 (embedded, the zero-setup default) and :class:`graph.neo4j_store.Neo4jStore`.
-Both store the same nodes and edges (built once in :mod:`graph.mapping`) and
-pass the same contract suite (``tests/test_store_contract.py``). Domain logic
-(merging, gaps, bias reporting) lives above this interface and never touches a
-backend directly.
+Both store the same nodes and edges (their rules in :mod:`graph.schema`, the
+rows built once in :mod:`graph.mapping`) and pass the same contract suite
+(``tests/test_store_contract.py``). Domain logic (merging, gaps, bias reporting)
+lives above this interface and never touches a backend directly.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class GraphStore(Protocol):
         """Replace each record's study subgraph and record ``update``, all or nothing.
 
         Records are matched on ``id``; callers merge with existing records first
-        (see :func:`graph.loading.load_records`). Writing the same records twice
+        (see :func:`ingest.load.load_records`). Writing the same records twice
         leaves the graph identical.
         """
         ...
