@@ -112,9 +112,9 @@ class _StudyGraph:
             if report.reported:
                 graph.add((node, _property(Edge.REPORTS_DEMOGRAPHIC), URIRef(NAMESPACE + report.attribute)))
         for flag in study.flags:
-            predicate = FLAG_PROPERTY[flag.name]
-            if flag.value is not None and predicate is not None:
-                graph.add((node, predicate, Literal(flag.value)))
+            flag_property = FLAG_PROPERTY[flag.name]
+            if flag.value is not None and flag_property is not None:
+                graph.add((node, flag_property, Literal(flag.value)))
         if study.review_update:
             graph.add((node, _property(Edge.ADDED_IN), self.update_iri(study.review_update)))
 
