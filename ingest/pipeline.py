@@ -9,7 +9,6 @@ report instead and the good ones load.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -18,8 +17,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from facekg.errors import InputError
+from facekg.identity import slug
 from facekg.records import ScreeningDecision, StudyRecord
-from graph.mapping import slug
 from graph.store import GraphStore
 from ingest.dedup import DEFAULT_THRESHOLD, ExistingStudy, deduplicate
 from ingest.load import LoadSummary, load_records
@@ -29,7 +28,6 @@ from ingest.readers import StudyDraft, attach_pdf, read_any
 from ingest.screening import screen
 from ontology import Ontology
 
-_ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 # Full text stands in for a missing abstract up to this many characters (a PDF-only record).
 FULL_TEXT_LIMIT = 20_000
 
@@ -54,20 +52,6 @@ class IngestSummary(BaseModel):
     facts_extracted: dict[str, int] = Field(default_factory=dict)
     quarantined: list[QuarantinedRecord] = Field(default_factory=list)
     load: LoadSummary
-
-
-def draft_id(draft: StudyDraft) -> str:
-    """Our id for a study first seen in an export: its own id, else PMID, DOI or author-year-title."""
-    own = draft.extra.get("id")
-    if isinstance(own, str) and _ID_OK.match(own):
-        return own
-    if draft.pmid:
-        return f"pmid-{draft.pmid}"
-    if draft.doi:
-        return f"doi-{slug(draft.doi)}"
-    surname = slug(draft.authors[0].split(",")[0]) if draft.authors else "anon"
-    words = "-".join(slug(draft.title).split("-")[:6])
-    return f"{surname}-{draft.year or 'nd'}-{words}"
 
 
 def read_files(
@@ -157,7 +141,7 @@ def ingest_files(
     existing = [ExistingStudy(s.id, s.doi, s.pmid, s.title, s.year) for s in store.studies()]
     dedup = deduplicate(drafts, existing, threshold=threshold)
 
-    targets: list[tuple[StudyDraft, str]] = [(draft, draft_id(draft)) for draft in dedup.unique]
+    targets: list[tuple[StudyDraft, str]] = [(draft, draft.study_id()) for draft in dedup.unique]
     targets += [(merge.dropped, merge.kept.id) for merge in dedup.merges if isinstance(merge.kept, ExistingStudy)]
 
     inputs = (_extraction_input(draft, study_id) for draft, study_id in targets)

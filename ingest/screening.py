@@ -422,9 +422,9 @@ def screen(item: StudyDraft | StudyRecord | Mapping[str, Any] | str) -> Screenin
 
 
 def record_id(item: StudyDraft | StudyRecord | Mapping[str, Any]) -> str:
-    """The id a screening result is reported under."""
+    """The id a screening result is reported under: the study id ``facekg ingest`` gives the record."""
     if isinstance(item, StudyDraft):
-        return str(item.extra.get("id") or item.origin)
+        return item.study_id()
     if isinstance(item, StudyRecord):
         return item.id
     return str(item.get("id", ""))

@@ -25,10 +25,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ingest.readers.jsonl import iter_json_lines
 
 VOCABULARY_FORMAT = "3"
 PATTERN_DIR = Path(__file__).with_name("patterns")
@@ -288,18 +290,11 @@ def _add_ontology(builder: _Builder, ontology: Any) -> dict[str, str]:
     return xref_map
 
 
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
-
-
 def _add_pattern_files(builder: _Builder) -> None:
-    for row in read_jsonl(PATTERN_DIR / "metrics.jsonl"):
+    for _line, row in iter_json_lines(PATTERN_DIR / "metrics.jsonl"):
         builder.vocab.names.setdefault(row["id"], row["id"])
         builder.add(row["label"], row["pattern"], row["id"])
-    for row in read_jsonl(PATTERN_DIR / "countries.jsonl"):
+    for _line, row in iter_json_lines(PATTERN_DIR / "countries.jsonl"):
         builder.add(row["label"], row["pattern"], row["id"], attr="ORTH")
 
 

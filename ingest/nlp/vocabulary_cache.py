@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ingest.nlp.vocabulary import Vocabulary, build_vocabulary, ontology_fingerprint, read_jsonl
+from ingest.nlp.vocabulary import Vocabulary, build_vocabulary, ontology_fingerprint
+from ingest.readers.jsonl import iter_json_lines
 
 
 def cache_dir() -> Path:
@@ -51,7 +52,7 @@ def save_vocabulary(vocab: Vocabulary, path: Path) -> None:
 
 def read_vocabulary(path: Path) -> Vocabulary:
     vocab = Vocabulary()
-    for row in read_jsonl(path):
+    for _line, row in iter_json_lines(path):
         kind = row.pop("kind")
         if kind == "meta":
             vocab.meta = row
