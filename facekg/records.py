@@ -248,6 +248,11 @@ class StudyRecord(_Model):
         """The keys an upsert matches this study on, strongest first: DOI, PMID, id."""
         return upsert_keys(doi=self.doi, pmid=self.pmid, study_id=self.id)
 
+    @property
+    def key(self) -> str:
+        """The strongest upsert key: DOI, else PMID, else our id."""
+        return self.upsert_keys()[0]
+
     def flag(self, name: str) -> bool | None:
         for flag in self.flags:
             if flag.name == name:

@@ -23,7 +23,7 @@ from graph.store import GraphStore
 from ingest.dedup import DEFAULT_THRESHOLD, ExistingStudy, deduplicate
 from ingest.load import LoadSummary, load_records
 from ingest.nlp.facts import facts_from_extraction
-from ingest.nlp.pipeline import extract_many
+from ingest.nlp.pipeline import build_pipeline, extract_many
 from ingest.readers import StudyDraft, attach_pdf, read_any
 from ingest.screening import screen
 from ontology import Ontology
@@ -129,12 +129,17 @@ def ingest_files(
     threshold: float = DEFAULT_THRESHOLD,
     pdf_dir: Path | None = None,
     progress: Callable[[Iterable[Any], int], Iterator[Any]] | None = None,
+    cache_dir: Path | None = None,
 ) -> IngestSummary:
     """Read, de-duplicate, screen, extract and load ``paths`` as one review update.
 
     Drafts that duplicate a stored study are not dropped: they update that study
     (an abstract it lacked, new extracted facts), and curated facts still win.
+    ``cache_dir`` holds the extraction vocabulary (default ``~/.cache/facekg``).
     """
+    if pdf_dir is not None and not pdf_dir.is_dir():
+        raise InputError("no such directory" if not pdf_dir.exists() else "is not a directory",
+                         file=str(pdf_dir), field="pdf_dir")
     quarantine: list[InputError] | None = [] if skip_bad else None
     drafts = read_files(paths, column_map=column_map, quarantine=quarantine)
     pdfs_attached = attach_pdfs(drafts, pdf_dir, quarantine) if pdf_dir is not None else 0
@@ -145,7 +150,7 @@ def ingest_files(
     targets += [(merge.dropped, merge.kept.id) for merge in dedup.merges if isinstance(merge.kept, ExistingStudy)]
 
     inputs = (_extraction_input(draft, study_id) for draft, study_id in targets)
-    extractions: Iterable[dict[str, Any]] = extract_many(inputs)
+    extractions: Iterable[dict[str, Any]] = extract_many(inputs, nlp=build_pipeline(cache_dir=cache_dir))
     if progress is not None:
         extractions = progress(extractions, len(targets))
     records = [

