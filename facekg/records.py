@@ -155,12 +155,15 @@ class DemographicReport(Fact):
 
     ``reported`` is True (reported), False (stated as not reported or not
     collected) or None (not seen); ``subgroup_performance`` is True when
-    performance is broken down by this attribute.
+    performance is broken down by this attribute. ``values`` are the countries
+    (geography) or ancestry groups (race_ethnicity) the study's evidence names,
+    normalised by the places vocabulary (``ontology/places.json``).
     """
 
     attribute: DemographicAttributeName
     reported: bool | None = None
     subgroup_performance: bool | None = None
+    values: list[str] = Field(default_factory=list)
 
     def identity(self) -> tuple[object, ...]:
         return ("demographic", self.attribute)

@@ -175,7 +175,7 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
         "unmapped_conditions": unmapped,
         "demographic_evidence": [
             {"attribute": c.attribute, "reported": c.reported, "text": c.text, "start": c.start, "end": c.end,
-             "sentence": c.sentence.strip()}
+             "sentence": c.sentence.strip(), "values": list(c.values)}
             for c in doc._.demographic_evidence
         ],
         "flag_evidence": [

