@@ -19,16 +19,12 @@ from facekg.records import ReviewUpdate, StudyRecord
 from graph.mapping import GraphRows
 
 
-class StudyQuery(BaseModel):
-    """Filters for listing studies. Concept sets are already expanded by the caller.
+class ListingOptions(BaseModel):
+    """Filters on a study's own fields and the page wanted: shared by the store query and the user's filters.
 
-    ``condition_ids`` / ``architecture_ids``: a study matches when it has a
-    condition (architecture) whose concept id is in the set. ``text`` is a
-    case-insensitive substring of the title or abstract.
+    ``text`` is a case-insensitive substring of the title or abstract.
     """
 
-    condition_ids: frozenset[str] | None = None
-    architecture_ids: frozenset[str] | None = None
     deep_learning_only: bool = False
     year_from: int | None = None
     year_to: int | None = None
@@ -36,6 +32,17 @@ class StudyQuery(BaseModel):
     include_retracted: bool = False
     offset: int = Field(default=0, ge=0)
     limit: int = Field(default=50, ge=1, le=1000)
+
+
+class StudyQuery(ListingOptions):
+    """Filters for listing studies. Concept sets are already expanded by the caller.
+
+    ``condition_ids`` / ``architecture_ids``: a study matches when it has a
+    condition (architecture) whose concept id is in the set.
+    """
+
+    condition_ids: frozenset[str] | None = None
+    architecture_ids: frozenset[str] | None = None
 
 
 class StudyPage(BaseModel):
