@@ -17,6 +17,7 @@ The same rule gives the events behind a proportion at pooling time
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Literal
 
@@ -75,57 +76,72 @@ def round_half_up(x: float) -> int:
     return math.floor(x + 0.5 + _EPSILON)
 
 
-def count_from_rate(value: float, unit: str | None, group_size: int, *, record: str, field: str) -> int:
-    """The count behind a printed rate in a group of ``group_size``, or refuse when none reproduces it."""
+def _shown(value: float, unit: str | None) -> str:
+    return f"{value:g}%" if unit == "%" else f"{value:g}"
+
+
+def reproduces(events: int, group_size: int, value: float, unit: str | None, decimals: int | None = None) -> bool:
+    """Whether ``events / group_size`` prints as ``value`` (half a unit in the last decimal, boundary included)."""
+    scale = 100 if unit == "%" else 1
+    places = printed_decimals(value) if decimals is None else decimals
+    return abs(events / group_size * scale - value) <= 0.5 * 10 ** -places + _EPSILON
+
+
+def count_from_rate(value: float, unit: str | None, group_size: int, *, record: str, field: str,
+                    decimals: int | None = None) -> int:
+    """The count behind a printed rate in a group of ``group_size``, or refuse when none reproduces it.
+
+    ``decimals`` is the precision the rate was printed with when the caller knows
+    it (``80.0`` has one); otherwise it is read off the value, trailing zeros dropped.
+    """
     if group_size <= 0:
         raise CountsInconsistent(f"group size must be positive, got {group_size}", record=record, field=field)
     fraction = as_fraction(value, unit, record=record, field=field)
     count = round_half_up(fraction * group_size)
-    scale = 100 if unit == "%" else 1
-    tolerance = 0.5 * 10 ** -printed_decimals(value) + _EPSILON
-    rebuilt = count / group_size * scale
-    if abs(rebuilt - value) > tolerance:
+    if not reproduces(count, group_size, value, unit, decimals):
+        scale = 100 if unit == "%" else 1
         raise CountsInconsistent(
-            f"{value}{unit if unit == '%' else ''} of {group_size} is {fraction * group_size:.2f}; the nearest "
-            f"count {count} gives {rebuilt:.4g}{unit if unit == '%' else ''}, not the printed figure "
-            f"(a mean over folds or another denominator?)", record=record, field=field)
+            f"{_shown(value, unit)} of {group_size} is {fraction * group_size:.2f}; the nearest count {count} "
+            f"gives {_shown(round(count / group_size * scale, 4), unit)}, not the printed figure (a mean over "
+            "folds or another denominator?)", record=record, field=field)
     return count
 
 
 def rebuild_table(*, record: str, positives: int | None, negatives: int | None,
                   sensitivity: MetricResult | None = None, specificity: MetricResult | None = None,
-                  accuracy: MetricResult | None = None) -> TwoByTwo:
+                  accuracy: MetricResult | None = None, decimals: Mapping[str, int] | None = None) -> TwoByTwo:
     """The 2x2 table behind a study's sensitivity and specificity on groups of the given sizes.
 
     Either pair may be missing (a validation set of patients only has no TN);
-    a printed accuracy, when given with both pairs, must match the rebuilt table.
+    a printed accuracy, when given with both pairs, must be reproduced by the
+    rebuilt table. ``decimals`` maps ``sensitivity``, ``specificity`` and
+    ``accuracy`` to the precision each was printed with, where known.
     """
+    places = dict(decimals or {})
     table = TwoByTwo()
     if sensitivity is not None and sensitivity.value is not None:
         if positives is None:
             raise CountsInconsistent("sensitivity needs the number of positives", record=record,
                                      field="positives")
         table.tp = count_from_rate(sensitivity.value, sensitivity.unit, positives, record=record,
-                                   field=sensitivity.metric)
+                                   field=sensitivity.metric, decimals=places.get("sensitivity"))
         table.fn = positives - table.tp
     if specificity is not None and specificity.value is not None:
         if negatives is None:
             raise CountsInconsistent("specificity needs the number of negatives", record=record,
                                      field="negatives")
         table.tn = count_from_rate(specificity.value, specificity.unit, negatives, record=record,
-                                   field=specificity.metric)
+                                   field=specificity.metric, decimals=places.get("specificity"))
         table.fp = negatives - table.tn
     if table.tp is None and table.tn is None:
         raise CountsInconsistent("neither sensitivity nor specificity has a value", record=record, field="metrics")
     if accuracy is not None and accuracy.value is not None and table.complete:
         assert table.tp is not None and table.tn is not None and positives is not None and negatives is not None
-        correct = count_from_rate(accuracy.value, accuracy.unit, positives + negatives, record=record,
-                                  field=accuracy.metric)
-        if correct != table.tp + table.tn:
+        correct, total = table.tp + table.tn, positives + negatives
+        if not reproduces(correct, total, accuracy.value, accuracy.unit, places.get("accuracy")):
             raise CountsInconsistent(
-                f"accuracy {accuracy.value}{accuracy.unit or ''} means {correct} correct of "
-                f"{positives + negatives}, but the rebuilt table has TP + TN = {table.tp + table.tn}",
-                record=record, field=accuracy.metric)
+                f"the rebuilt table has TP + TN = {correct} of {total}, which does not print as the stated "
+                f"accuracy {_shown(accuracy.value, accuracy.unit)}", record=record, field=accuracy.metric)
     return table
 
 
