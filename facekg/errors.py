@@ -68,9 +68,11 @@ class InvalidQuery(FacekgError):
 class NotPoolable(FacekgError):
     """The studies are too few or not comparable; ``reason`` is a short code, ``studies`` the ids involved."""
 
-    def __init__(self, reason: str, message: str, studies: list[str] | None = None) -> None:
+    def __init__(self, reason: str, message: str, studies: list[str] | None = None,
+                 details: list[str] | None = None) -> None:
         self.reason = reason
         self.studies = list(studies or [])
+        self.details = list(details or [])
         super().__init__(message)
 
 

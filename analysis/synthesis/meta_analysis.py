@@ -164,9 +164,26 @@ def _notes(scope: Scope, inputs: Sequence[StudyInput]) -> list[str]:
     return notes
 
 
+def _refusal_details(excluded: Sequence[ExcludedResult]) -> list[str]:
+    return [f"{e.study_id}" + (f" result {e.result_index}" if e.result_index is not None else "") + f": {e.reason}"
+            for e in excluded]
+
+
+def _check(inputs: list[StudyInput], excluded: list[ExcludedResult], *, min_studies: int,
+           allow_mixed_test_sets: bool) -> None:
+    """:func:`check_comparable`, with every result left out listed in the refusal's ``details``."""
+    try:
+        check_comparable(inputs, min_studies=min_studies, allow_mixed_test_sets=allow_mixed_test_sets)
+    except NotPoolable as exc:
+        raise NotPoolable(exc.reason, str(exc), exc.studies, _refusal_details(excluded)) from None
+
+
 def analyse(ontology: Ontology, studies: Iterable[StudyRecord], query: MetaAnalysisQuery, *,
             review_update: str | None = None, exclude: StudyExclusion | None = None) -> MetaAnalysis:
-    """Run ``query`` over ``studies`` (all stored studies; the scope picks its own)."""
+    """Run ``query`` over ``studies`` (all stored studies; the scope picks its own).
+
+    Raises :class:`NotPoolable` when the studies are too few or not comparable.
+    """
     scope = resolve_scope(ontology, query.condition, query.cause)
     in_scope = scope_studies(ontology, scope, studies)
     exclusion = _exclusion(query, exclude)
@@ -179,8 +196,8 @@ def analyse(ontology: Ontology, studies: Iterable[StudyRecord], query: MetaAnaly
         if not selection.inputs and not selection.excluded:
             raise NotPoolable("no-results", f"no study of {scope.label} reports sensitivity or specificity "
                                             f"for the {query.subject}")
-        check_comparable(selection.inputs, min_studies=query.min_studies or MIN_BIVARIATE,
-                         allow_mixed_test_sets=query.allow_mixed_test_sets)
+        _check(selection.inputs, selection.excluded, min_studies=query.min_studies or MIN_BIVARIATE,
+               allow_mixed_test_sets=query.allow_mixed_test_sets)
         inputs = selection.inputs
         fit = fit_reitsma([i.tp or 0 for i in inputs], [i.fn or 0 for i in inputs], [i.fp or 0 for i in inputs],
                           [i.tn or 0 for i in inputs], min_studies=query.min_studies or MIN_BIVARIATE)
@@ -196,8 +213,8 @@ def analyse(ontology: Ontology, studies: Iterable[StudyRecord], query: MetaAnaly
     if not selection.inputs and not selection.excluded:
         raise NotPoolable("no-results", f"no study of {scope.label} reports {metric.lower()} for the "
                                         f"{query.subject}")
-    check_comparable(selection.inputs, min_studies=query.min_studies or MIN_UNIVARIATE,
-                     allow_mixed_test_sets=query.allow_mixed_test_sets)
+    _check(selection.inputs, selection.excluded, min_studies=query.min_studies or MIN_UNIVARIATE,
+           allow_mixed_test_sets=query.allow_mixed_test_sets)
     inputs = selection.inputs
     events = [i.events or 0 for i in inputs]
     totals = [i.total or 0 for i in inputs]
@@ -239,6 +256,7 @@ class PairOutcome(BaseModel):
     reason: str | None = None
     message: str | None = None
     study_ids: list[str] = Field(default_factory=list)
+    details: list[str] = Field(default_factory=list, description="results left out, and why")
 
 
 class Overview(BaseModel):
@@ -263,7 +281,8 @@ def _outcome(ontology: Ontology, studies: list[StudyRecord], query: MetaAnalysis
     try:
         result = analyse(ontology, studies, query, review_update=update)
     except NotPoolable as exc:
-        return PairOutcome(**base, status="refused", reason=exc.reason, message=str(exc), study_ids=exc.studies)
+        return PairOutcome(**base, status="refused", reason=exc.reason, message=str(exc), study_ids=exc.studies,
+                           details=exc.details)
     if result.pooled is not None:
         return PairOutcome(**base, status="pooled", k=len(result.studies), estimate=result.pooled.estimate,
                            ci_low=result.pooled.ci_low, ci_high=result.pooled.ci_high,

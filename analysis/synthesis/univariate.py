@@ -82,7 +82,10 @@ def pool_effects(effects: Sequence[float], variances: Sequence[float], *, method
     if np.any(v <= 0):
         raise ValueError("sampling variances must be positive")
     alpha = 1 - level
-    combined = combine_effects(y, v, method_re="iterated" if method == "pm" else "dl", alpha=alpha)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # A negative DerSimonian-Laird moment makes statsmodels take square roots of negative
+        # variances; those figures are unused here because tau^2 is truncated at 0 below.
+        combined = combine_effects(y, v, method_re="iterated" if method == "pm" else "dl", alpha=alpha)
     if method == "reml":
         tau2 = _reml_tau2(y, v)
     else:
