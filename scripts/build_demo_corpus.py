@@ -275,10 +275,16 @@ def resolve_metric(name: str, onto: Ontology) -> tuple[str | None, str | None]:
     return (concept.id, None) if concept else (None, None)
 
 
+_CLINICIAN_GROUP = re.compile(r"(?:three |ten )?(?:paramedics|clinicians|physicians|experts|neurologists|"
+                              r"dermatologists|dysmorphologists)")
+
+
 def is_clinician_figure(context: str | None) -> bool:
-    """Clinicians' own figures are marked in the facts' context, e.g. "experts (comparator)"."""
-    text = (context or "").casefold()
-    return "(comparator)" in text or "physicians' survival prediction alone" in text
+    """Clinicians' own figures are marked in the facts' context, e.g. "experts (comparator)", or the
+    context is nothing but the clinician group ("paramedics")."""
+    text = (context or "").casefold().strip()
+    return ("(comparator)" in text or "physicians' survival prediction alone" in text
+            or _CLINICIAN_GROUP.fullmatch(text) is not None)
 
 
 def metrics_for(

@@ -37,6 +37,14 @@ def test_set_class(test_set: TestSet | None) -> TestSetClass:
     return "external" if test_set == "external" else "internal"
 
 
+def deep_learning_status(study: StudyRecord) -> bool | None:
+    """True or False where the study or one of its architectures says so; None when nothing does."""
+    if study.is_deep_learning is not None:
+        return study.is_deep_learning
+    flags = [a.is_deep_learning for a in study.architectures if a.is_deep_learning is not None]
+    return any(flags) if flags else None
+
+
 def study_label(study: StudyRecord) -> str:
     """'Surname Year' for plots and tables, falling back to the study id."""
     author = (study.first_author or (study.authors[0] if study.authors else "")).split(",")[0].strip()

@@ -15,7 +15,7 @@ from typing import Literal, cast
 from pydantic import BaseModel, Field
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis.evidence import condition_studies, is_deep_learning_study, studies_by_concept
+from analysis.evidence import condition_studies, studies_by_concept
 from analysis.synthesis.bivariate import MIN_STUDIES as MIN_BIVARIATE
 from analysis.synthesis.bivariate import BivariateFit, fit_reitsma
 from analysis.synthesis.counts import PROPORTION_METRICS, ProportionMetric
@@ -26,6 +26,7 @@ from analysis.synthesis.eligibility import (
     Subject,
     TestSetClass,
     check_comparable,
+    deep_learning_status,
     select_proportions,
     select_tables,
     test_set_class,
@@ -148,17 +149,21 @@ def _exclusion(query: MetaAnalysisQuery, extra: StudyExclusion | None) -> StudyE
     return exclude
 
 
+def _which(ids: Sequence[str]) -> str:
+    return ", ".join(ids) if len(ids) <= 5 else f"{len(ids)} studies"
+
+
 def _notes(scope: Scope, inputs: Sequence[StudyInput]) -> list[str]:
     notes = []
     derived = [i.study_id for i in inputs if i.counts_source == "derived"]
     if derived:
-        notes.append(f"counts rebuilt from printed rates and group sizes for {', '.join(derived)}")
+        notes.append(f"counts rebuilt from printed rates and group sizes for {_which(derived)}")
     unknown = [i.study_id for i in inputs if i.test_set is None]
     if unknown:
-        notes.append(f"test set not reported for {', '.join(unknown)}")
+        notes.append(f"test set not reported for {_which(unknown)}")
     unverified = [i.study_id for i in inputs if not i.verified]
     if unverified:
-        notes.append(f"unverified (extracted) results used for {', '.join(unverified)}")
+        notes.append(f"unverified (extracted) results used for {_which(unverified)}")
     if scope.kind == "condition" and len(scope.condition_ids) > 1:
         notes.append(f"{scope.label} includes its subtypes")
     return notes
@@ -190,7 +195,7 @@ def analyse(ontology: Ontology, studies: Iterable[StudyRecord], query: MetaAnaly
     condition_ids = frozenset(scope.condition_ids)
     common = {"condition_ids": condition_ids, "subject": query.subject, "include_unverified":
               query.include_unverified, "test_set": query.test_set, "exclude": exclusion,
-              "deep_learning": is_deep_learning_study}
+              "deep_learning": deep_learning_status}
     if query.model == "bivariate":
         selection = select_tables(in_scope, **common)  # type: ignore[arg-type]
         if not selection.inputs and not selection.excluded:
