@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.problems import install_problem_handlers
-from api.routers import conditions, gaps, meta, studies
+from api.routers import conditions, gaps, meta, studies, synthesis
 from api.settings import Settings
 from api.stores import open_store
 from facekg import __version__
@@ -44,5 +44,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(studies.router)
     app.include_router(conditions.router)
     app.include_router(gaps.router)
+    app.include_router(synthesis.router)
     return app
 

@@ -10,7 +10,7 @@ what pooled and what was refused, and why.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field
 from statsmodels.stats.proportion import proportion_confint
@@ -206,12 +206,12 @@ def analyse(ontology: Ontology, studies: Iterable[StudyRecord], query: MetaAnaly
         inputs = selection.inputs
         fit = fit_reitsma([i.tp or 0 for i in inputs], [i.fn or 0 for i in inputs], [i.fp or 0 for i in inputs],
                           [i.tn or 0 for i in inputs], min_studies=query.min_studies or MIN_BIVARIATE)
-        rows = [BivariateStudy(**i.model_dump(), sensitivity=(i.tp or 0) / ((i.tp or 0) + (i.fn or 0)),
+        pairs = [BivariateStudy(**i.model_dump(), sensitivity=(i.tp or 0) / ((i.tp or 0) + (i.fn or 0)),
                                false_positive_rate=(i.fp or 0) / ((i.fp or 0) + (i.tn or 0))) for i in inputs]
         return MetaAnalysis(
             scope=scope, model="bivariate", metric="sensitivity and specificity", metric_id="Sensitivity+Specificity",
             subject=query.subject, test_sets=sorted({test_set_class(i.test_set) for i in inputs}),
-            method="REML (Reitsma et al. 2005)", bivariate_studies=rows, excluded=selection.excluded, bivariate=fit,
+            method="REML (Reitsma et al. 2005)", bivariate_studies=pairs, excluded=selection.excluded, bivariate=fit,
             auc=fit.auc(), notes=_notes(scope, inputs), review_update=review_update)
     metric = resolve_metric(ontology, query.metric)
     selection = select_proportions(in_scope, metric, **common)  # type: ignore[arg-type]
@@ -280,9 +280,9 @@ def _metrics_reported(studies: Sequence[StudyRecord], subject: Subject) -> set[s
 
 def _outcome(ontology: Ontology, studies: list[StudyRecord], query: MetaAnalysisQuery, scope: Scope,
              update: str | None) -> PairOutcome:
-    base = {"scope_kind": scope.kind, "scope_id": scope.id, "scope_label": scope.label, "model": query.model,
-            "metric": "sensitivity and specificity" if query.model == "bivariate"
-            else ontology.get(query.metric).label}
+    metric = "sensitivity and specificity" if query.model == "bivariate" else ontology.get(query.metric).label
+    base: dict[str, Any] = {"scope_kind": scope.kind, "scope_id": scope.id, "scope_label": scope.label,
+                            "model": query.model, "metric": metric}
     try:
         result = analyse(ontology, studies, query, review_update=update)
     except NotPoolable as exc:

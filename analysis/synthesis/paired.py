@@ -65,7 +65,7 @@ def study_pairs(study: StudyRecord, metric: str | None = None) -> list[PairedCom
         models = [r for r in counted if r.subject == "model" and r.metric_id == clinician.metric_id
                   and _fraction(r) is not None]
         same_kind = [r for r in models if test_set_class(r.test_set) == test_set_class(clinician.test_set)]
-        chosen = (same_kind or models or [None])[0]
+        chosen = same_kind[0] if same_kind else (models[0] if models else None)
         theirs = _fraction(clinician)
         if chosen is None or theirs is None:
             continue

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from facekg.errors import InputError
+from facekg.errors import InputError, NotFound
 
 
 class _Input(BaseModel):
@@ -108,6 +108,15 @@ class PrismaFlow(BaseModel):
     updates: list[UpdateFlow]
     cumulative: FlowCounts
     review_update: str | None = Field(default=None, description="the latest review update the flow reflects")
+
+    def flow(self, update: str = "cumulative") -> FlowCounts:
+        """The cumulative flow, or the flow of the update with this id."""
+        if update == "cumulative":
+            return self.cumulative
+        for flow in self.updates:
+            if flow.id == update:
+                return flow
+        raise NotFound("review update", update)
 
 
 def _total(items: list[ReasonCount] | list[SourceCount]) -> int:

@@ -86,10 +86,7 @@ def pool_effects(effects: Sequence[float], variances: Sequence[float], *, method
         # A negative DerSimonian-Laird moment makes statsmodels take square roots of negative
         # variances; those figures are unused here because tau^2 is truncated at 0 below.
         combined = combine_effects(y, v, method_re="iterated" if method == "pm" else "dl", alpha=alpha)
-    if method == "reml":
-        tau2 = _reml_tau2(y, v)
-    else:
-        tau2 = max(0.0, float(combined.tau2))
+    tau2 = _reml_tau2(y, v) if method == "reml" else max(0.0, float(combined.tau2))
     w = 1 / (v + tau2)
     estimate = float(np.sum(w * y) / np.sum(w))
     if method != "reml" and tau2 == float(combined.tau2):
