@@ -18,6 +18,7 @@ a reason to leave a study out (or None); risk of bias will be one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel
@@ -91,29 +92,49 @@ class Selection(BaseModel):
     excluded: list[ExcludedResult]
 
 
-def _base_input(study: StudyRecord, index: int, result: MetricResult, deep_learning: bool | None) -> StudyInput:
+@dataclass(frozen=True)
+class Rules:
+    """What an analysis admits: its conditions, whose figures, verified only or not, one test-set kind."""
+
+    condition_ids: frozenset[str]
+    subject: Subject = "model"
+    include_unverified: bool = False
+    test_set: TestSetClass | None = None
+    exclude: StudyExclusion | None = None
+
+
+def _base_input(study: StudyRecord, index: int, result: MetricResult) -> StudyInput:
     return StudyInput(
         study_id=study.id, label=study_label(study), year=study.year, result_index=index,
         metric_id=result.metric_id or result.metric, value=result.value, unit=result.unit, context=result.context,
         subject=result.subject, test_set=result.test_set, top_k=result.top_k,
         verified=result.provenance.source != "extracted", counts_source=result.counts_source,
-        tp=result.tp, fn=result.fn, fp=result.fp, tn=result.tn, deep_learning=deep_learning)
+        tp=result.tp, fn=result.fn, fp=result.fp, tn=result.tn, deep_learning=deep_learning_status(study))
 
 
-def _screen(study: StudyRecord, index: int, result: MetricResult, *, subject: Subject,
-            include_unverified: bool, condition_ids: frozenset[str]) -> str | None:
+def _excluded_study(study: StudyRecord, rules: Rules) -> ExcludedResult | None:
+    """Why the whole study stays out (retracted, or left out by a sensitivity analysis), or None."""
+    if study.retracted:
+        return ExcludedResult(study_id=study.id, reason="retracted publication")
+    reason = rules.exclude(study) if rules.exclude is not None else None
+    return ExcludedResult(study_id=study.id, reason=f"sensitivity analysis: {reason}") if reason else None
+
+
+def _screen(study: StudyRecord, result: MetricResult, rules: Rules) -> str | None:
     """Why this result cannot join, or None."""
-    if result.subject != subject:
-        return (f"a {result.subject} figure: the analysis pools {subject} figures (model and clinicians are "
+    if result.subject != rules.subject:
+        return (f"a {result.subject} figure: the analysis pools {rules.subject} figures (model and clinicians are "
                 "compared side by side, never pooled together)")
     if result.subgroup is not None:
         return f"subgroup result ({result.subgroup.attribute} = {result.subgroup.value}): see subgroups"
-    if result.provenance.source == "extracted" and not include_unverified:
+    if result.provenance.source == "extracted" and not rules.include_unverified:
         return "unverified: extracted by the pipeline and not yet reviewed"
     if result.condition is None:
-        outside = [c.name for c in study.conditions if (c.concept_id or "") not in condition_ids]
+        outside = [c.name for c in study.conditions if (c.concept_id or "") not in rules.condition_ids]
         if outside:
             return f"the study also addresses {', '.join(outside)} and the result does not say which condition"
+    if rules.test_set is not None and test_set_class(result.test_set) != rules.test_set:
+        return f"test set is {test_set_class(result.test_set)}, the analysis asks for {rules.test_set}"
     return None
 
 
@@ -130,29 +151,19 @@ def _pick(candidates: list[StudyInput], wanted: TestSetClass | None) -> tuple[St
     return ranked[0], ranked[1:]
 
 
-def select_proportions(studies: Iterable[StudyRecord], metric: ProportionMetric, *, condition_ids: frozenset[str],
-                       subject: Subject = "model", include_unverified: bool = False,
-                       test_set: TestSetClass | None = None, exclude: StudyExclusion | None = None,
-                       deep_learning: Callable[[StudyRecord], bool | None] | None = None) -> Selection:
+def select_proportions(studies: Iterable[StudyRecord], metric: ProportionMetric, rules: Rules) -> Selection:
     """The studies' results for ``metric`` with the events and totals pooling needs."""
     inputs: list[StudyInput] = []
     excluded: list[ExcludedResult] = []
     for study in studies:
-        if study.retracted:
-            excluded.append(ExcludedResult(study_id=study.id, reason="retracted publication"))
-            continue
-        reason = exclude(study) if exclude is not None else None
-        if reason:
-            excluded.append(ExcludedResult(study_id=study.id, reason=f"sensitivity analysis: {reason}"))
+        if (out := _excluded_study(study, rules)) is not None:
+            excluded.append(out)
             continue
         candidates: list[StudyInput] = []
         for index, result in enumerate(study.metrics):
             if result.metric_id != metric:
                 continue
-            why = _screen(study, index, result, subject=subject, include_unverified=include_unverified,
-                          condition_ids=condition_ids)
-            if why is None and test_set is not None and test_set_class(result.test_set) != test_set:
-                why = f"test set is {test_set_class(result.test_set)}, the analysis asks for {test_set}"
+            why = _screen(study, result, rules)
             if why is None:
                 try:
                     counts = proportion_counts(result, metric, record=study.id)
@@ -161,11 +172,11 @@ def select_proportions(studies: Iterable[StudyRecord], metric: ProportionMetric,
             if why is not None:
                 excluded.append(ExcludedResult(study_id=study.id, result_index=index, reason=why))
                 continue
-            candidate = _base_input(study, index, result, deep_learning(study) if deep_learning else None)
+            candidate = _base_input(study, index, result)
             candidate.events, candidate.total, candidate.counts_source = counts.events, counts.total, counts.source
             candidates.append(candidate)
         if candidates:
-            chosen, others = _pick(candidates, test_set)
+            chosen, others = _pick(candidates, rules.test_set)
             inputs.append(chosen)
             excluded.extend(ExcludedResult(study_id=study.id, result_index=other.result_index,
                                            reason=f"the study already contributes result {chosen.result_index}")
@@ -173,38 +184,24 @@ def select_proportions(studies: Iterable[StudyRecord], metric: ProportionMetric,
     return Selection(inputs=inputs, excluded=excluded)
 
 
-def select_tables(studies: Iterable[StudyRecord], *, condition_ids: frozenset[str], subject: Subject = "model",
-                  include_unverified: bool = False, test_set: TestSetClass | None = None,
-                  exclude: StudyExclusion | None = None,
-                  deep_learning: Callable[[StudyRecord], bool | None] | None = None) -> Selection:
+def select_tables(studies: Iterable[StudyRecord], rules: Rules) -> Selection:
     """One complete 2x2 table per study (carried by its sensitivity, specificity or accuracy result)."""
     inputs: list[StudyInput] = []
     excluded: list[ExcludedResult] = []
     for study in studies:
-        if study.retracted:
-            excluded.append(ExcludedResult(study_id=study.id, reason="retracted publication"))
-            continue
-        reason = exclude(study) if exclude is not None else None
-        if reason:
-            excluded.append(ExcludedResult(study_id=study.id, reason=f"sensitivity analysis: {reason}"))
+        if (out := _excluded_study(study, rules)) is not None:
+            excluded.append(out)
             continue
         candidates = []
         partial = False
         for index, result in enumerate(study.metrics):
-            if result.metric_id not in ("Sensitivity", "Specificity", "Accuracy"):
-                continue
-            if _screen(study, index, result, subject=subject, include_unverified=include_unverified,
-                       condition_ids=condition_ids) is not None:
-                continue
-            if test_set is not None and test_set_class(result.test_set) != test_set:
+            if result.metric_id not in ("Sensitivity", "Specificity", "Accuracy") or _screen(study, result, rules):
                 continue
             if None in (result.tp, result.fn, result.fp, result.tn):
                 partial = partial or result.tp is not None or result.tn is not None
                 continue
-            candidate = _base_input(study, index, result, deep_learning(study) if deep_learning else None)
-            assert result.tp is not None and result.fn is not None and result.fp is not None
-            assert result.tn is not None
-            candidate.total = result.tp + result.fn + result.fp + result.tn
+            candidate = _base_input(study, index, result)
+            candidate.total = sum(n for n in (result.tp, result.fn, result.fp, result.tn) if n is not None)
             candidates.append(candidate)
         if not candidates:
             if any(r.metric_id in ("Sensitivity", "Specificity") for r in study.metrics):
@@ -213,7 +210,7 @@ def select_tables(studies: Iterable[StudyRecord], *, condition_ids: frozenset[st
                     "no complete 2x2 table: counts not reported and not rebuildable from rates and group sizes")))
             continue
         keyed = {(c.tp, c.fn, c.fp, c.tn, c.test_set): c for c in candidates}
-        chosen, others = _pick(list(keyed.values()), test_set)
+        chosen, others = _pick(list(keyed.values()), rules.test_set)
         inputs.append(chosen)
         excluded.extend(ExcludedResult(study_id=study.id, result_index=o.result_index,
                                        reason=f"the study already contributes the table of result "

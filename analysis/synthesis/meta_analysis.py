@@ -21,12 +21,12 @@ from analysis.synthesis.bivariate import BivariateFit, fit_reitsma
 from analysis.synthesis.counts import PROPORTION_METRICS, ProportionMetric
 from analysis.synthesis.eligibility import (
     ExcludedResult,
+    Rules,
     StudyExclusion,
     StudyInput,
     Subject,
     TestSetClass,
     check_comparable,
-    deep_learning_status,
     select_proportions,
     select_tables,
     test_set_class,
@@ -192,12 +192,10 @@ def analyse(ontology: Ontology, studies: Iterable[StudyRecord], query: MetaAnaly
     scope = resolve_scope(ontology, query.condition, query.cause)
     in_scope = scope_studies(ontology, scope, studies)
     exclusion = _exclusion(query, exclude)
-    condition_ids = frozenset(scope.condition_ids)
-    common = {"condition_ids": condition_ids, "subject": query.subject, "include_unverified":
-              query.include_unverified, "test_set": query.test_set, "exclude": exclusion,
-              "deep_learning": deep_learning_status}
+    rules = Rules(condition_ids=frozenset(scope.condition_ids), subject=query.subject,
+                  include_unverified=query.include_unverified, test_set=query.test_set, exclude=exclusion)
     if query.model == "bivariate":
-        selection = select_tables(in_scope, **common)  # type: ignore[arg-type]
+        selection = select_tables(in_scope, rules)
         if not selection.inputs and not selection.excluded:
             raise NotPoolable("no-results", f"no study of {scope.label} reports sensitivity or specificity "
                                             f"for the {query.subject}")
@@ -214,7 +212,7 @@ def analyse(ontology: Ontology, studies: Iterable[StudyRecord], query: MetaAnaly
             method="REML (Reitsma et al. 2005)", bivariate_studies=pairs, excluded=selection.excluded, bivariate=fit,
             auc=fit.auc(), notes=_notes(scope, inputs), review_update=review_update)
     metric = resolve_metric(ontology, query.metric)
-    selection = select_proportions(in_scope, metric, **common)  # type: ignore[arg-type]
+    selection = select_proportions(in_scope, metric, rules)
     if not selection.inputs and not selection.excluded:
         raise NotPoolable("no-results", f"no study of {scope.label} reports {metric.lower()} for the "
                                         f"{query.subject}")
