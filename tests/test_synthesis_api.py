@@ -135,3 +135,12 @@ def test_synthesis_api_model_vs_clinicians_numbers_and_picture(client: TestClien
     assert body["pairs"] and body["model_higher"] + body["clinicians_higher"] + body["equal"] == len(body["pairs"])
     picture = client.get("/v1/synthesis/model-vs-clinicians", params={"format": "svg"})
     assert is_svg(picture.content)
+
+
+def test_synthesis_api_overview_reports_the_bivariate_pair_with_both_summaries(auditc_client: TestClient) -> None:
+    body = auditc_client.get(META).json()
+    bivariate = next(o for o in body["data"] if o["scope_id"] == "DownSyndrome" and o["model"] == "bivariate")
+    assert bivariate["status"] == "pooled" and bivariate["k"] == 14
+    assert round(bivariate["estimate"], 3) == MADA_AUDITC["sensitivity"][0]
+    assert round(1 - bivariate["specificity"], 3) == MADA_AUDITC["false_positive_rate"][0]
+    assert bivariate["specificity_ci_low"] < bivariate["specificity"] < bivariate["specificity_ci_high"]

@@ -244,7 +244,10 @@ def meta_analysis(store: GraphStore, ontology: Ontology, query: MetaAnalysisQuer
 
 
 class PairOutcome(BaseModel):
-    """One condition- or cause-metric pair: pooled (with the estimate) or refused (with the reason)."""
+    """One condition- or cause-metric pair: pooled (with the estimate) or refused (with the reason).
+
+    For the bivariate model ``estimate`` is the pooled sensitivity and ``specificity`` its partner.
+    """
 
     scope_kind: Literal["condition", "cause"]
     scope_id: str
@@ -256,6 +259,9 @@ class PairOutcome(BaseModel):
     estimate: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
+    specificity: float | None = Field(default=None, description="bivariate model: pooled specificity")
+    specificity_ci_low: float | None = None
+    specificity_ci_high: float | None = None
     reason: str | None = None
     message: str | None = None
     study_ids: list[str] = Field(default_factory=list)
@@ -293,8 +299,8 @@ def _outcome(ontology: Ontology, studies: list[StudyRecord], query: MetaAnalysis
     assert result.bivariate is not None
     fit = result.bivariate
     return PairOutcome(**base, status="pooled", k=fit.k, estimate=fit.sensitivity, ci_low=fit.sensitivity_ci[0],
-                       ci_high=fit.sensitivity_ci[1], message=f"specificity {fit.specificity:.3f} "
-                       f"({fit.specificity_ci[0]:.3f}-{fit.specificity_ci[1]:.3f})",
+                       ci_high=fit.sensitivity_ci[1], specificity=fit.specificity,
+                       specificity_ci_low=fit.specificity_ci[0], specificity_ci_high=fit.specificity_ci[1],
                        study_ids=[s.study_id for s in result.bivariate_studies])
 
 
