@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.problems import install_problem_handlers
-from api.routers import conditions, gaps, meta, studies
+from api.routers import conditions, gaps, meta, studies, synthesis
 from facekg import __version__
 from facekg.runtime import open_store
 from facekg.settings import Settings, load_settings
@@ -47,5 +47,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(studies.router)
     app.include_router(conditions.router)
     app.include_router(gaps.router)
+    app.include_router(synthesis.router)
     return app
 

@@ -9,7 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from facekg.errors import FacekgError, InputError, InvalidQuery, NotFound, StoreError, StoreUnavailable
+from facekg.errors import (
+    FacekgError,
+    InputError,
+    InvalidQuery,
+    NotFound,
+    NotPoolable,
+    StoreError,
+    StoreUnavailable,
+)
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "https://w3id.org/facekg/problems/"
@@ -36,6 +44,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _invalid_query(request: Request, exc: InvalidQuery) -> JSONResponse:
         return problem(422, "Invalid query parameter", str(exc), kind="invalid-parameter",
                        instance=request.url.path, parameter=exc.parameter)
+
+    @app.exception_handler(NotPoolable)
+    async def _not_poolable(request: Request, exc: NotPoolable) -> JSONResponse:
+        return problem(422, "Not poolable", str(exc), kind="not-poolable", instance=request.url.path,
+                       reason=exc.reason, studies=exc.studies, details=exc.details)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -3,9 +3,11 @@
     FacekgError
     ├── ConfigError           a setting is missing or invalid (names the variable)
     ├── InputError            bad input file, record or field (names all three)
-    │   └── ValidationFailed  a record does not fit the study model
+    │   ├── ValidationFailed  a record does not fit the study model
+    │   └── CountsInconsistent  a 2x2 table cannot be rebuilt: the rates and group sizes disagree
     ├── NotFound              an id the store or ontology does not hold
     ├── InvalidQuery          a query parameter out of range or unknown
+    ├── NotPoolable           the evidence does not allow this meta-analysis (says why)
     └── StoreError            the graph store failed
         └── StoreUnavailable  the store cannot be reached now; retry later
 
@@ -52,6 +54,10 @@ class ValidationFailed(InputError):
     """A record failed validation against the study model."""
 
 
+class CountsInconsistent(InputError):
+    """Rates and group sizes that cannot come from one 2x2 table (e.g. values averaged over folds)."""
+
+
 class NotFound(FacekgError):
     """The id is not in the store or the ontology."""
 
@@ -67,6 +73,17 @@ class InvalidQuery(FacekgError):
     def __init__(self, parameter: str, message: str) -> None:
         self.parameter = parameter
         super().__init__(f"parameter {parameter!r}: {message}")
+
+
+class NotPoolable(FacekgError):
+    """The studies are too few or not comparable; ``reason`` is a short code, ``studies`` the ids involved."""
+
+    def __init__(self, reason: str, message: str, studies: list[str] | None = None,
+                 details: list[str] | None = None) -> None:
+        self.reason = reason
+        self.studies = list(studies or [])
+        self.details = list(details or [])
+        super().__init__(message)
 
 
 class StoreError(FacekgError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from facekg.identity import STUDY_ID_PATTERN, upsert_keys
 
@@ -25,6 +25,12 @@ DEMOGRAPHIC_ATTRIBUTES: tuple[DemographicAttributeName, ...] = (
     "geography",
 )
 FlagName = Literal["external_validation", "clinician_comparison", "subgroup_performance"]
+# Where a result was measured: a held-out split of the development data, cross-validation
+# (leave-one-out included) or an external cohort the model never saw in development.
+TestSet = Literal["internal-split", "cross-validation", "external"]
+TEST_SETS: tuple[TestSet, ...] = ("internal-split", "cross-validation", "external")
+# Whether a result's 2x2 counts were printed by the study or rebuilt from its rates and group sizes.
+CountsSource = Literal["reported", "derived"]
 SOURCE_RANK: dict[str, int] = {"extracted": 0, "curated": 1, "consensus": 2}
 FACT_LISTS: tuple[str, ...] = ("conditions", "genes", "architectures", "metrics", "samples", "demographics",
                                "flags")
@@ -108,6 +114,22 @@ class ArchitectureFact(Fact):
         return ("architecture", self.concept_id or self.name.casefold())
 
 
+class Subgroup(_Model):
+    """The part of a study's sample a result is reported for, e.g. sex = female.
+
+    ``attribute`` uses the demographic attribute names (``age`` for an age band);
+    ``scale`` names the scale a value belongs to where there is one (a skin tone of
+    ``V`` on the ``Fitzpatrick`` scale, an age band in ``years``).
+    """
+
+    attribute: DemographicAttributeName
+    value: str = Field(min_length=1)
+    scale: str | None = None
+
+    def key(self) -> tuple[str, str, str]:
+        return (self.attribute, self.value.casefold(), (self.scale or "").casefold())
+
+
 class MetricResult(Fact):
     """One reported performance figure: a metric value for a condition.
 
@@ -115,6 +137,14 @@ class MetricResult(Fact):
     "HR"); ``value_text`` keeps the figure as printed when it is a bound or a
     range (">96", "92.3-100"), in which case ``value`` may be None.
     ``subject`` keeps clinicians' figures apart from the model's.
+
+    What pooling needs, all optional: the 2x2 counts (``tp``/``fn`` for the
+    positives, ``fp``/``tn`` for the negatives, each pair complete or absent) and
+    whether the study printed them or they were rebuilt (``counts_source``, see
+    :mod:`analysis.synthesis.counts`); the group sizes ``positives`` and
+    ``negatives`` (``denominator`` stays the total the figure was computed on);
+    the ``test_set``; ``top_k`` for ranking metrics (top-10 accuracy has 10); and
+    the ``subgroup`` for a figure reported on part of the sample only.
     """
 
     metric: str
@@ -128,10 +158,36 @@ class MetricResult(Fact):
     context: str | None = None
     condition: str | None = None
     subject: Literal["model", "clinicians"] = "model"
+    tp: int | None = Field(default=None, ge=0)
+    fp: int | None = Field(default=None, ge=0)
+    fn: int | None = Field(default=None, ge=0)
+    tn: int | None = Field(default=None, ge=0)
+    counts_source: CountsSource | None = None
+    positives: int | None = Field(default=None, ge=0)
+    negatives: int | None = Field(default=None, ge=0)
+    test_set: TestSet | None = None
+    top_k: int | None = Field(default=None, ge=1)
+    subgroup: Subgroup | None = None
+
+    @model_validator(mode="after")
+    def _counts_agree(self) -> MetricResult:
+        for first, second, total in (("tp", "fn", "positives"), ("fp", "tn", "negatives")):
+            a, b, n = getattr(self, first), getattr(self, second), getattr(self, total)
+            if (a is None) != (b is None):
+                raise ValueError(f"{first} and {second} go together: give both or neither")
+            if a is not None and n is not None and a + b != n:
+                raise ValueError(f"{first} + {second} = {a + b} but {total} = {n}")
+        has_counts = self.tp is not None or self.fp is not None
+        if has_counts and self.counts_source is None:
+            raise ValueError("counts_source is required with 2x2 counts: 'reported' or 'derived'")
+        if self.counts_source is not None and not has_counts:
+            raise ValueError("counts_source given without any 2x2 counts")
+        return self
 
     def identity(self) -> tuple[object, ...]:
         return ("metric", self.metric_id or self.metric.casefold(), self.value, self.value_text,
-                self.unit, self.subject, (self.context or "").casefold())
+                self.unit, self.subject, (self.context or "").casefold(),
+                self.subgroup.key() if self.subgroup else None)
 
     def claim(self) -> tuple[object, ...]:
         fraction = self.value / 100 if self.value is not None and self.unit == "%" else self.value

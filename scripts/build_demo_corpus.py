@@ -14,6 +14,15 @@ project's own demo texts.
 Rules: a null in the facts file stays null; nothing is inferred. Names map to
 ontology concepts through the curated tables below, then ``Ontology.lookup``;
 whatever does not map is kept with ``concept_id`` None and printed.
+
+Pooling facts (``scripts/demo_pooling_tables.py``): a result's test set is read
+from its context where the context says it ("5-fold CV", "held-out test set",
+"external validation"), or set by the curated group it belongs to; ranking
+metrics get ``top_k`` from their ontology label; curated groups give the
+positives and negatives a result was computed on, and their 2x2 tables are
+rebuilt (``counts_source="derived"``) unless the rates disagree with every table
+on those groups, which is printed as a refusal; subgroup results get their
+subgroup.
 """
 
 from __future__ import annotations
@@ -27,7 +36,10 @@ from typing import Any
 
 # A sibling module: Python puts this script's folder first on the import path.
 from demo_corpus_tables import ARCHITECTURE_ALIASES, METRIC_ALIASES, SAMPLES
+from demo_pooling_tables import GROUPS, SUBGROUPS, Group
 
+from analysis.synthesis.counts import count_from_rate, rebuild_table, with_counts
+from facekg.errors import CountsInconsistent
 from facekg.records import (
     ArchitectureFact,
     ConditionFact,
@@ -39,6 +51,8 @@ from facekg.records import (
     SampleFact,
     StudyFlag,
     StudyRecord,
+    Subgroup,
+    TestSet,
 )
 from ingest.readers.jsonl import iter_json_lines
 from ontology import Ontology, load_ontology
@@ -164,10 +178,12 @@ DEMOGRAPHIC_FIELDS: dict[str, DemographicAttributeName] = {
 
 
 class Unmapped:
-    """Names that did not resolve, reported at the end (never dropped)."""
+    """Names that did not resolve, and 2x2 tables that could not be rebuilt, reported at the end."""
 
     def __init__(self) -> None:
         self.by_kind: dict[str, list[tuple[str, str]]] = {"condition": [], "architecture": [], "metric": []}
+        self.tables: list[tuple[str, str]] = []
+        self.refused_tables: list[tuple[str, str]] = []
 
     def add(self, kind: str, study_id: str, name: str) -> None:
         self.by_kind[kind].append((study_id, name))
@@ -177,6 +193,12 @@ class Unmapped:
             print(f"unmapped {kind} names: {len(items)}", file=out)
             for study_id, name in items:
                 print(f"  {study_id}: {name}", file=out)
+        print(f"2x2 tables or denominators attached: {len(self.tables)}", file=out)
+        for study_id, what in self.tables:
+            print(f"  {study_id}: {what}", file=out)
+        print(f"2x2 tables refused: {len(self.refused_tables)}", file=out)
+        for study_id, why in self.refused_tables:
+            print(f"  {study_id}: {why}", file=out)
 
 
 def conditions_for(
@@ -251,10 +273,16 @@ def resolve_metric(name: str, onto: Ontology) -> tuple[str | None, str | None]:
     return (concept.id, None) if concept else (None, None)
 
 
+_CLINICIAN_GROUP = re.compile(r"(?:three |ten )?(?:paramedics|clinicians|physicians|experts|neurologists|"
+                              r"dermatologists|dysmorphologists)")
+
+
 def is_clinician_figure(context: str | None) -> bool:
-    """Clinicians' own figures are marked in the facts' context, e.g. "experts (comparator)"."""
-    text = (context or "").casefold()
-    return "(comparator)" in text or "physicians' survival prediction alone" in text
+    """Clinicians' own figures are marked in the facts' context, e.g. "experts (comparator)", or the
+    context is nothing but the clinician group ("paramedics")."""
+    text = (context or "").casefold().strip()
+    return ("(comparator)" in text or "physicians' survival prediction alone" in text
+            or _CLINICIAN_GROUP.fullmatch(text) is not None)
 
 
 def metrics_for(
@@ -284,6 +312,95 @@ def metrics_for(
                 provenance=provenance.model_copy(deep=True),
             )
         )
+    return results
+
+
+_TEST_SET_PATTERNS: tuple[tuple[str, TestSet], ...] = (
+    (r"external|independent validation cohort", "external"),
+    (r"\b(?:\d+|k|three|five|ten|multi)-?fold\b|cross-validation|\bCV\b|leave-one-(?:subject-)?out",
+     "cross-validation"),
+    (r"held-out|hold-out|internal test set|\btest set\b", "internal-split"),
+)
+
+
+def test_set_from_context(context: str | None) -> TestSet | None:
+    """The test set a result's context names, or None when it names none."""
+    for pattern, test_set in _TEST_SET_PATTERNS:
+        if re.search(pattern, context or "", flags=re.IGNORECASE):
+            return test_set
+    return None
+
+
+def top_k_of(concept_id: str | None, onto: Ontology) -> int | None:
+    """k of a ranking metric (top-10 accuracy -> 10); None for other metrics and for top-k in general."""
+    if concept_id is None:
+        return None
+    found = re.match(r"top-(\d+)\b", onto.get(concept_id).label)
+    return int(found.group(1)) if found else None
+
+
+def printed_decimals_of(study: dict[str, Any], index: int) -> int | None:
+    """Decimals of a metric value as the facts file prints it ("80.0" has one), from the raw JSON text."""
+    literal = study.get("_printed_values", {}).get(index)
+    if literal is None or not re.fullmatch(r"-?\d+(?:\.\d+)?", literal):
+        return None
+    return len(literal.split(".")[1]) if "." in literal else 0
+
+
+def _stated(study: dict[str, Any], parts: tuple[tuple[int, str], ...]) -> None:
+    text = study.get("sample_size") or ""
+    for count, fragment in parts:
+        if fragment not in text or not re.search(rf"(?<![\d,]){count:,}(?![\d,])|(?<!\d){count}(?!\d)", fragment):
+            raise ValueError(f"{study['id']}: group fragment {fragment!r} / {count} not found in {text!r}")
+
+
+def _apply_group(study: dict[str, Any], results: list[MetricResult], group: Group, unmapped: Unmapped) -> None:
+    _stated(study, group.positives + group.negatives)
+    members = {index: results[index] for index in group.results}
+    by_metric = {r.metric_id: (i, r) for i, r in members.items()}
+    decimals = {(r.metric_id or "").lower(): printed_decimals_of(study, i) for i, r in members.items()}
+    positives, negatives = group.positive_count, group.negative_count
+    label = f"results {', '.join(map(str, group.results))}" + (f" ({group.note})" if group.note else "")
+    try:
+        if "Sensitivity" in by_metric or "Specificity" in by_metric:
+            table = rebuild_table(record=study["id"], positives=positives, negatives=negatives,
+                                  sensitivity=by_metric.get("Sensitivity", (0, None))[1],
+                                  specificity=by_metric.get("Specificity", (0, None))[1],
+                                  accuracy=by_metric.get("Accuracy", (0, None))[1], decimals=decimals)
+            for index, result in members.items():
+                results[index] = with_counts(result, table, positives, negatives)
+            what = f"TP {table.tp}, FN {table.fn}, FP {table.fp}, TN {table.tn}"
+        else:
+            total = (positives or 0) + (negatives or 0)
+            for index, result in members.items():
+                if result.value is None:
+                    raise CountsInconsistent("no numeric value", record=study["id"], field=result.metric)
+                count_from_rate(result.value, result.unit, total, record=study["id"], field=result.metric,
+                                decimals=printed_decimals_of(study, index))
+                results[index] = result.model_copy(update={"denominator": total, "positives": positives,
+                                                           "negatives": negatives})
+            what = f"denominator {total} ({positives} positives, {negatives} negatives)"
+    except CountsInconsistent as exc:
+        unmapped.refused_tables.append((study["id"], f"{label}: {exc}"))
+        return
+    if group.test_set is not None:
+        for index in group.results:
+            results[index] = results[index].model_copy(update={"test_set": group.test_set})
+    unmapped.tables.append((study["id"], f"{label}: {what}"))
+
+
+def pooling_facts(study: dict[str, Any], results: list[MetricResult], onto: Ontology,
+                  unmapped: Unmapped) -> list[MetricResult]:
+    """Test sets, top-k, subgroups and rebuilt 2x2 tables for one study's results."""
+    results = [
+        r.model_copy(update={"test_set": test_set_from_context(r.context), "top_k": top_k_of(r.metric_id, onto)})
+        for r in results
+    ]
+    for index, (attribute, value, scale) in ((i, v) for (sid, i), v in SUBGROUPS.items() if sid == study["id"]):
+        results[index] = results[index].model_copy(
+            update={"subgroup": Subgroup(attribute=attribute, value=value, scale=scale)})
+    for group in GROUPS.get(study["id"], []):
+        _apply_group(study, results, group, unmapped)
     return results
 
 
@@ -334,7 +451,7 @@ def build_record(study: dict[str, Any], onto: Ontology, unmapped: Unmapped) -> S
             GeneFact(symbol=symbol, provenance=provenance.model_copy(deep=True)) for symbol in study.get("genes") or []
         ],
         architectures=architectures_for(study, onto, provenance, unmapped),
-        metrics=metrics_for(study, onto, provenance, unmapped),
+        metrics=pooling_facts(study, metrics_for(study, onto, provenance, unmapped), onto, unmapped),
         samples=samples_for(study, provenance),
         demographics=demographics_for(study, provenance),
         flags=[
@@ -353,7 +470,12 @@ def build_record(study: dict[str, Any], onto: Ontology, unmapped: Unmapped) -> S
 
 
 def read_facts(path: Path) -> Iterable[dict[str, Any]]:
-    return (study for _line, study in iter_json_lines(path))
+    """Each study's facts; ``_printed_values`` keeps every metric value's literal text for its precision."""
+    printed = iter_json_lines(path, numbers_as_text=True)
+    for (_line, study), (_same, literal) in zip(iter_json_lines(path), printed, strict=True):
+        study["_printed_values"] = {i: m.get("value") for i, m in enumerate(literal.get("metrics") or [])
+                                    if isinstance(m.get("value"), str)}
+        yield study
 
 
 def build(facts: Path, out: Path, onto: Ontology | None = None) -> tuple[list[StudyRecord], Unmapped]:

@@ -105,7 +105,7 @@ def test_demo_corpus_marks_exactly_the_retracted_study(records: list[StudyRecord
 
 @pytest.mark.skipif(not FACTS.exists(), reason="shared study facts not present")
 def test_demo_corpus_rebuild_matches_the_committed_file(tmp_path: Path) -> None:
-    module = load_script("build_demo_corpus", siblings=("demo_corpus_tables",))
+    module = load_script("build_demo_corpus", siblings=("demo_corpus_tables", "demo_pooling_tables"))
     out = tmp_path / "studies.jsonl"
     records, unmapped = module.build(FACTS, out)
     assert len(records) == 85

@@ -13,6 +13,11 @@ from analysis.bias import bias_reporting
 from analysis.catalogue import StudyFilters, find_studies, list_causes, list_conditions
 from analysis.gapmap import gap_map
 from analysis.gaps import GapThresholds, evidence_gaps
+from analysis.synthesis.characteristics import characteristics
+from analysis.synthesis.meta_analysis import MetaAnalysisQuery, meta_analysis, overview
+from analysis.synthesis.paired import model_vs_clinicians
+from analysis.synthesis.prisma_graph import prisma_from_store
+from analysis.synthesis.subgroups import subgroup_performance
 from facekg.records import ReviewUpdate
 from graph.neo4j_store import Neo4jStore
 from graph.networkx_store import NetworkxStore
@@ -36,6 +41,13 @@ QUERIES: list[Any] = [
                                             rule="no-study"), id="evidence-gaps-filtered"),
     pytest.param(lambda s, o: bias_reporting(s, o), id="bias-reporting"),
     pytest.param(lambda s, o: gap_map(s, o, rows="cause", cols="metric", thresholds=THRESHOLDS), id="gap-map"),
+    pytest.param(lambda s, o: overview(s, o), id="synthesis-overview"),
+    pytest.param(lambda s, o: meta_analysis(s, o, MetaAnalysisQuery(cause="gene-related", metric="accuracy")),
+                 id="meta-analysis"),
+    pytest.param(lambda s, o: subgroup_performance(s, o), id="subgroups"),
+    pytest.param(lambda s, o: model_vs_clinicians(s, o), id="model-vs-clinicians"),
+    pytest.param(lambda s, o: prisma_from_store(s), id="prisma"),
+    pytest.param(lambda s, o: characteristics(s, o), id="characteristics"),
 ]
 
 

@@ -20,14 +20,17 @@ from .encoding import iter_lines, read_text
 _KNOWN = {"title", "abstract", "authors", "year", "journal", "doi", "pmid", "keywords", "full_text"}
 
 
-def iter_json_lines(path: str | Path, errors: list[InputError] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+def iter_json_lines(path: str | Path, errors: list[InputError] | None = None, *,
+                    numbers_as_text: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` for each non-blank line of a JSON Lines file: the one JSONL reader.
 
     A line that is not JSON (field ``json``) or not a JSON object (field ``record``) is bad: raised,
     or set aside in ``errors`` when a list is given. Errors name the file and the line
     (``record="line N"``). ``facekg load``, ``extract``, ``ingest``, the extraction vocabulary cache
-    and the scripts all read JSON Lines through this function.
+    and the scripts all read JSON Lines through this function. With ``numbers_as_text`` numbers come
+    back as the text printed in the file (``"0.80"``), for callers that need a figure's precision.
     """
+    number = str if numbers_as_text else None
     source = str(path)
     try:
         for line_number, line in enumerate(iter_lines(path), start=1):
@@ -35,7 +38,7 @@ def iter_json_lines(path: str | Path, errors: list[InputError] | None = None) ->
                 continue
             record = f"line {line_number}"
             try:
-                item = json.loads(line)
+                item = json.loads(line, parse_float=number, parse_int=number)
             except json.JSONDecodeError as exc:
                 quarantine(InputError(f"invalid JSON at column {exc.colno}: {exc.msg}", file=source,
                                       record=record, field="json"), errors)
