@@ -98,7 +98,7 @@ def test_ris_reader_maps_rayyan_tags_and_multiline_abstract() -> None:
     assert (first.year, first.journal, first.doi) == (2019, "Nature Medicine", GUROVICH_DOI)
     assert first.abstract is not None and first.abstract.endswith("on 502 test images.")
     assert first.keywords == ["deep learning", "dysmorphology"]
-    assert first.extra["language"] == "English"
+    assert first.extra["language"] == ["English"]  # LA may repeat, as in MEDLINE
     assert third.doi == "10.1093/eurheartj/ehaa640"  # read from the doi.org URL
 
 

@@ -48,9 +48,10 @@ def ingest(
 ) -> None:
     """Read, de-duplicate, screen, extract and load studies as one review update (all or nothing)."""
     from ingest.pipeline import ingest_files
+    from ingest.readers import parse_column_map
     from ontology import load_ontology
 
-    mapping = json.loads(column_map) if column_map else None
+    mapping = parse_column_map(column_map) if column_map else None
     with cli_store(backend) as store:
         summary = ingest_files(
             store,

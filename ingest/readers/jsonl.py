@@ -2,7 +2,8 @@
 
 This is the input of ``facekg extract`` and ``facekg screen`` (``id``,
 ``title``, ``abstract``) and also what other tools dump; the common
-bibliographic keys are read, anything else is kept in ``extra``.
+bibliographic keys are read, anything else is kept in ``extra``. A key given
+twice in one object is refused (:mod:`ingest.readers.json_text`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from facekg.errors import InputError
 
 from .draft import StudyDraft, clean_pmid, first_text, parse_year, quarantine
 from .encoding import iter_lines, read_text
+from .json_text import loads_json, repeated_key
+from .rules import clean_object, follows_input_rules
 
 _KNOWN = {"title", "abstract", "authors", "year", "journal", "doi", "pmid", "keywords", "full_text"}
 
@@ -23,28 +26,29 @@ _KNOWN = {"title", "abstract", "authors", "year", "journal", "doi", "pmid", "key
 def iter_json_lines(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` for each non-blank line; the first bad line raises.
 
-    The error names the file, the line (``record="line N"``) and, for a line that is not an
-    object, the field ``record``: the strict reading that ``facekg load`` and ``facekg extract`` use.
+    The error names the file, the line (``record="line N"``) and the field: the strict
+    reading that ``facekg load`` and ``facekg extract`` use. Each object obeys the input
+    rules (:mod:`ingest.readers.rules`): no NUL, controls neutralised, sizes bounded.
     """
     source = str(path)
-    try:
-        lines = iter_lines(path)
-        for line_number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"invalid JSON at column {exc.colno}: {exc.msg}", file=source,
-                                 record=f"line {line_number}") from exc
-            if not isinstance(item, dict):
-                raise InputError(f"expected a JSON object, got {type(item).__name__}", file=source,
-                                 record=f"line {line_number}")
-            yield line_number, item
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=source) from exc
+    for line_number, line in enumerate(iter_lines(path), start=1):
+        if not line.strip():
+            continue
+        record = f"line {line_number}"
+        try:
+            item = loads_json(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON at column {exc.colno}: {exc.msg}", file=source,
+                             record=record) from exc
+        if not isinstance(item, dict):
+            raise InputError(f"expected a JSON object, got {type(item).__name__}", file=source,
+                             record=record)
+        if (key := repeated_key(item)) is not None:
+            raise InputError("key given twice in one object", file=source, record=record, field=key)
+        yield line_number, clean_object(item, file=source, record=record)
 
 
+@follows_input_rules
 def read_jsonl(path: str | Path, errors: list[InputError] | None = None) -> Iterator[StudyDraft]:
     """Yield one :class:`StudyDraft` per JSON object: one per line, blank lines skipped."""
     source = str(path)
@@ -54,7 +58,7 @@ def read_jsonl(path: str | Path, errors: list[InputError] | None = None) -> Iter
             continue
         number += 1
         try:
-            item = json.loads(line)
+            item = loads_json(line)
         except json.JSONDecodeError as exc:
             quarantine(InputError(f"line {line_number} is not JSON: {exc.msg} at column {exc.colno}",
                                   file=source, record=number, field="json"), errors)
@@ -66,11 +70,12 @@ def read_jsonl(path: str | Path, errors: list[InputError] | None = None) -> Iter
         quarantine(InputError("no JSON object found", file=source, record=1, field="content"), errors)
 
 
+@follows_input_rules
 def read_json(path: str | Path, errors: list[InputError] | None = None) -> Iterator[StudyDraft]:
     """Yield one :class:`StudyDraft` per object of a JSON array (a lone object counts as one)."""
     source = str(path)
     try:
-        data = json.loads(read_text(path))
+        data = loads_json(read_text(path))
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                          file=source, record=1, field="json") from exc
@@ -86,6 +91,10 @@ def _draft(item: Any, source: str, number: int, fmt: str,
     if not isinstance(item, dict):
         quarantine(InputError(f"expected a JSON object, got {type(item).__name__}", file=source,
                               record=number, field="record"), errors)
+        return None
+    if (key := repeated_key(item)) is not None:
+        quarantine(InputError("key given twice in one object", file=source, record=number, field=key),
+                   errors)
         return None
     title = first_text(item.get("title"))
     if title is None:
