@@ -24,7 +24,6 @@ from graph.store import GraphStore
 from ingest.dedup import DEFAULT_THRESHOLD, ExistingStudy, deduplicate
 from ingest.load import LoadSummary, load_records
 from ingest.nlp.facts import facts_from_extraction
-from ingest.nlp.pipeline import extract_many
 from ingest.readers import StudyDraft, attach_pdf, read_any
 from ingest.readers.rules import MAX_EXTRACTION_CHARS
 from ingest.screening import screen
@@ -161,6 +160,8 @@ def ingest_files(
     Drafts that duplicate a stored study are not dropped: they update that study
     (an abstract it lacked, new extracted facts), and curated facts still win.
     """
+    from ingest.nlp.pipeline import extract_many  # spaCy takes seconds to import: bad input fails first
+
     if pdf_dir is not None and not pdf_dir.is_dir():
         raise InputError("--pdf-dir is not a directory", file=str(pdf_dir), field="pdf_dir")
     quarantine: list[InputError] | None = [] if skip_bad else None

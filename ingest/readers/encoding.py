@@ -29,8 +29,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Control characters other than tab, newline, form feed and carriage return.
-_CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13}
+# Control bytes that mark binary data: not tab, newline, form feed or carriage return, nor the
+# terminal controls BEL, BS and ESC that pasted text carries (the input rules neutralise those).
+_CONTROL = frozenset(range(0, 32)) - {7, 8, 9, 10, 12, 13, 27}
 BINARY_SHARE = 0.05  # more control bytes than this share of the sample: not a text export
 
 

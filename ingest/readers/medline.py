@@ -70,7 +70,8 @@ def read_medline(path: str | Path, errors: list[InputError] | None = None) -> It
     count = 0
     for count, (line, record) in enumerate(parse_medline(iter_lines(path)), start=1):
         if any("\x00" in value for values in record.values() for value in values):
-            quarantine(InputError(f"binary content (NUL bytes) in the record starting at line {line}",
+            quarantine(InputError(f"NUL byte in the record starting at line {line} (a binary or corrupted "
+                                  "export)",
                                   file=source, record=count, field="content"), errors)
             continue
         pmid = clean_pmid(_first(record, "PMID"))

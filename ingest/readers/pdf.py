@@ -8,8 +8,10 @@ naming the file, never a traceback.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -24,10 +26,22 @@ FORMAT = "pdf"
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
 
 
+@contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    """pypdf logs each repair of a broken file; the error we raise (or nothing) is the message."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def pdf_text(path: str | Path) -> str:
     """The text of every page of ``path``, pages separated by a form feed."""
     source = str(path)
-    with open_bytes(path) as handle:
+    with open_bytes(path) as handle, _pypdf_quiet():
         try:
             pages = [page.extract_text() or "" for page in PdfReader(handle).pages]
         except Exception as exc:  # pypdf raises many kinds of exception on a broken file

@@ -88,7 +88,7 @@ def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterat
                     yield draft
             continue
         if "\x00" in line:
-            quarantine(InputError(f"binary content (NUL bytes) at line {line_number}",
+            quarantine(InputError(f"line {line_number}: NUL byte in the text (a binary or corrupted export)",
                                   file=source, record=number, field=tag or "content"), errors)
             missing_type = True  # the record is spoilt; skip it to its ER line
         lines.append((line_number, line))
