@@ -122,7 +122,8 @@ class StrictRows:
     def _read_header(self) -> list[str]:
         try:
             header: list[str] = []
-            while not header:
+            while not header:  # blank lines before the header
+                self._lines.start_row()
                 header = next(self._reader)
         except StopIteration:
             return []
@@ -142,11 +143,14 @@ class StrictRows:
         first = self._lines.row[0][0] if self._lines.row else 0
         record: int | str = number or "header"
         problem = _quote_problem(self._lines.row, self.delimiter)
+        if "field larger than field limit" in str(exc):
+            problem = (first, -1, f"a cell of more than {CELL_LIMIT:,} characters (a runaway quote?)")
         if problem is None:
             return InputError(f"line {first}: unreadable CSV ({exc})", file=self.source, record=record,
                               field="content")
         line, cell, text = problem
-        return InputError(f"line {line}: {text}", file=self.source, record=record, field=self._column(cell))
+        field = self._column(cell) if cell >= 0 else "content"
+        return InputError(f"line {line}: {text}", file=self.source, record=record, field=field)
 
     def rows(self, errors: list[InputError] | None) -> Iterator[Row]:
         """The data rows; a bad one is raised, or quarantined in ``errors`` and reading goes on."""
