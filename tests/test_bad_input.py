@@ -144,6 +144,7 @@ REFUSED = [
     Case("image-named-ris.ris", 1, "content", "binary content", kept=None),
     Case("utf16-broken.ris", 1, "content", "does not decode", kept=None),
     Case("broken.pdf", 1, "pdf", "unreadable PDF", kept=0),
+    Case("unknown-format.txt", 1, "format", "cannot tell the format", kept=None),
     Case("no-such-export.ris", None, None, "no such file", kept=None, make=missing_file),
     Case("exports", None, None, "is a directory", kept=None, make=directory),
 ]

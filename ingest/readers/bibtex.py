@@ -115,7 +115,8 @@ def read_bibtex(path: str | Path, errors: list[InputError] | None = None) -> Ite
                 number += 1
                 first_line = (block.raw or "").strip().splitlines()[:1]
                 quarantine(InputError(
-                    f"BibTeX syntax error in entry {first_line[0] if first_line else ''!r}: {block.error}",
+                    f"BibTeX syntax error in entry {first_line[0] if first_line else ''!r}: "
+                    + " ".join(str(block.error).split()),
                     file=source, record=number, field="syntax"), errors)
             elif isinstance(block, Entry):
                 number += 1
