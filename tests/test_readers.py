@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -328,7 +327,7 @@ def test_csv_reader_quarantines_ragged_rows(tmp_path: Path) -> None:
 # --- large files stream -----------------------------------------------------------------------
 
 
-def test_ris_reader_streams_a_50_mb_export_in_linear_time(tmp_path: Path) -> None:
+def test_ris_reader_streams_a_50_mb_export_without_holding_it(tmp_path: Path) -> None:
     abstract = ("Facial photographs were analysed by a convolutional neural network in a cohort of "
                 "patients with rare genetic syndromes and matched controls. ") * 12
     record = ("TY  - JOUR\nTI  - Deep learning facial analysis study {n}\nAU  - Doe, Jane\nAU  - Roe, Rick\n"
@@ -350,8 +349,5 @@ def test_ris_reader_streams_a_50_mb_export_in_linear_time(tmp_path: Path) -> Non
     assert isinstance(first, StudyDraft) and first.doi == "10.1000/big.0"
     assert peak < 10 * 1024 * 1024, f"peak memory {peak / 2**20:.0f} MB before the first record"
 
-    start_time = time.perf_counter()
-    count = sum(1 for _ in read_any(path))
-    elapsed = time.perf_counter() - start_time
-    assert count == total
-    assert elapsed < 20, f"reading {total} records took {elapsed:.1f} s"
+    # Every record read; how fast is a benchmark's question (the style guide: no timing asserts).
+    assert sum(1 for _ in read_any(path)) == total

@@ -57,7 +57,7 @@ def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterat
     parser = rispy.RisParser(list_tags=sorted(REPEATED_TAGS))
     source = str(path)
     number = 0
-    lines: list[tuple[int, str]] = []
+    values: list[tuple[str, str, int]] = []  # (tag, value, line) of the record being read
     in_record = False
     missing_type = False
     for line_number, line in enumerate(iter_lines(path), start=1):
@@ -66,7 +66,7 @@ def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterat
             if tag is None:
                 continue  # preamble (e.g. "Provider: ...") or blank lines between records
             number += 1
-            in_record, lines, missing_type = True, [], tag != "TY"
+            in_record, values, missing_type = True, [], tag != "TY"
             if missing_type:
                 quarantine(InputError(
                     f"record starts at line {line_number} with {tag!r}, not 'TY  - ' (reference type); "
@@ -79,11 +79,11 @@ def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterat
                 f"record has no 'ER  - ' end line before the next record at line {line_number}",
                 file=source, record=number, field="ER"), errors)
             number += 1
-            lines, missing_type = [], False
+            values, missing_type = [], False
         elif tag == "ER":
             in_record = False
             if not missing_type:
-                draft = _draft(parser, lines, source, number, errors)
+                draft = _draft(parser, values, source, number, errors)
                 if draft is not None:
                     yield draft
             continue
@@ -91,7 +91,7 @@ def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterat
             quarantine(InputError(f"line {line_number}: NUL byte in the text (a binary or corrupted export)",
                                   file=source, record=number, field=tag or "content"), errors)
             missing_type = True  # the record is spoilt; skip it to its ER line
-        lines.append((line_number, line))
+        _add_line(values, tag, line, line_number)
     if in_record:
         quarantine(InputError("file ends inside the record: no 'ER  - ' end line",
                               file=source, record=number, field="ER"), errors)
@@ -100,23 +100,19 @@ def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterat
                               file=source, record=1, field="TY"), errors)
 
 
-def _tag_values(lines: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
-    """``(tag, value, line number)`` per tag line; an untagged line continues the value before it.
+def _add_line(values: list[tuple[str, str, int]], tag: str | None, line: str, number: int) -> None:
+    """Add a tag line's ``(tag, value, line)``; an untagged line continues the value before it.
 
     As in rispy, a continuation of a repeated tag (an author, a keyword) is a value of its own.
     """
-    values: list[tuple[str, str, int]] = []
-    for number, line in lines:
-        tag = ris_tag(line)
-        if tag is not None:
-            values.append((tag, line[6:].strip(), number))
-        elif values and line.strip():
-            last, value, first = values[-1]
-            if last in REPEATED_TAGS:
-                values.append((last, line.strip(), number))
-            else:
-                values[-1] = (last, f"{value} {line.strip()}", first)
-    return values
+    if tag is not None:
+        values.append((tag, line[6:].strip(), number))
+    elif values and (text := line.strip()):
+        last, value, first = values[-1]
+        if last in REPEATED_TAGS:
+            values.append((last, text, number))
+        else:
+            values[-1] = (last, f"{value} {text}", first)
 
 
 def _record_lines(values: list[tuple[str, str, int]], source: str, number: int) -> list[str]:
@@ -142,10 +138,10 @@ def _record_lines(values: list[tuple[str, str, int]], source: str, number: int) 
     return out
 
 
-def _draft(parser: rispy.RisParser, lines: list[tuple[int, str]], source: str, number: int,
+def _draft(parser: rispy.RisParser, values: list[tuple[str, str, int]], source: str, number: int,
            errors: list[InputError] | None) -> StudyDraft | None:
     try:
-        record_lines = _record_lines(_tag_values(lines), source, number)
+        record_lines = _record_lines(values, source, number)
     except InputError as exc:
         quarantine(exc, errors)
         return None

@@ -72,44 +72,69 @@ def neutralise_controls(text: str) -> str:
 
 def clean_text(field: str, text: str, *, file: str | None, record: int | str | None) -> str:
     """One value after the rules: refused for a NUL or for its size, else neutralised."""
-    top = field.split(".", 1)[0].split("[", 1)[0]
-    limit = _LIMITS.get(top, MAX_FIELD_CHARS)
+    return _clean_text(text, (field,), _limit(field), file, record)
+
+
+def _limit(top: str) -> int:
+    return _LIMITS.get(top, MAX_FIELD_CHARS)
+
+
+def _name(path: tuple[str | int, ...]) -> str:
+    """``("authors", 3)`` as ``authors[3]``; ``("extra", "notes")`` as ``extra.notes``."""
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
+    return name
+
+
+def _clean_text(text: str, path: tuple[str | int, ...], limit: int, file: str | None,
+                record: int | str | None) -> str:
+    if len(text) <= limit and not _NEEDS_WORK.search(text):
+        return text
     if len(text) > limit:
-        raise InputError(f"{len(text):,} characters, more than the {limit:,} allowed for one {top} "
+        raise InputError(f"{len(text):,} characters, more than the {limit:,} allowed for one {path[0]} "
                          "(a reader mis-split the file, or the field holds more than one record)",
-                         file=file, record=record, field=field)
+                         file=file, record=record, field=_name(path))
     if "\x00" in text:
         raise InputError("NUL byte in the text (a binary or corrupted export)", file=file, record=record,
-                         field=field)
+                         field=_name(path))
     return neutralise_controls(text)
 
 
-def _clean(value: Any, field: str, file: str | None, record: int | str | None) -> tuple[Any, int]:
-    """``(cleaned value, characters counted)`` for a value of any JSON-like shape."""
+def _clean(value: Any, path: tuple[str | int, ...], limit: int, file: str | None,
+           record: int | str | None) -> tuple[Any, int]:
+    """``(cleaned value, characters counted)`` for a JSON-like value at ``path`` (names built on error only)."""
     if isinstance(value, str):
-        return clean_text(field, value, file=file, record=record), len(value)
+        return _clean_text(value, path, limit, file, record), len(value)
     if isinstance(value, Mapping):
         cleaned: dict[Any, Any] = {}
         size = 0
         for key, item in value.items():
-            name = f"{field}.{key}" if field else str(key)
             new_key = neutralise_controls(key) if isinstance(key, str) else key
-            cleaned[new_key], chars = _clean(item, name, file, record)
-            size += 0 if name in _UNCOUNTED else chars
+            cleaned[new_key], chars = _clean(item, (*path, str(key)), limit, file, record)
+            size += chars
         return cleaned, size
     if isinstance(value, list | tuple):
-        items = [_clean(item, f"{field}[{index}]", file, record) for index, item in enumerate(value)]
+        items = [_clean(item, (*path, index), limit, file, record) for index, item in enumerate(value)]
         return [item for item, _ in items], sum(chars for _, chars in items)
     return value, 0
 
 
 def clean_object(data: Mapping[str, Any], *, file: str | None, record: int | str | None) -> dict[str, Any]:
-    """A record as a JSON-like mapping after the rules; raises :class:`InputError` naming the field."""
-    cleaned, size = _clean(data, "", file, record)
+    """A record as a JSON-like mapping after the rules; raises :class:`InputError` naming the field.
+
+    Each top-level field has its limit (a title's, a full text's, any other's), and so
+    does everything below it; the record's total leaves the full text out.
+    """
+    cleaned: dict[str, Any] = {}
+    size = 0
+    for key, value in data.items():
+        cleaned[neutralise_controls(key)], chars = _clean(value, (key,), _limit(key), file, record)
+        size += 0 if key in _UNCOUNTED else chars
     if size > MAX_RECORD_CHARS:
         raise InputError(f"the record has {size:,} characters in all, more than the {MAX_RECORD_CHARS:,} "
                          "allowed for one record", file=file, record=record, field="record")
-    return cast(dict[str, Any], cleaned)
+    return cleaned
 
 
 _DRAFT_TEXT = ("title", "abstract", "authors", "journal", "doi", "pmid", "keywords", "full_text", "extra")
