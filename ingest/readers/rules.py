@@ -52,6 +52,7 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NEEDS_WORK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ASCII_CONTROL = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 
 Reader = TypeVar("Reader", bound=Callable[..., Iterator[StudyDraft]])
 
@@ -60,12 +61,20 @@ def _spaces(match: re.Match[str]) -> str:
     return " " * len(match.group())
 
 
+def _has_controls(text: str) -> bool:
+    """Whether ``text`` holds a character the rules act on (NUL included)."""
+    if text.isascii():  # most text; deleting bytes in C is several times faster than a regex scan
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _ASCII_CONTROL)) != len(raw)
+    return _NEEDS_WORK.search(text) is not None
+
+
 def neutralise_controls(text: str) -> str:
     """``text`` with terminal escape sequences and control characters as spaces (same length).
 
     TAB, LF and CR stay; NUL is left for :func:`clean_text` to refuse.
     """
-    if not _NEEDS_WORK.search(text):
+    if not _has_controls(text):
         return text
     return _CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub(_spaces, text))
 
@@ -89,7 +98,7 @@ def _name(path: tuple[str | int, ...]) -> str:
 
 def _clean_text(text: str, path: tuple[str | int, ...], limit: int, file: str | None,
                 record: int | str | None) -> str:
-    if len(text) <= limit and not _NEEDS_WORK.search(text):
+    if len(text) <= limit and not _has_controls(text):
         return text
     if len(text) > limit:
         raise InputError(f"{len(text):,} characters, more than the {limit:,} allowed for one {path[0]} "
