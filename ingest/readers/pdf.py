@@ -48,7 +48,9 @@ def pdf_text(path: str | Path) -> str:
             reason = " ".join(str(exc).split())
             raise InputError(f"unreadable PDF ({type(exc).__name__}: {reason})", file=source, record=1,
                              field="pdf") from exc
-    text = "\f".join(pages).strip()
+    # A NUL in an export means a corrupted file, but in a text layer it is only a glyph pypdf could
+    # not map; it becomes a space like any other control character, so the PDF is not lost for it.
+    text = "\f".join(pages).replace("\x00", " ").strip()
     if not text:
         raise InputError("PDF has no text layer (scanned image?); OCR it first", file=source,
                          record=1, field="text")
