@@ -211,3 +211,13 @@ def test_readers_tell_a_stray_nul_in_a_text_file_from_binary_data(tmp_path: Path
     errors: list[InputError] = []
     assert [d.title for d in read_any(path, errors=errors)] == ["Fine"]
     assert [(e.record, e.field) for e in errors] == [(2, "TI")] and "line 5" in str(errors[0])
+
+
+def test_pdf_reader_turns_an_unmapped_nul_glyph_into_a_space(tmp_path: Path) -> None:
+    from tests.test_readers import make_pdf
+
+    path = tmp_path / "glyph.pdf"
+    path.write_bytes(make_pdf(["Deep\x00learning detects acromegaly", "Methods: photographs"]))
+    [draft] = read_any(path)
+    assert draft.title == "Deep learning detects acromegaly"
+    assert draft.full_text is not None and "\x00" not in draft.full_text
