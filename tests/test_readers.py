@@ -17,6 +17,7 @@ from ingest.readers import (
     read_ris,
     read_text,
 )
+from tests.data import make_pdf
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 GUROVICH_DOI = "10.1038/s41591-018-0279-0"
@@ -42,35 +43,6 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
     return path
-
-
-def make_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF whose text layer holds ``lines`` (Helvetica, one line each)."""
-    operations = ["BT", "/F1 12 Tf", "72 720 Td", "14 TL"]
-    for line in lines:
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        operations.append(f"({escaped}) Tj T*")
-    operations.append("ET")
-    stream = "\n".join(operations).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
 
 
 # --- every format -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from ingest.readers.rules import (
     neutralise_controls,
 )
 from ingest.structured import read_study_records
+from tests.data import make_pdf
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -214,8 +215,6 @@ def test_readers_tell_a_stray_nul_in_a_text_file_from_binary_data(tmp_path: Path
 
 
 def test_pdf_reader_turns_an_unmapped_nul_glyph_into_a_space(tmp_path: Path) -> None:
-    from tests.test_readers import make_pdf
-
     path = tmp_path / "glyph.pdf"
     path.write_bytes(make_pdf(["Deep\x00learning detects acromegaly", "Methods: photographs"]))
     [draft] = read_any(path)
