@@ -11,7 +11,7 @@ SOURCES := facekg ontology graph ingest analysis api cli
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
-.PHONY: install run demo test test-fast lint typecheck bench-extract bench-store eval-extraction clean
+.PHONY: install run demo test test-fast lint typecheck bench-extract bench-store bench-readers eval-extraction clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ bench-extract: install
 
 bench-store: install
 	$(PY) scripts/bench_store.py
+
+bench-readers: install
+	$(PY) scripts/bench_readers.py
 
 eval-extraction: install
 	$(PY) scripts/eval_extraction.py

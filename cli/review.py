@@ -13,7 +13,6 @@ import typer
 from cli.errors import reported_errors
 from cli.extract import FormatOption
 from cli.store import BackendOption, command_settings, opened_store
-from facekg.errors import InputError
 
 
 def _progress(enabled: bool) -> Callable[[Iterable[Any], int], Iterator[Any]]:
@@ -23,20 +22,6 @@ def _progress(enabled: bool) -> Callable[[Iterable[Any], int], Iterator[Any]]:
         yield from tqdm(items, total=total, desc="extracting", unit="record", disable=not enabled, file=None)
 
     return wrap
-
-
-def parse_column_map(text: str | None) -> dict[str, str] | None:
-    """``--column-map`` as a dict; anything but a JSON object of strings is an InputError naming the option."""
-    if text is None:
-        return None
-    try:
-        mapping = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON ({exc.msg} at column {exc.colno}); write it as "
-                         '\'{"Title": "title", "Abstract": "abstract"}\'', field="--column-map") from exc
-    if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-        raise InputError("must be a JSON object of column name -> field name", field="--column-map")
-    return {str(key): value for key, value in mapping.items()}
 
 
 def ingest(
@@ -64,10 +49,11 @@ def ingest(
 ) -> None:
     """Read, de-duplicate, screen, extract and load studies as one review update (all or nothing)."""
     from ingest.pipeline import ingest_files
+    from ingest.readers import parse_column_map
     from ontology import load_ontology
 
     with reported_errors():
-        mapping = parse_column_map(column_map)
+        mapping = parse_column_map(column_map) if column_map is not None else None
         cache_dir = command_settings(backend).cache_dir
     with opened_store(backend) as store:
         summary = ingest_files(store, load_ontology(), files, skip_bad=skip_bad, column_map=mapping,

@@ -23,8 +23,8 @@ from graph.store import GraphStore
 from ingest.dedup import DEFAULT_THRESHOLD, ExistingStudy, deduplicate
 from ingest.load import LoadSummary, load_records
 from ingest.nlp.facts import facts_from_extraction
-from ingest.nlp.pipeline import build_pipeline, extract_many
 from ingest.readers import StudyDraft, attach_pdf, read_any
+from ingest.readers.rules import MAX_EXTRACTION_CHARS
 from ingest.screening import screen
 from ontology import Ontology
 
@@ -93,10 +93,19 @@ def attach_pdfs(drafts: Iterable[StudyDraft], pdf_dir: Path, quarantine: list[In
     return attached
 
 
-def _extraction_input(draft: StudyDraft, study_id: str) -> dict[str, Any]:
+def extraction_input(draft: StudyDraft, study_id: str) -> dict[str, Any]:
+    """What extraction reads of a draft: title and abstract (or the start of its full text).
+
+    The readers' size limits keep this under :data:`MAX_EXTRACTION_CHARS`, far below
+    spaCy's ``max_length``; a draft made some other way is refused here, not by spaCy.
+    """
     abstract = draft.abstract
     if not abstract and draft.full_text:
         abstract = draft.full_text[:FULL_TEXT_LIMIT]
+    size = len(draft.title) + 1 + len(abstract or "")
+    if size > MAX_EXTRACTION_CHARS:
+        raise InputError(f"title and abstract have {size:,} characters, more than the {MAX_EXTRACTION_CHARS:,} "
+                         "extraction reads", file=draft.source_file, record=draft.record_number, field="abstract")
     return {"id": study_id, "title": draft.title, "abstract": abstract or ""}
 
 
@@ -137,8 +146,10 @@ def ingest_files(
     (an abstract it lacked, new extracted facts), and curated facts still win.
     ``cache_dir`` holds the extraction vocabulary (default ``~/.cache/facekg``).
     """
+    from ingest.nlp.pipeline import build_pipeline, extract_many  # spaCy takes seconds: bad input fails first
+
     if pdf_dir is not None and not pdf_dir.is_dir():
-        raise InputError("no such directory" if not pdf_dir.exists() else "is not a directory",
+        raise InputError("no such directory" if not pdf_dir.exists() else "--pdf-dir is not a directory",
                          file=str(pdf_dir), field="pdf_dir")
     quarantine: list[InputError] | None = [] if skip_bad else None
     drafts = read_files(paths, column_map=column_map, quarantine=quarantine)
@@ -149,7 +160,7 @@ def ingest_files(
     targets: list[tuple[StudyDraft, str]] = [(draft, draft.study_id()) for draft in dedup.unique]
     targets += [(merge.dropped, merge.kept.id) for merge in dedup.merges if isinstance(merge.kept, ExistingStudy)]
 
-    inputs = (_extraction_input(draft, study_id) for draft, study_id in targets)
+    inputs = [extraction_input(draft, study_id) for draft, study_id in targets]
     extractions: Iterable[dict[str, Any]] = extract_many(inputs, nlp=build_pipeline(cache_dir=cache_dir))
     if progress is not None:
         extractions = progress(extractions, len(targets))

@@ -55,3 +55,32 @@ def study(study_id: str, *, title: str | None = None, year: int = 2021, doi: str
 
 def update(update_id: str = "u1", created_at: str = "2026-01-01T00:00:00+00:00") -> ReviewUpdate:
     return ReviewUpdate(id=update_id, created_at=created_at, source="tests")
+
+
+def make_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF whose text layer holds ``lines`` (Helvetica, one line each)."""
+    operations = ["BT", "/F1 12 Tf", "72 720 Td", "14 TL"]
+    for line in lines:
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        operations.append(f"({escaped}) Tj T*")
+    operations.append("ET")
+    stream = "\n".join(operations).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

@@ -102,7 +102,7 @@ def test_ingest_skip_bad_quarantines_bad_records_and_loads_the_rest(tmp_path: Pa
 
 
 def test_ingest_reads_a_pdf_named_by_pmid_when_the_record_has_no_abstract(tmp_path: Path) -> None:
-    from tests.test_readers import make_pdf
+    from tests.data import make_pdf
 
     export = tmp_path / "no-abstract.ris"
     export.write_text("TY  - JOUR\nTI  - Facial photographs and acromegaly\nPY  - 2020\nAN  - 424242\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from ingest.readers import (
     read_ris,
     read_text,
 )
+from tests.data import make_pdf
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 GUROVICH_DOI = "10.1038/s41591-018-0279-0"
@@ -45,35 +45,6 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
     return path
 
 
-def make_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF whose text layer holds ``lines`` (Helvetica, one line each)."""
-    operations = ["BT", "/F1 12 Tf", "72 720 Td", "14 TL"]
-    for line in lines:
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        operations.append(f"({escaped}) Tj T*")
-    operations.append("ET")
-    stream = "\n".join(operations).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
 # --- every format -----------------------------------------------------------------------------
 
 
@@ -98,7 +69,7 @@ def test_ris_reader_maps_rayyan_tags_and_multiline_abstract() -> None:
     assert (first.year, first.journal, first.doi) == (2019, "Nature Medicine", GUROVICH_DOI)
     assert first.abstract is not None and first.abstract.endswith("on 502 test images.")
     assert first.keywords == ["deep learning", "dysmorphology"]
-    assert first.extra["language"] == "English"
+    assert first.extra["language"] == ["English"]  # LA may repeat, as in MEDLINE
     assert third.doi == "10.1093/eurheartj/ehaa640"  # read from the doi.org URL
 
 
@@ -329,7 +300,7 @@ def test_csv_reader_quarantines_ragged_rows(tmp_path: Path) -> None:
 # --- large files stream -----------------------------------------------------------------------
 
 
-def test_ris_reader_streams_a_50_mb_export_in_linear_time(tmp_path: Path) -> None:
+def test_ris_reader_streams_a_50_mb_export_without_holding_it(tmp_path: Path) -> None:
     abstract = ("Facial photographs were analysed by a convolutional neural network in a cohort of "
                 "patients with rare genetic syndromes and matched controls. ") * 12
     record = ("TY  - JOUR\nTI  - Deep learning facial analysis study {n}\nAU  - Doe, Jane\nAU  - Roe, Rick\n"
@@ -351,8 +322,5 @@ def test_ris_reader_streams_a_50_mb_export_in_linear_time(tmp_path: Path) -> Non
     assert isinstance(first, StudyDraft) and first.doi == "10.1000/big.0"
     assert peak < 10 * 1024 * 1024, f"peak memory {peak / 2**20:.0f} MB before the first record"
 
-    start_time = time.perf_counter()
-    count = sum(1 for _ in read_any(path))
-    elapsed = time.perf_counter() - start_time
-    assert count == total
-    assert elapsed < 20, f"reading {total} records took {elapsed:.1f} s"
+    # Every record read; how fast is a benchmark's question (the style guide: no timing asserts).
+    assert sum(1 for _ in read_any(path)) == total

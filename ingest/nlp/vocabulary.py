@@ -293,7 +293,7 @@ def _add_ontology(builder: _Builder, ontology: Any) -> dict[str, str]:
 
 
 def _add_pattern_files(builder: _Builder) -> None:
-    for _line, row in iter_json_lines(PATTERN_DIR / "metrics.jsonl"):
+    for _line, row in iter_json_lines(PATTERN_DIR / "metrics.jsonl", input_rules=False):
         builder.vocab.names.setdefault(row["id"], row["id"])
         builder.add(row["label"], row["pattern"], row["id"])
     for row in load_places().ruler_patterns():

@@ -42,7 +42,7 @@ def save_vocabulary(vocab: Vocabulary, path: Path) -> None:
 
 def read_vocabulary(path: Path) -> Vocabulary:
     vocab = Vocabulary()
-    for _line, row in iter_json_lines(path):
+    for _line, row in iter_json_lines(path, input_rules=False):
         kind = row.pop("kind")
         if kind == "meta":
             vocab.meta = row

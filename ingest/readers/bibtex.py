@@ -3,6 +3,10 @@
 bibtexparser v2 parses a whole string at once, so a large file is cut at the
 lines that open a block (``@``) and parsed in batches; ``@string`` macros seen
 so far are carried into every later batch so references still resolve.
+
+BibTeX allows each field once per entry: an entry that repeats one (two
+``abstract`` fields) is refused naming the field, where bibtexparser would keep
+one of them.
 """
 
 from __future__ import annotations
@@ -13,12 +17,20 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.model import (
+    Block,
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+    String,
+)
 
 from facekg.errors import InputError
 
 from .draft import StudyDraft, clean_pmid, first_text, parse_year, quarantine
 from .encoding import iter_lines
+from .rules import follows_input_rules
 
 FORMAT = "bibtex"
 BATCH_ENTRIES = 500
@@ -42,8 +54,8 @@ def _blocks(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
         yield kind, "\n".join(buffer)
 
 
-def _batches(path: str | Path) -> Iterator[str]:
-    """BibTeX text in batches of at most ``BATCH_ENTRIES`` entries, each led by the macros so far."""
+def _batches(path: str | Path) -> Iterator[tuple[str, str]]:
+    """``(macros so far, entries)``: BibTeX text in batches of at most ``BATCH_ENTRIES`` entries."""
     macros: list[str] = []
     batch: list[str] = []
     for kind, raw in _blocks(iter_lines(path)):
@@ -52,33 +64,59 @@ def _batches(path: str | Path) -> Iterator[str]:
         elif kind not in ("comment", "preamble"):
             batch.append(raw)
             if len(batch) >= BATCH_ENTRIES:
-                yield "\n".join([*macros, *batch])
+                yield "\n".join(macros), "\n".join(batch)
                 batch = []
     if batch:
-        yield "\n".join([*macros, *batch])
+        yield "\n".join(macros), "\n".join(batch)
 
 
+def _parse(macros: str, text: str) -> list[Block]:
+    """The blocks of ``text`` (macros resolved, LaTeX decoded, authors split); macro blocks left out."""
+    library = bibtexparser.parse_string(
+        f"{macros}\n{text}", append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors()])
+    return [block for block in library.blocks if not isinstance(block, String)]
+
+
+def _entry_blocks(macros: str, text: str) -> Iterator[Block]:
+    """The entry blocks of a batch; an entry whose key came before is parsed again on its own.
+
+    bibtexparser hands a repeated key back raw (braces and LaTeX undecoded); two
+    studies can share a key (``smith2020``), and de-duplication judges them.
+    """
+    for block in _parse(macros, text):
+        if isinstance(block, DuplicateBlockKeyBlock):
+            yield from _parse(macros, block.raw or "")
+        else:
+            yield block
+
+
+@follows_input_rules
 def read_bibtex(path: str | Path, errors: list[InputError] | None = None) -> Iterator[StudyDraft]:
     """Yield one :class:`StudyDraft` per BibTeX entry in ``path``.
 
     An entry bibtexparser cannot parse, or one without a ``title``, is bad:
     raised, or collected in ``errors`` when a list is given. Duplicate keys
-    are not errors here: de-duplication deals with repeated studies.
+    are not errors here: de-duplication deals with repeated studies; a field
+    repeated within one entry is.
     """
     source = str(path)
     number = 0
-    for text in _batches(path):
-        library = bibtexparser.parse_string(
-            text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors()])
-        for parsed in library.blocks:
-            block = parsed
-            if isinstance(parsed, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
-                block = parsed.ignore_error_block or parsed
-            if isinstance(block, ParsingFailedBlock):
+    for macros, text in _batches(path):
+        for block in _entry_blocks(macros, text):
+            if isinstance(block, DuplicateFieldKeyBlock):
+                number += 1
+                entry = block.ignore_error_block
+                key = entry.key if isinstance(entry, Entry) else "?"
+                field = sorted(block.duplicate_keys)[0]
+                quarantine(InputError(f"entry {key!r} gives the field {field!r} more than once; BibTeX allows "
+                                      "each field once per entry", file=source, record=number, field=field),
+                           errors)
+            elif isinstance(block, ParsingFailedBlock):
                 number += 1
                 first_line = (block.raw or "").strip().splitlines()[:1]
                 quarantine(InputError(
-                    f"BibTeX syntax error in entry {first_line[0] if first_line else ''!r}: {block.error}",
+                    f"BibTeX syntax error in entry {first_line[0] if first_line else ''!r}: "
+                    + " ".join(str(block.error).split()),
                     file=source, record=number, field="syntax"), errors)
             elif isinstance(block, Entry):
                 number += 1

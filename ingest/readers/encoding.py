@@ -3,16 +3,22 @@
 Reference managers write UTF-8 (with or without a BOM), Windows tools UTF-16
 with a BOM or cp1252. We take the BOM when there is one, else UTF-8 when the
 whole file decodes as UTF-8, else cp1252 (Latin-1 as the last resort, since it
-decodes any byte). Binary content is refused up front: a NUL byte never
-occurs in a text export outside UTF-16.
+decodes any byte). Binary content is refused up front: in the first few KB of
+a text export (outside UTF-16) control bytes are rare, while compressed or
+image data is full of them. A stray NUL in a text file is left to the readers,
+which name its line and field.
+
+Every file is opened here, so a missing file, a directory or an unreadable
+file is one :class:`InputError` naming the path, whatever reads it.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from facekg.errors import InputError
 
@@ -23,13 +29,28 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Control characters other than tab, newline, form feed and carriage return.
-_CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13}
+# Control bytes that mark binary data: not tab, newline, form feed or carriage return, nor the
+# terminal controls BEL, BS and ESC that pasted text carries (the input rules neutralise those).
+_CONTROL = frozenset(range(0, 32)) - {7, 8, 9, 10, 12, 13, 27}
+BINARY_SHARE = 0.05  # more control bytes than this share of the sample: not a text export
+
+
+def open_bytes(path: str | Path) -> BinaryIO:
+    """Open ``path`` for reading bytes; a missing file, a directory or no permission is an InputError."""
+    source = str(path)
+    if Path(path).is_dir():
+        raise InputError("is a directory, not a file; name the export files in it", file=source)
+    try:
+        return open(path, "rb")
+    except FileNotFoundError as exc:
+        raise InputError("no such file", file=source) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=source) from exc
 
 
 def head_bytes(path: str | Path, size: int = SNIFF_BYTES) -> bytes:
     """The first ``size`` bytes of the file."""
-    with open(path, "rb") as handle:
+    with open_bytes(path) as handle:
         return handle.read(size)
 
 
@@ -48,7 +69,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 def _decodes_as(path: str | Path, encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        with open(path, "rb") as handle:
+        with open_bytes(path) as handle:
             while chunk := handle.read(_CHUNK):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
@@ -69,13 +90,13 @@ def detect_encoding(path: str | Path) -> str:
             body = sample[len(bom):]
             if not body.strip(b"\x00 \t\r\n"):
                 raise InputError("the file is empty", file=str(path), record=1, field="content")
-            return encoding
+            return _checked(path, encoding)
     if not sample.strip():
         raise InputError("the file is empty", file=str(path), record=1, field="content")
     guessed = _utf16_without_bom(sample)
     if guessed:
-        return guessed
-    if 0 in sample or sum(byte in _CONTROL for byte in sample) > 0.05 * len(sample):
+        return _checked(path, guessed)
+    if sum(byte in _CONTROL for byte in sample) > BINARY_SHARE * len(sample):
         raise InputError(
             "binary content (NUL or control bytes), not a text export; export as RIS, MEDLINE, "
             "BibTeX, CSV or JSON",
@@ -88,9 +109,18 @@ def detect_encoding(path: str | Path) -> str:
     return "latin-1"
 
 
+def _checked(path: str | Path, encoding: str) -> str:
+    """``encoding`` when the whole file decodes with it (a BOM or a NUL pattern can lie)."""
+    if not _decodes_as(path, encoding):
+        raise InputError(f"looks like {encoding.upper()} but does not decode as it (corrupted or binary)",
+                         file=str(path), record=1, field="content")
+    return encoding
+
+
 def open_text(path: str | Path) -> TextIO:
     """Open ``path`` for streaming text with the detected encoding and universal newlines."""
-    return open(path, encoding=detect_encoding(path), newline=None)
+    encoding = detect_encoding(path)
+    return io.TextIOWrapper(open_bytes(path), encoding=encoding, newline=None)
 
 
 def read_text(path: str | Path) -> str:

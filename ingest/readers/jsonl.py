@@ -2,7 +2,8 @@
 
 This is the input of ``facekg extract`` and ``facekg screen`` (``id``,
 ``title``, ``abstract``) and also what other tools dump; the common
-bibliographic keys are read, anything else is kept in ``extra``.
+bibliographic keys are read, anything else is kept in ``extra``. A key given
+twice in one object is refused (:mod:`ingest.readers.json_text`).
 """
 
 from __future__ import annotations
@@ -16,21 +17,25 @@ from facekg.errors import InputError
 
 from .draft import StudyDraft, clean_pmid, first_text, parse_year, quarantine
 from .encoding import iter_lines, read_text
+from .json_text import loads_json, repeated_key
+from .rules import clean_object, follows_input_rules
 
 _KNOWN = {"title", "abstract", "authors", "year", "journal", "doi", "pmid", "keywords", "full_text"}
 
 
 def iter_json_lines(path: str | Path, errors: list[InputError] | None = None, *,
-                    numbers_as_text: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
+                    numbers_as_text: bool = False, input_rules: bool = True) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` for each non-blank line of a JSON Lines file: the one JSONL reader.
 
-    A line that is not JSON (field ``json``) or not a JSON object (field ``record``) is bad: raised,
-    or set aside in ``errors`` when a list is given. Errors name the file and the line
-    (``record="line N"``). ``facekg load``, ``extract``, ``ingest``, the extraction vocabulary cache
-    and the scripts all read JSON Lines through this function. With ``numbers_as_text`` numbers come
-    back as the text printed in the file (``"0.80"``), for callers that need a figure's precision.
+    A line that is not JSON (field ``json``), not a JSON object (field ``record``) or an object
+    that gives a key twice (that key) is bad: raised, or set aside in ``errors`` when a list is
+    given. Errors name the file and the line (``record="line N"``). Each object obeys the input
+    rules (:mod:`ingest.readers.rules`): no NUL, controls neutralised, sizes bounded; facekg's own
+    files (the vocabulary cache) pass ``input_rules=False``. ``facekg load``, ``extract``,
+    ``ingest``, the extraction vocabulary cache and the scripts all read JSON Lines through this
+    function. With ``numbers_as_text`` numbers come back as the text printed in
+    the file (``"0.80"``), for callers that need a figure's precision.
     """
-    number = str if numbers_as_text else None
     source = str(path)
     try:
         for line_number, line in enumerate(iter_lines(path), start=1):
@@ -38,7 +43,7 @@ def iter_json_lines(path: str | Path, errors: list[InputError] | None = None, *,
                 continue
             record = f"line {line_number}"
             try:
-                item = json.loads(line, parse_float=number, parse_int=number)
+                item = loads_json(line, numbers_as_text=numbers_as_text)
             except json.JSONDecodeError as exc:
                 quarantine(InputError(f"invalid JSON at column {exc.colno}: {exc.msg}", file=source,
                                       record=record, field="json"), errors)
@@ -47,11 +52,22 @@ def iter_json_lines(path: str | Path, errors: list[InputError] | None = None, *,
                 quarantine(InputError(f"expected a JSON object, got {type(item).__name__}", file=source,
                                       record=record, field="record"), errors)
                 continue
-            yield line_number, item
+            if (key := repeated_key(item)) is not None:
+                quarantine(InputError("key given twice in one object", file=source, record=record,
+                                      field=key), errors)
+                continue
+            if not input_rules:
+                yield line_number, item
+                continue
+            try:
+                yield line_number, clean_object(item, file=source, record=record)
+            except InputError as exc:
+                quarantine(exc, errors)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=source) from exc
 
 
+@follows_input_rules
 def read_jsonl(path: str | Path, errors: list[InputError] | None = None) -> Iterator[StudyDraft]:
     """Yield one :class:`StudyDraft` per JSON object: one per line, blank lines skipped."""
     source = str(path)
@@ -66,11 +82,12 @@ def read_jsonl(path: str | Path, errors: list[InputError] | None = None) -> Iter
         quarantine(InputError("no JSON object found", file=source, record=1, field="content"), errors)
 
 
+@follows_input_rules
 def read_json(path: str | Path, errors: list[InputError] | None = None) -> Iterator[StudyDraft]:
     """Yield one :class:`StudyDraft` per object of a JSON array (a lone object counts as one)."""
     source = str(path)
     try:
-        data = json.loads(read_text(path))
+        data = loads_json(read_text(path))
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                          file=source, record=1, field="json") from exc
@@ -87,6 +104,10 @@ def _draft(item: Any, source: str, number: int, fmt: str, errors: list[InputErro
     if not isinstance(item, dict):
         quarantine(InputError(f"expected a JSON object, got {type(item).__name__}", file=source,
                               record=where, field="record"), errors)
+        return None
+    if (key := repeated_key(item)) is not None:
+        quarantine(InputError("key given twice in one object", file=source, record=where, field=key),
+                   errors)
         return None
     title = first_text(item.get("title"))
     if title is None:

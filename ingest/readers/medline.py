@@ -5,6 +5,12 @@ Web of Science; Biopython's ``Bio.Medline`` pulls in all of Biopython), and the
 format is small: a tag of up to four letters padded to four columns, ``"- "``,
 the value; a value continues on lines indented by six spaces; a blank line
 ends a record, and every record starts with ``PMID-``.
+
+Repeated tags follow NLM's definition of the format: authors (``AU``,
+``FAU``), article ids (``AID``, ``LID``), languages, publication types, MeSH
+terms and keywords repeat and are all kept; the tags we read that occur once
+per record (``PMID``, ``TI``, ``AB``, ``DP``, ``JT``, ...) are refused when
+given twice with different values, rather than one of them dropped.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from facekg.errors import InputError
 
 from .draft import StudyDraft, clean_pmid, parse_year, quarantine
 from .encoding import iter_lines
+from .rules import follows_input_rules
 
 FORMAT = "medline"
+SINGLE_TAGS = ("PMID", "TI", "BTI", "AB", "DP", "DEP", "JT", "TA", "PMC")
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*-\s?(.*)$")
 _ARTICLE_ID = re.compile(r"^(\S+)\s*\[(\w+)\]$")
 
@@ -51,6 +59,7 @@ def parse_medline(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, list[st
         yield start, record
 
 
+@follows_input_rules
 def read_medline(path: str | Path, errors: list[InputError] | None = None) -> Iterator[StudyDraft]:
     """Yield one :class:`StudyDraft` per MEDLINE record in ``path``.
 
@@ -61,13 +70,20 @@ def read_medline(path: str | Path, errors: list[InputError] | None = None) -> It
     count = 0
     for count, (line, record) in enumerate(parse_medline(iter_lines(path)), start=1):
         if any("\x00" in value for values in record.values() for value in values):
-            quarantine(InputError(f"binary content (NUL bytes) in the record starting at line {line}",
+            quarantine(InputError(f"NUL byte in the record starting at line {line} (a binary or corrupted "
+                                  "export)",
                                   file=source, record=count, field="content"), errors)
             continue
         pmid = clean_pmid(_first(record, "PMID"))
         if pmid is None:
             quarantine(InputError(f"record starting at line {line} has no 'PMID- ' line (or it is not "
                                   "digits)", file=source, record=count, field="PMID"), errors)
+            continue
+        repeated = next((tag for tag in SINGLE_TAGS if len(set(record.get(tag, []))) > 1), None)
+        if repeated is not None:
+            quarantine(InputError(f"record PMID {pmid} (line {line}) gives {repeated} {len(record[repeated])} "
+                                  f"times with different values; MEDLINE allows one {repeated} per record",
+                                  file=source, record=count, field=repeated), errors)
             continue
         title = _first(record, "TI") or _first(record, "BTI")
         if not title:

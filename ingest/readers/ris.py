@@ -5,6 +5,13 @@ word, so a record that lost its ``TY`` line or its ``ER`` line would vanish.
 We therefore cut the stream into records ourselves (line by line, so a large
 export is never held in memory), check each record's frame, and hand each
 record's lines to rispy.
+
+Repeated tags follow the format: authors, keywords, notes, URLs, ISSNs and
+languages repeat by design and are all kept; the abstract tags (``AB``,
+``N2``) are joined, since exporters write each paragraph of a structured
+abstract on a line of its own; any other tag we read (``TI``, ``PY``, ``DO``,
+...) occurs once per record, and a second, different value is refused rather
+than one of the two dropped (rispy would keep the first without a word).
 """
 
 from __future__ import annotations
@@ -20,8 +27,14 @@ from facekg.errors import InputError
 
 from .draft import StudyDraft, clean_pmid, first_text, parse_year, quarantine
 from .encoding import iter_lines
+from .rules import follows_input_rules
 
 FORMAT = "ris"
+REPEATED_TAGS = frozenset({*rispy.LIST_TYPE_TAGS, "SN", "LA"})
+JOINED_TAGS = frozenset({"AB", "N2"})
+# Tags whose value reaches the draft and that the format allows once per record.
+SINGLE_TAGS = frozenset({"TI", "T1", "TT", "T2", "JO", "JF", "JA", "J2", "PY", "Y1", "DA", "DO", "DB",
+                         "DP", "AN", "VL", "IS", "SP", "PB", "ID"})
 _PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
 _DOI_IN_URL = re.compile(r"doi\.org/(10\.\S+)", re.IGNORECASE)
 
@@ -33,6 +46,7 @@ def ris_tag(line: str) -> str | None:
     return None
 
 
+@follows_input_rules
 def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterator[StudyDraft]:
     """Yield one :class:`StudyDraft` per RIS record in ``path``.
 
@@ -40,10 +54,10 @@ def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterat
     record without a title are bad records: raised, or collected in
     ``errors`` when a list is given (then reading continues).
     """
-    parser = rispy.RisParser()
+    parser = rispy.RisParser(list_tags=sorted(REPEATED_TAGS))
     source = str(path)
     number = 0
-    lines: list[str] = []
+    values: list[tuple[str, str, int]] = []  # (tag, value, line) of the record being read
     in_record = False
     missing_type = False
     for line_number, line in enumerate(iter_lines(path), start=1):
@@ -52,7 +66,7 @@ def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterat
             if tag is None:
                 continue  # preamble (e.g. "Provider: ...") or blank lines between records
             number += 1
-            in_record, lines, missing_type = True, [], tag != "TY"
+            in_record, values, missing_type = True, [], tag != "TY"
             if missing_type:
                 quarantine(InputError(
                     f"record starts at line {line_number} with {tag!r}, not 'TY  - ' (reference type); "
@@ -65,19 +79,19 @@ def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterat
                 f"record has no 'ER  - ' end line before the next record at line {line_number}",
                 file=source, record=number, field="ER"), errors)
             number += 1
-            lines, missing_type = [], False
+            values, missing_type = [], False
         elif tag == "ER":
             in_record = False
             if not missing_type:
-                draft = _draft(parser, lines, source, number, errors)
+                draft = _draft(parser, values, source, number, errors)
                 if draft is not None:
                     yield draft
             continue
         if "\x00" in line:
-            quarantine(InputError(f"binary content (NUL bytes) at line {line_number}",
+            quarantine(InputError(f"line {line_number}: NUL byte in the text (a binary or corrupted export)",
                                   file=source, record=number, field=tag or "content"), errors)
             missing_type = True  # the record is spoilt; skip it to its ER line
-        lines.append(line)
+        _add_line(values, tag, line, line_number)
     if in_record:
         quarantine(InputError("file ends inside the record: no 'ER  - ' end line",
                               file=source, record=number, field="ER"), errors)
@@ -86,9 +100,52 @@ def read_ris(path: str | Path, errors: list[InputError] | None = None) -> Iterat
                               file=source, record=1, field="TY"), errors)
 
 
-def _draft(parser: rispy.RisParser, lines: list[str], source: str, number: int,
+def _add_line(values: list[tuple[str, str, int]], tag: str | None, line: str, number: int) -> None:
+    """Add a tag line's ``(tag, value, line)``; an untagged line continues the value before it.
+
+    As in rispy, a continuation of a repeated tag (an author, a keyword) is a value of its own.
+    """
+    if tag is not None:
+        values.append((tag, line[6:].strip(), number))
+    elif values and (text := line.strip()):
+        last, value, first = values[-1]
+        if last in REPEATED_TAGS:
+            values.append((last, text, number))
+        else:
+            values[-1] = (last, f"{value} {text}", first)
+
+
+def _record_lines(values: list[tuple[str, str, int]], source: str, number: int) -> list[str]:
+    """The record as rispy lines: abstract paragraphs joined, a conflicting repeat refused."""
+    out: list[str] = []
+    joined: dict[str, int] = {}
+    seen: dict[str, tuple[str, int]] = {}
+    for tag, value, line in values:
+        if tag in JOINED_TAGS:
+            if tag in joined:
+                out[joined[tag]] += " " + value
+                continue
+            joined[tag] = len(out)
+        elif tag in SINGLE_TAGS:
+            if tag in seen:
+                if seen[tag][0] != value:
+                    raise InputError(f"{tag} is given twice with different values (lines {seen[tag][1]} and "
+                                     f"{line}); RIS allows one {tag} per record", file=source, record=number,
+                                     field=tag)
+                continue
+            seen[tag] = (value, line)
+        out.append(f"{tag}  - {value}")
+    return out
+
+
+def _draft(parser: rispy.RisParser, values: list[tuple[str, str, int]], source: str, number: int,
            errors: list[InputError] | None) -> StudyDraft | None:
-    entries = parser.parse_lines(iter([*lines, "ER  - "]))
+    try:
+        record_lines = _record_lines(values, source, number)
+    except InputError as exc:
+        quarantine(exc, errors)
+        return None
+    entries = parser.parse_lines(iter([*record_lines, "ER  - "]))
     entry: dict[str, Any] = entries[0] if entries else {}
     title = first_text(entry.get("title"), entry.get("primary_title"), entry.get("translated_title"))
     if title is None:
