@@ -7,10 +7,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FACEKG := $(VENV)/bin/facekg
 STAMP := $(VENV)/.installed
+ASSETS := api/web/static/vendor/MANIFEST.json
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
-.PHONY: install run demo test test-fast lint typecheck bench-extract bench-store eval-extraction clean
+.PHONY: install browser run demo test test-fast lint typecheck bench-extract bench-store eval-extraction clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +19,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The website's front-end packages (npm, pinned by package-lock.json), copied into the package: no CDN.
+$(ASSETS): package-lock.json scripts/vendor_assets.py | $(STAMP)
+	$(PY) scripts/vendor_assets.py
+
+install: $(STAMP) $(ASSETS)
+
+# Debian's chromium for the browser test (browser downloads do not work here); quiet when already there.
+browser:
+	@scripts/install-chromium.sh
 
 demo: install
 	$(FACEKG) load ingest/demo/studies.jsonl
@@ -29,7 +38,7 @@ run: demo
 	$(FACEKG) serve --port $(FACEKG_PORT)
 
 # The suite runs against a real Neo4j: started here unless NEO4J_URI points at one already.
-test: install
+test: install browser
 	@set -euo pipefail; \
 	if [ -z "$${NEO4J_URI:-}" ]; then \
 	  scripts/neo4j-local.sh fetch; \
@@ -62,4 +71,4 @@ eval-extraction: install
 	$(PY) scripts/eval_extraction.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache node_modules api/web/static/vendor test-artifacts
