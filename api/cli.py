@@ -30,6 +30,8 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
     graphml = "graphml"
     ttl = "ttl"
+    jsonld = "jsonld"
+    csv = "csv"
 
 
 def settings_from_env(backend: Backend | None = None) -> Settings:
@@ -116,25 +118,23 @@ def stats(backend: Annotated[Backend | None, typer.Option()] = None) -> None:
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl | graphml | ttl")],
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl | graphml | ttl | jsonld | csv")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="file to write (default stdout)")] = None,
     backend: Annotated[Backend | None, typer.Option()] = None,
 ) -> None:
-    """Export the graph: study records (jsonl), the property graph (graphml) or RDF (ttl)."""
-    from graph.export import export_graphml, export_jsonl, export_turtle
+    """Export the whole graph: records (jsonl), property graph (graphml), RDF (ttl, jsonld) or CSV tables (zip)."""
+    from graph.exports import export_format
     from ontology import load_ontology
 
+    chosen = export_format(format.value)
+    if out is None and chosen.media_type == "application/zip":
+        raise fail(ValueError("the csv export is a zip file: give --out FILE.zip"))
     with cli_store(backend) as store:
-        if format is ExportFormat.jsonl:
-            text = export_jsonl(store)
-        elif format is ExportFormat.graphml:
-            text = export_graphml(store)
-        else:
-            text = export_turtle(store, load_ontology())
+        data = chosen.write(store, load_ontology())
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(data.decode("utf-8"))
     else:
-        out.write_text(text, encoding="utf-8")
+        out.write_bytes(data)
         typer.echo(f"wrote {out}", err=True)
 
 

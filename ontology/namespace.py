@@ -63,11 +63,13 @@ class FKG(DefinedNamespace):
     EfficientNetB3: URIRef  # EfficientNet-B3
     EmbouchureDystonia: URIRef  # embouchure dystonia
     Epilepsy: URIRef  # epilepsy
+    Evidence: URIRef  # evidence
     F1: URIRef  # F1
     Face2Gene: URIRef  # Face2Gene
     FacialDermatologicalDisorder: URIRef  # facial dermatological disorder
     FacialPalsy: URIRef  # facial palsy
     FacialPhenotypingSystem: URIRef  # facial phenotyping system
+    Fact: URIRef  # fact
     FalseNegativeRate: URIRef  # false negative rate
     FasterRCNN: URIRef  # Faster R-CNN
     FetalAlcoholSpectrumDisorder: URIRef  # fetal alcohol spectrum disorder
@@ -134,6 +136,7 @@ class FKG(DefinedNamespace):
     PPV: URIRef  # PPV
     PraderWilliSyndrome: URIRef  # Prader-Willi syndrome
     Precision: URIRef  # precision
+    Provenance: URIRef  # provenance
     PsychiatricDisorder: URIRef  # psychiatric disorder
     PValue: URIRef  # p-value
     RandomForest: URIRef  # random forest
@@ -155,6 +158,7 @@ class FKG(DefinedNamespace):
     Schizophrenia: URIRef  # schizophrenia
     SchizophreniaSpectrumDisorder: URIRef  # schizophrenia spectrum disorder
     SchuursHoeijmakersSyndrome: URIRef  # Schuurs-Hoeijmakers syndrome
+    ScreeningDecision: URIRef  # screening decision
     Sensitivity: URIRef  # sensitivity
     SETD5RelatedDisorder: URIRef  # SETD5-related intellectual disability
     SilverRussellSyndrome: URIRef  # Silver-Russell syndrome
@@ -204,31 +208,63 @@ class FKG(DefinedNamespace):
     # Object properties
     addedIn: URIRef  # added in
     addresses: URIRef  # addresses
+    evidence: URIRef  # evidence
+    hasFact: URIRef  # has fact
     hasSample: URIRef  # has sample
     measures: URIRef  # measures
     mentionsGene: URIRef  # mentions gene
+    provenance: URIRef  # provenance
     reportsDemographic: URIRef  # reports demographic
     reportsResult: URIRef  # reports result
     resultFor: URIRef  # result for
+    screening: URIRef  # screening
     usesArchitecture: URIRef  # uses architecture
 
     # Datatype properties
+    attribute: URIRef  # attribute
     ciHigh: URIRef  # CI high
     ciLow: URIRef  # CI low
     clinicianComparison: URIRef  # clinician comparison
+    conceptId: URIRef  # concept id
+    count: URIRef  # count
+    counts: URIRef  # counts
     createdAt: URIRef  # created at
+    decidedBy: URIRef  # decided by
+    decision: URIRef  # decision
     denominator: URIRef  # denominator
     doi: URIRef  # DOI
+    endOffset: URIRef  # end offset
+    evidenceText: URIRef  # evidence text
     externalValidation: URIRef  # external validation
+    extractorVersion: URIRef  # extractor version
+    factKind: URIRef  # fact kind
+    factSource: URIRef  # fact source
+    firstAuthor: URIRef  # first author
+    flagValue: URIRef  # flag value
+    forCondition: URIRef  # for condition
+    geneSymbol: URIRef  # gene symbol
+    hgncId: URIRef  # HGNC id
     imageCount: URIRef  # image count
     imageModality: URIRef  # image modality
+    journal: URIRef  # journal
+    ordinal: URIRef  # ordinal
     participantCount: URIRef  # participant count
     pmid: URIRef  # PMID
+    reported: URIRef  # reported
     retracted: URIRef  # retracted
+    reviewer: URIRef  # reviewer
     sampleDescription: URIRef  # sample description
+    screeningReasons: URIRef  # screening reasons
+    sentence: URIRef  # sentence
+    startOffset: URIRef  # start offset
+    statedName: URIRef  # stated name
+    subgroupPerformance: URIRef  # subgroup performance
     subject: URIRef  # subject
+    suggestion: URIRef  # suggestion
     testSetContext: URIRef  # test-set context
+    textField: URIRef  # text field
     unit: URIRef  # unit
+    updateSource: URIRef  # update source
     value: URIRef  # value
     valueText: URIRef  # value text
     year: URIRef  # year
