@@ -53,7 +53,7 @@ test: install browser
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: install
-	$(PY) -m pytest -q -m "not neo4j and not slow"
+	$(PY) -m pytest -q -m "not neo4j and not slow and not browser"
 
 lint: install
 	$(PY) -m ruff check facekg ontology graph ingest analysis api tests scripts

@@ -26,6 +26,8 @@ from facekg.records import StudyRecord
 from graph.networkx_store import NetworkxStore
 from tests.browser_support import ARTIFACTS, CHROMIUM_FLAGS, axe_source, chromium_path, running_server
 
+pytestmark = pytest.mark.browser
+
 CSP = "default-src 'self'"
 AXE_PATH = "/__test-axe.js"
 HIGHLIGHT_RGB = "rgb(255, 226, 122)"  # --mark in site.css
