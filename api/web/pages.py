@@ -19,13 +19,21 @@ from analysis.gaps import RULE_NAMES
 from api.web.charts import bar_chart
 from api.web.jsonld import condition_jsonld, study_jsonld
 from api.web.render import render, url_with
-from api.web.views import STUDY_SORTS, StudySort, ViewDep
+from api.web.views import STUDY_SORTS, ReviewView, StudySort, ViewDep
 from facekg.errors import InvalidQuery, NotFound
 
 router = APIRouter(include_in_schema=False)
 
 OptionalText = Annotated[str | None, Query(max_length=200)]
 PAGE_SIZES = (25, 50, 100)
+UNIVERSES = [("protocol", "Protocol conditions (the ontology)"),
+             ("facial-phenotype", "Every disorder with facial features (OMIM/Orphanet)")]
+AXIS_NAMES = {"cause": "cause categories", "condition": "conditions", "architecture": "architecture families",
+              "metric": "outcome metrics"}
+
+
+def _cause_options(view: ReviewView) -> list[tuple[str, str]]:
+    return [(c.id, c.label if c.in_framework else f"{c.label} (outside Table 4)") for c in view.causes()]
 
 
 def _year(parameter: str, value: str | None) -> int | None:
@@ -84,8 +92,10 @@ def studies(
     conditions = sorted((c for c in view.conditions() if c.mapped and c.study_count), key=lambda c: c.label.casefold())
     headers = {"HX-Push-Url": _canonical(request, "/studies")} if request.headers.get("hx-request") else None
     return render(request, view, "studies.html", headers=headers, page=page, filters=filters, params=params,
-                  sort=sort, sorts=STUDY_SORTS, page_sizes=PAGE_SIZES, conditions=conditions,
-                  causes=view.causes(), families=view.architecture_families(),
+                  sort=sort, sorts=STUDY_SORTS, page_sizes=[(n, str(n)) for n in PAGE_SIZES],
+                  condition_options=[(c.id, f"{c.label} ({c.study_count})") for c in conditions],
+                  cause_options=_cause_options(view),
+                  family_options=[(a.id, a.label) for a in view.architecture_families()],
                   prev_offset=max(offset - limit, 0) if offset else None,
                   next_offset=offset + limit if offset + limit < page.total else None)
 
@@ -139,7 +149,8 @@ def gaps(
     report = view.evidence_gaps(universe=universe, cause=cause or None, rule=rule or None)
     items = report.items[offset:offset + limit]
     return render(request, view, "gaps.html", report=report, items=items, universe=universe, cause=cause or "",
-                  rule=rule or "", rules=RULE_NAMES, causes=view.causes(), offset=offset, limit=limit,
+                  rule=rule or "", rule_options=[(r, r) for r in RULE_NAMES], cause_options=_cause_options(view),
+                  universes=UNIVERSES, offset=offset, limit=limit,
                   prev_offset=max(offset - limit, 0) if offset else None,
                   next_offset=offset + limit if offset + limit < len(report.items) else None)
 
@@ -159,7 +170,8 @@ def gap_map(request: Request, view: ViewDep, rows: str = "cause", cols: str = "a
     peak = max((c.study_count for c in gmap.cells), default=0)
     buckets = {key: _bucket(cell.study_count, peak) for key, cell in cells.items()}
     return render(request, view, "gap_map.html", gmap=gmap, cells=cells, buckets=buckets, rows=rows, cols=cols,
-                  row_kinds=ROW_KINDS, col_kinds=COL_KINDS)
+                  row_options=[(k, AXIS_NAMES[k]) for k in ROW_KINDS],
+                  col_options=[(k, AXIS_NAMES[k]) for k in COL_KINDS])
 
 
 @router.get("/gap-map/cell")
@@ -185,7 +197,7 @@ def bias(request: Request, view: ViewDep, condition: OptionalText = None, attrib
     report = view.bias(condition=condition or None, attribute=attribute or None)
     conditions = sorted((c for c in view.conditions() if c.mapped and c.study_count), key=lambda c: c.label.casefold())
     return render(request, view, "bias.html", report=report, condition=condition or "", attribute=attribute or "",
-                  conditions=conditions)
+                  condition_options=[(c.id, c.label) for c in conditions])
 
 
 @router.get("/updates")
