@@ -52,6 +52,7 @@ def main() -> None:
         print(f"demo corpus: {len(studies)} studies, {facts} facts, {len(store.review_updates())} review updates; "
               f"median of {args.repeats} runs")
         baseline, _ = median_seconds(lambda: FORMATS["jsonl"].write(store, ontology), args.repeats)
+        print(f"baseline: the JSONL export takes {baseline:.3f} s")
         print(f"{'format':8} {'bytes':>10} {'export s':>9} {'x jsonl':>8} {'import s':>9} {'x jsonl':>8}")
         for name, chosen in FORMATS.items():
             seconds, data = median_seconds(lambda c=chosen: c.write(store, ontology), args.repeats)
