@@ -1,4 +1,10 @@
-# The facekg API on Neo4j (see docker-compose.yml). Build: docker build -t facekg .
+# The facekg API and website on Neo4j (see docker-compose.yml). Build: docker build -t facekg .
+# The website's npm packages (package-lock.json) are installed in their own stage and vendored into the package.
+FROM node:20-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,7 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY . /app
-RUN pip install . \
+COPY --from=assets /assets/node_modules /app/node_modules
+RUN python scripts/vendor_assets.py --no-npm \
+ && rm -rf /app/node_modules \
+ && pip install . \
  && useradd --create-home --uid 10001 facekg \
  && mkdir -p /data && chown facekg /data
 

@@ -8,10 +8,11 @@ PY := $(VENV)/bin/python
 FACEKG := $(VENV)/bin/facekg
 STAMP := $(VENV)/.installed
 SOURCES := facekg ontology graph ingest analysis api cli
+ASSETS := api/web/static/vendor/MANIFEST.json
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
-.PHONY: install run demo test test-fast lint typecheck bench-extract bench-store bench-readers eval-extraction clean
+.PHONY: install browser run demo test test-fast lint typecheck bench-extract bench-store bench-readers eval-extraction clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +20,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The website's front-end packages (npm, pinned by package-lock.json), copied into the package: no CDN.
+$(ASSETS): package-lock.json scripts/vendor_assets.py | $(STAMP)
+	$(PY) scripts/vendor_assets.py
+
+install: $(STAMP) $(ASSETS)
+
+# Debian's chromium for the browser test (browser downloads do not work here); quiet when already there.
+browser:
+	@scripts/install-chromium.sh
 
 demo: install
 	$(FACEKG) load ingest/demo/studies.jsonl
@@ -31,7 +40,7 @@ run: demo
 
 # The suite runs against a real Neo4j: started here unless NEO4J_URI points at one already. The throwaway
 # server gets NEO4J_PASSWORD (facekg-test-pw unless set), and the tests connect with the same.
-test: install
+test: install browser
 	@set -euo pipefail; \
 	export NEO4J_PASSWORD="$${NEO4J_PASSWORD:-facekg-test-pw}"; \
 	if [ -z "$${NEO4J_URI:-}" ]; then \
@@ -47,7 +56,7 @@ test: install
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: install
-	$(PY) -m pytest -q -m "not neo4j and not slow"
+	$(PY) -m pytest -q -m "not neo4j and not slow and not browser"
 
 lint: install
 	$(PY) -m ruff check $(SOURCES) tests scripts
@@ -68,4 +77,4 @@ eval-extraction: install
 	$(PY) scripts/eval_extraction.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache node_modules api/web/static/vendor test-artifacts

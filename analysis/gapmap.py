@@ -103,7 +103,8 @@ def _id(ontology: Ontology, label: str, kind: str) -> str | None:
     return concept.id if concept is not None else None
 
 
-def _architecture_columns(ontology: Ontology) -> list[Axis]:
+def architecture_columns(ontology: Ontology) -> list[Axis]:
+    """The architecture families: deep learning's direct subclasses, then the unspecified and classical groups."""
     deep = _id(ontology, "deep learning", "architecture")
     families = [c for c in ontology.architectures() if deep is not None and deep in c.parents]
     cols = [Axis(id=c.id, label=c.label) for c in families]
@@ -159,7 +160,7 @@ def gap_map(store: GraphStore, ontology: Ontology, *, rows: str = "condition", c
         for cause in causes:
             row_axes.append(Axis(id=cause.id, label=cause.label))
             row_studies[cause.id] = [s for s in studies if _in_cause(ontology, s, cause.id)]
-    col_axes = _architecture_columns(ontology) if cols == "architecture" else _metric_columns(ontology)
+    col_axes = architecture_columns(ontology) if cols == "architecture" else _metric_columns(ontology)
     columns_of = {s.id: study_columns(ontology, s, cols) for s in studies}
     if any(UNMAPPED_COLUMN in c for c in columns_of.values()):
         col_axes.append(Axis(id=UNMAPPED_COLUMN, label=f"unmapped {cols}"))

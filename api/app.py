@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from api.problems import install_problem_handlers
-from api.routers import conditions, gaps, meta, studies, synthesis
+from api.routers import conditions, exports, gaps, meta, studies, synthesis
+from api.web import install_website
 from facekg import __version__
 from facekg.runtime import open_store
 from facekg.settings import Settings, load_settings
@@ -41,12 +43,19 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if store is None:
                 app.state.store.close()
 
-    app = FastAPI(title="facekg", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # /docs is the website's own page on the vendored swagger-ui-dist (no CDN); ReDoc would need one.
+    app = FastAPI(title="facekg", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     install_problem_handlers(app)
+    if settings.cors_origin_list():
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list(), allow_methods=["GET", "HEAD"],
+                           allow_headers=["Accept"], max_age=600)
     app.include_router(meta.router)
     app.include_router(studies.router)
     app.include_router(conditions.router)
     app.include_router(gaps.router)
     app.include_router(synthesis.router)
+    app.include_router(exports.router)
+    install_website(app)
     return app
 

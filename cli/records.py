@@ -1,4 +1,4 @@
-"""``facekg load``, ``stats`` and ``export``: curated records in, the graph's content out."""
+"""``facekg load``, ``stats``, ``export`` and ``import``: curated records in, the graph's content out and back."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cli.errors import reported_errors
+from cli.errors import fail, reported_errors
 from cli.store import BackendOption, opened_store
 
 
@@ -17,6 +17,8 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
     graphml = "graphml"
     ttl = "ttl"
+    jsonld = "jsonld"
+    csv = "csv"
 
 
 def load(
@@ -57,31 +59,68 @@ def stats(backend: BackendOption = None) -> None:
 
 
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl | graphml | ttl")],
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl | graphml | ttl | jsonld | csv")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="file to write (default stdout)")] = None,
     backend: BackendOption = None,
 ) -> None:
-    """Export the graph: study records (jsonl), the property graph (graphml) or RDF (ttl)."""
-    from graph.export import export_graphml, export_jsonl, export_turtle
+    """Export the whole graph: records (jsonl), property graph (graphml), RDF (ttl, jsonld) or CSV tables (zip)."""
+    from facekg.errors import InputError
+    from graph.exports import export_format
     from ontology import load_ontology
 
+    chosen = export_format(format.value)
+    if out is None and chosen.media_type == "application/zip":
+        fail(InputError("the csv export is a zip file: give --out FILE.zip", field="--out"))
     with opened_store(backend) as store:
-        if format is ExportFormat.jsonl:
-            text = export_jsonl(store)
-        elif format is ExportFormat.graphml:
-            text = export_graphml(store)
-        else:
-            text = export_turtle(store, load_ontology())
+        data = chosen.write(store, load_ontology())
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(data.decode("utf-8"))
         return
     with reported_errors():
-        out.write_text(text, encoding="utf-8")
+        out.write_bytes(data)
     typer.echo(f"wrote {out}", err=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``load``, ``stats`` and ``export``."""
+    """Add ``load``, ``stats``, ``export`` and ``import``."""
     app.command("load")(load)
     app.command("stats")(stats)
     app.command("export")(export)
+    app.command("import")(import_export)
+
+
+class ImportFormat(StrEnum):
+    ttl = "ttl"
+    jsonld = "jsonld"
+    graphml = "graphml"
+    csv = "csv"
+
+
+_SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".graphml": "graphml", ".zip": "csv"}
+
+
+def import_export(
+    file: Annotated[Path, typer.Argument(help="an export written by `facekg export` or /v1/exports")],
+    format: Annotated[ImportFormat | None, typer.Option("--format", "-f", help="default: from the suffix "
+                                                        "(.ttl, .jsonld, .graphml, .zip)")] = None,
+    backend: BackendOption = None,
+) -> None:
+    """Import a whole-graph export into an empty store: every review update, study, fact and provenance."""
+    from facekg.errors import InputError
+    from graph.exports import export_format
+    from graph.exports.history import restore
+    from graph.ontology_rows import ontology_rows
+    from ontology import load_ontology
+
+    name = format.value if format else _SUFFIXES.get(file.suffix.lower())
+    if name is None:
+        fail(InputError("cannot tell the format from the suffix; give --format", file=str(file)))
+    reader = export_format(name).read
+    assert reader is not None
+    with reported_errors():
+        data = file.read_bytes()
+    with opened_store(backend) as store:
+        updates, studies = reader(data, str(file))
+        count = restore(store, updates, studies, file=str(file))
+        store.write_ontology(ontology_rows(load_ontology()))
+    typer.echo(f"imported {count} studies and {len(updates)} review updates from {file}")

@@ -7,15 +7,17 @@ A bad or missing value is a :class:`facekg.errors.ConfigError` whose message nam
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from facekg.errors import ConfigError
 
 ENV_PREFIX = "FACEKG_"
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?/?")
 
 
 class Settings(BaseSettings):
@@ -34,6 +36,21 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
     neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    cors_origins: str = Field(default="", description="comma-separated origins whose pages may call the API "
+                              "from the browser (CORS), e.g. https://review.example.org; empty: none")
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, value: str) -> str:
+        for origin in (o.strip() for o in value.split(",")):
+            if origin and origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin such as https://review.example.org "
+                                 "(scheme, host and optional port; no path)")
+        return value
+
+    def cors_origin_list(self) -> list[str]:
+        """The allowed origins, in the order given."""
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     def neo4j_secret(self) -> str:
         """The Neo4j password; there is no default, so the Neo4j backend refuses to start without one."""

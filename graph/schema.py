@@ -3,7 +3,7 @@
 Every backend reads its conventions from here and nowhere else: the embedded store, the Neo4j store
 (whose Cypher in :mod:`graph.cypher` is built from these constants), and any store added later.
 :mod:`graph.mapping` builds a record's rows with them, :mod:`graph.ontology_rows` the concept rows,
-:mod:`graph.rdf` names its classes and properties through :data:`LABEL_CLASS` and
+:mod:`graph.exports.rdf_mapping` names its classes and properties through :data:`LABEL_CLASS` and
 :data:`EDGE_PROPERTY`, and the analyses name unmapped concepts with :func:`concept_ref`.
 ``tests/test_schema.py`` checks the ontology terms against ``ontology/facekg.ttl``.
 

@@ -10,10 +10,8 @@ export identical rows.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from facekg.errors import StoreError
-from facekg.records import StudyRecord
+from graph.exports.history import group_by_update, write_history
 from graph.mapping import EdgeRow, GraphRows, NodeRow
 from graph.schema import RECORD_LABELS
 from graph.store import GraphStore
@@ -26,27 +24,12 @@ def copy_store(src: GraphStore, dst: GraphStore, *, batch_size: int = 1000, veri
     ``src`` does not hold, or (with ``verify``) when the copy differs.
     """
     updates = src.review_updates()
-    known = {update.id for update in updates}
-    by_update: dict[str | None, list[StudyRecord]] = defaultdict(list)
-    for record in src.studies():
-        if record.review_update is not None and record.review_update not in known:
-            raise StoreError(f"study {record.id!r} names review update {record.review_update!r}, "
-                             "which the source store does not hold")
-        by_update[record.review_update].append(record)
-    if by_update.get(None) and not updates:
-        raise StoreError("the source store holds studies but no review update to write them with")
-
+    records = list(src.studies())
+    by_update = group_by_update(updates, records)
     source_rows = src.export_rows()
     labels = {node.key: node.label for node in source_rows.nodes}
     dst.clear()
-    for index, update in enumerate(updates):
-        records = by_update.get(update.id, [])
-        if index == 0:
-            # Studies without a review update ride along with the first one (they get no ADDED_IN edge).
-            records = [*by_update.get(None, []), *records]
-        dst.write([], update)
-        for start in range(0, len(records), batch_size):
-            dst.write(records[start:start + batch_size], update)
+    write_history(dst, updates, by_update, batch_size=batch_size)
     dst.write_ontology(GraphRows(
         nodes=[NodeRow(node.key, node.label, dict(node.props)) for node in source_rows.nodes
                if node.label not in RECORD_LABELS],
@@ -56,4 +39,4 @@ def copy_store(src: GraphStore, dst: GraphStore, *, batch_size: int = 1000, veri
     if verify and dst.export_rows().as_jsonable() != source_rows.as_jsonable():
         raise StoreError("the copy differs from the source store; the target was left as written, "
                          "compare `facekg export` of both")
-    return sum(len(records) for records in by_update.values())
+    return len(records)

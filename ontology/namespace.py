@@ -63,11 +63,13 @@ class FKG(DefinedNamespace):
     EfficientNetB3: URIRef  # EfficientNet-B3
     EmbouchureDystonia: URIRef  # embouchure dystonia
     Epilepsy: URIRef  # epilepsy
+    Evidence: URIRef  # evidence
     F1: URIRef  # F1
     Face2Gene: URIRef  # Face2Gene
     FacialDermatologicalDisorder: URIRef  # facial dermatological disorder
     FacialPalsy: URIRef  # facial palsy
     FacialPhenotypingSystem: URIRef  # facial phenotyping system
+    Fact: URIRef  # fact
     FalseNegativeRate: URIRef  # false negative rate
     FasterRCNN: URIRef  # Faster R-CNN
     FetalAlcoholSpectrumDisorder: URIRef  # fetal alcohol spectrum disorder
@@ -134,6 +136,7 @@ class FKG(DefinedNamespace):
     PPV: URIRef  # PPV
     PraderWilliSyndrome: URIRef  # Prader-Willi syndrome
     Precision: URIRef  # precision
+    Provenance: URIRef  # provenance
     PsychiatricDisorder: URIRef  # psychiatric disorder
     PValue: URIRef  # p-value
     RandomForest: URIRef  # random forest
@@ -155,6 +158,7 @@ class FKG(DefinedNamespace):
     Schizophrenia: URIRef  # schizophrenia
     SchizophreniaSpectrumDisorder: URIRef  # schizophrenia spectrum disorder
     SchuursHoeijmakersSyndrome: URIRef  # Schuurs-Hoeijmakers syndrome
+    ScreeningDecision: URIRef  # screening decision
     Sensitivity: URIRef  # sensitivity
     SETD5RelatedDisorder: URIRef  # SETD5-related intellectual disability
     SilverRussellSyndrome: URIRef  # Silver-Russell syndrome
@@ -162,6 +166,7 @@ class FKG(DefinedNamespace):
     Specificity: URIRef  # specificity
     Stroke: URIRef  # stroke
     Study: URIRef  # study
+    Subgroup: URIRef  # subgroup
     SupportVectorMachine: URIRef  # support vector machine
     SwinTransformer: URIRef  # Swin Transformer
     TardiveDyskinesia: URIRef  # tardive dyskinesia
@@ -204,31 +209,77 @@ class FKG(DefinedNamespace):
     # Object properties
     addedIn: URIRef  # added in
     addresses: URIRef  # addresses
+    evidence: URIRef  # evidence
+    hasFact: URIRef  # has fact
     hasSample: URIRef  # has sample
     measures: URIRef  # measures
     mentionsGene: URIRef  # mentions gene
+    provenance: URIRef  # provenance
     reportsDemographic: URIRef  # reports demographic
     reportsResult: URIRef  # reports result
     resultFor: URIRef  # result for
+    screening: URIRef  # screening
+    subgroup: URIRef  # subgroup
     usesArchitecture: URIRef  # uses architecture
 
     # Datatype properties
+    attribute: URIRef  # attribute
     ciHigh: URIRef  # CI high
     ciLow: URIRef  # CI low
     clinicianComparison: URIRef  # clinician comparison
+    conceptId: URIRef  # concept id
+    count: URIRef  # count
+    counts: URIRef  # counts
+    countsSource: URIRef  # counts source
     createdAt: URIRef  # created at
+    decidedBy: URIRef  # decided by
+    decision: URIRef  # decision
     denominator: URIRef  # denominator
     doi: URIRef  # DOI
+    endOffset: URIRef  # end offset
+    evidenceText: URIRef  # evidence text
     externalValidation: URIRef  # external validation
+    extractorVersion: URIRef  # extractor version
+    factKind: URIRef  # fact kind
+    factSource: URIRef  # fact source
+    falseNegatives: URIRef  # false negatives
+    falsePositives: URIRef  # false positives
+    firstAuthor: URIRef  # first author
+    flagValue: URIRef  # flag value
+    forCondition: URIRef  # for condition
+    geneSymbol: URIRef  # gene symbol
+    hgncId: URIRef  # HGNC id
     imageCount: URIRef  # image count
     imageModality: URIRef  # image modality
+    journal: URIRef  # journal
+    namedValue: URIRef  # named value
+    negatives: URIRef  # negatives
+    ordinal: URIRef  # ordinal
     participantCount: URIRef  # participant count
     pmid: URIRef  # PMID
+    positives: URIRef  # positives
+    reported: URIRef  # reported
     retracted: URIRef  # retracted
+    reviewer: URIRef  # reviewer
     sampleDescription: URIRef  # sample description
+    screeningReasons: URIRef  # screening reasons
+    sentence: URIRef  # sentence
+    startOffset: URIRef  # start offset
+    statedName: URIRef  # stated name
+    subgroupAttribute: URIRef  # subgroup attribute
+    subgroupPerformance: URIRef  # subgroup performance
+    subgroupScale: URIRef  # subgroup scale
+    subgroupValue: URIRef  # subgroup value
     subject: URIRef  # subject
+    suggestion: URIRef  # suggestion
+    testSet: URIRef  # test set
     testSetContext: URIRef  # test-set context
+    textField: URIRef  # text field
+    topK: URIRef  # top k
+    trueNegatives: URIRef  # true negatives
+    truePositives: URIRef  # true positives
     unit: URIRef  # unit
+    updateSource: URIRef  # update source
     value: URIRef  # value
     valueText: URIRef  # value text
     year: URIRef  # year

@@ -1,4 +1,10 @@
-"""Fixtures shared across test modules: the demo corpus loaded into an embedded store, and the API on it."""
+"""Fixtures shared across test modules: the demo corpus loaded into an embedded store, and the API on it.
+
+``demo_data_dir`` holds the curated records only; ``demo_ingested_dir`` holds what
+``make run`` serves (curated records, then the RIS and MEDLINE exports through the
+full pipeline, so extracted facts carry evidence spans). Both are built once per
+session and must not be written to.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +18,10 @@ from api.app import create_app
 from facekg.settings import Settings
 from graph.networkx_store import NetworkxStore
 from ingest.load import load_records
+from ingest.pipeline import ingest_files
 from ingest.structured import read_study_records
 from ontology import Ontology, load_ontology
-from tests.data import DEMO_STUDIES
+from tests.data import DEMO_MEDLINE, DEMO_RIS, DEMO_STUDIES
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +36,17 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("demo-data")
     store = NetworkxStore(data_dir)
     load_records(store, read_study_records(DEMO_STUDIES), load_ontology(), source=str(DEMO_STUDIES))
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def demo_ingested_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory as ``make run`` leaves it: curated demo records, then both demo exports ingested."""
+    data_dir = tmp_path_factory.mktemp("demo-ingested")
+    store = NetworkxStore(data_dir)
+    ontology = load_ontology()
+    load_records(store, read_study_records(DEMO_STUDIES), ontology, source="curated")
+    ingest_files(store, ontology, [DEMO_RIS, DEMO_MEDLINE])
     return data_dir
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from facekg.errors import InputError
-from graph.export import export_jsonl
+from graph.exports.jsonl import export_jsonl
 from graph.networkx_store import NetworkxStore
 from ingest.load import load_records
 from ingest.pipeline import ingest_files

@@ -8,7 +8,6 @@ import pytest
 
 from facekg.errors import InputError
 from graph.networkx_store import NetworkxStore
-from ingest.load import load_records
 from ingest.pipeline import ingest_files
 from ingest.structured import read_study_records
 from ontology import load_ontology
@@ -28,13 +27,9 @@ AB  - It lost its end-of-record tag.
 
 
 @pytest.fixture(scope="module")
-def demo_ingested(tmp_path_factory: pytest.TempPathFactory) -> NetworkxStore:
-    """Curated demo records first, then the RIS and MEDLINE exports through the full pipeline."""
-    store = NetworkxStore(tmp_path_factory.mktemp("ingested"))
-    ontology = load_ontology()
-    load_records(store, read_study_records(DEMO_STUDIES), ontology, source="curated")
-    ingest_files(store, ontology, [DEMO_RIS, DEMO_MEDLINE])
-    return store
+def demo_ingested(demo_ingested_dir: Path) -> NetworkxStore:
+    """Curated demo records first, then the RIS and MEDLINE exports through the full pipeline (read only)."""
+    return NetworkxStore(demo_ingested_dir)
 
 
 def test_ingest_of_both_demo_exports_deduplicates_to_one_study_each(tmp_path: Path) -> None:

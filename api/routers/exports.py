@@ -1,0 +1,49 @@
+"""Whole-graph exports (Turtle, JSON-LD, GraphML, CSV tables, JSONL) and the chart data of the website."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
+
+from analysis.overview import ReviewOverview
+from api.deps import OntologyDep, StoreDep
+from api.schemas import Page
+from api.web.views import ViewDep
+from graph.exports import FORMATS, export_format
+
+router = APIRouter(prefix="/v1", tags=["open data"])
+
+
+class ExportInfo(BaseModel):
+    format: str
+    url: str
+    media_type: str
+    description: str
+    reimport: bool
+
+
+EXPORTS: list[ExportInfo] = [
+    ExportInfo(format=f.name, url=f"/v1/exports/{f.name}", media_type=f.media_type, description=f.description,
+               reimport=f.read is not None)
+    for f in FORMATS.values()
+]
+
+
+@router.get("/exports", response_model=Page[ExportInfo])
+def list_exports() -> Page[ExportInfo]:
+    """The whole-graph export formats; all but JSONL re-import losslessly with ``facekg import``."""
+    return Page[ExportInfo](data=EXPORTS, count=len(EXPORTS))
+
+
+@router.get("/exports/{format}", responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}})
+def export(format: str, store: StoreDep, ontology: OntologyDep) -> Response:
+    """The whole graph in one format, with every fact's evidence span and provenance, as a download."""
+    chosen = export_format(format)
+    return Response(chosen.write(store, ontology), media_type=chosen.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{chosen.filename}"'})
+
+
+@router.get("/overview", response_model=ReviewOverview, tags=["charts"])
+def overview(view: ViewDep) -> ReviewOverview:
+    """The home page's counts and charts: studies per year and per cause category (retracted left out)."""
+    return view.overview()

@@ -1,0 +1,142 @@
+"""The one layer between the website (pages and chart endpoints) and the domain analyses.
+
+Every page and every chart endpoint reads the review through a :class:`ReviewView`,
+never through the analyses or the store directly, so:
+
+* when the analyses change signature (issue 9 materialises them per review
+  update), only this module changes;
+* answering "as of" an earlier review update (phase 2: ``?as_of=``) is one new
+  field here, passed to every call, plus the ``reflects`` update the page
+  banner shows (:meth:`ReviewView.reflects`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+
+from analysis.bias import BiasReport, bias_reporting
+from analysis.catalogue import (
+    CauseSummary,
+    ConditionDetail,
+    ConditionSummary,
+    StudyFilters,
+    condition_detail,
+    find_studies,
+    list_causes,
+    list_conditions,
+    study_query,
+)
+from analysis.gapmap import Axis, GapMap, architecture_columns, check_axes, gap_map, render_gap_map
+from analysis.gaps import EvidenceGapReport, GapItem, evidence_gaps
+from analysis.overview import ReviewOverview, review_overview
+from facekg.records import ReviewUpdate, StudyRecord
+from facekg.settings import Settings
+from graph.store import GraphStore, StudyPage
+from ontology import Ontology
+
+StudySort = Literal["newest", "oldest", "title", "author"]
+STUDY_SORTS: dict[str, str] = {"newest": "Newest first", "oldest": "Oldest first", "title": "Title (A-Z)",
+                               "author": "First author (A-Z)"}
+_PAGE = 1000  # the store's largest page, used when a sort other than the store's own needs every match
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """The review as the website shows it: today, the graph as it stands after the latest update."""
+
+    store: GraphStore
+    ontology: Ontology
+    settings: Settings
+
+    # -- which update the answers reflect (phase 2: the update named by ?as_of=) --
+    def updates(self) -> list[ReviewUpdate]:
+        """Every review update, oldest first."""
+        return self.store.review_updates()
+
+    def reflects(self) -> ReviewUpdate | None:
+        """The review update every answer on the page reflects: the latest one."""
+        updates = self.updates()
+        return updates[-1] if updates else None
+
+    # -- studies --
+    def overview(self) -> ReviewOverview:
+        return review_overview(self.store, self.ontology)
+
+    def studies(self, filters: StudyFilters, sort: StudySort = "newest") -> StudyPage:
+        """One page of matching studies in the order asked for.
+
+        The stores page newest first; other orders fetch every match and sort here
+        (fine for a review's thousands of studies; issue 9's store can sort itself).
+        """
+        if sort == "newest":
+            return find_studies(self.store, self.ontology, filters)
+        query = study_query(filters, self.ontology)
+        matches: list[StudyRecord] = []
+        offset, total = 0, 1
+        while offset < total:
+            page = self.store.query(query.model_copy(update={"offset": offset, "limit": _PAGE}))
+            matches.extend(page.items)
+            total, offset = page.total, offset + _PAGE
+        if sort == "oldest":
+            matches.sort(key=lambda s: (s.year is None, s.year or 0, s.id))
+        elif sort == "title":
+            matches.sort(key=lambda s: (s.title.casefold(), s.id))
+        else:
+            matches.sort(key=lambda s: ((s.first_author or (s.authors[0] if s.authors else "~")).casefold(), s.id))
+        return StudyPage(total=total if matches else 0,
+                         items=matches[filters.offset:filters.offset + filters.limit])
+
+    def study(self, study_id: str) -> StudyRecord:
+        """The study; :class:`facekg.errors.NotFound` when the id is unknown."""
+        return self.store.get(study_id)
+
+    def studies_by_id(self, study_ids: list[str]) -> list[StudyRecord]:
+        return [self.store.get(sid) for sid in study_ids]
+
+    # -- conditions and causes --
+    def causes(self) -> list[CauseSummary]:
+        return list_causes(self.store, self.ontology)
+
+    def conditions(self) -> list[ConditionSummary]:
+        return list_conditions(self.store, self.ontology)
+
+    def condition(self, condition_id: str) -> ConditionDetail:
+        """The condition; :class:`facekg.errors.NotFound` when the ontology does not know it."""
+        return condition_detail(self.store, self.ontology, condition_id)
+
+    def architecture_families(self) -> list[Axis]:
+        """The architecture families the studies table filters by (the gap map's columns)."""
+        return architecture_columns(self.ontology)
+
+    # -- gaps --
+    def evidence_gaps(self, *, universe: str = "protocol", cause: str | None = None,
+                      rule: str | None = None) -> EvidenceGapReport:
+        return evidence_gaps(self.store, self.ontology, universe_name=universe, cause=cause, rule=rule,
+                             cache_dir=self.settings.cache_dir)
+
+    def condition_gaps(self, condition_id: str) -> GapItem | None:
+        """The condition's gap grade and reasons in the protocol universe; None when no rule fires."""
+        report = self.evidence_gaps()
+        return next((item for item in report.items if item.id == condition_id), None)
+
+    def bias(self, *, condition: str | None = None, attribute: str | None = None) -> BiasReport:
+        return bias_reporting(self.store, self.ontology, condition=condition, attribute=attribute)
+
+    def gap_map(self, rows: str, cols: str) -> GapMap:
+        check_axes(rows, cols)
+        return gap_map(self.store, self.ontology, rows=rows, cols=cols)
+
+    def gap_map_picture(self, rows: str, cols: str, fmt: str = "svg") -> bytes:
+        return render_gap_map(self.gap_map(rows, cols), fmt)
+
+
+def get_view(request: Request) -> ReviewView:
+    """The view of the review for this request (phase 2 reads ``as_of`` here, in one place)."""
+    return ReviewView(store=request.app.state.store, ontology=request.app.state.ontology,
+                      settings=request.app.state.settings)
+
+
+ViewDep = Annotated[ReviewView, Depends(get_view)]

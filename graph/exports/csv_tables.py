@@ -1,0 +1,215 @@
+"""The review as CSV tables in long format: studies, facts, results and review updates, zipped together.
+
+``studies.csv``  one row per study (its scalar fields; lists as JSON arrays; ``screening.*`` columns)
+``facts.csv``    one row per fact that is not a result: ``study_id``, ``kind``, ``ordinal``, the fact's fields,
+                 then ``provenance.*`` (source, reviewer, extractor version, review update, evidence span)
+``results.csv``  one row per reported figure (metric, value, unit, CI, ...) with the same provenance columns
+``updates.csv``  one row per review update (``counts`` as a JSON object)
+
+Columns are derived from the record models, nested fields joined with ``.``
+(``provenance.evidence.start``), so the tables and the models cannot drift
+apart. An empty cell is null; the tables re-import losslessly
+(:func:`read_csv_bundle`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import types
+import typing
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from facekg.errors import InputError
+from facekg.records import MetricResult, Provenance, ReviewUpdate, StudyRecord
+from graph.exports.rdf_mapping import FACT_CLASSES
+from graph.store import GraphStore
+
+MEDIA_TYPE = "application/zip"
+TABLES = ("studies.csv", "facts.csv", "results.csv", "updates.csv")
+FACT_KINDS = tuple(kind for kind in FACT_CLASSES if kind != "metrics")
+
+
+def _nested_model(model: type[BaseModel], name: str) -> type[BaseModel] | None:
+    annotation = model.model_fields[name].annotation
+    candidates = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) \
+        else (annotation,)
+    return next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+
+
+def columns(model: type[BaseModel], prefix: str = "", skip: Iterable[str] = ()) -> list[str]:
+    """The model's fields as column names, nested models flattened (``provenance.evidence.text``)."""
+    names = []
+    for name in model.model_fields:
+        if name in skip:
+            continue
+        nested = _nested_model(model, name)
+        names += columns(nested, f"{prefix}{name}.") if nested else [f"{prefix}{name}"]
+    return names
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and key not in ("counts",):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = _cell(value)
+    return flat
+
+
+def _table(header: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(header), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        # a nested model that is None (no evidence) flattens to one empty cell under its own name
+        writer.writerow({k: v for k, v in row.items() if v != "" or k in writer.fieldnames})
+    return buffer.getvalue()
+
+
+def _fact_columns() -> list[str]:
+    fields: list[str] = []
+    for kind in FACT_KINDS:
+        for name in columns(FACT_CLASSES[kind]):
+            if name not in fields and not name.startswith("provenance."):
+                fields.append(name)
+    return ["study_id", "kind", "ordinal", *fields, *columns(Provenance, "provenance.")]
+
+
+def csv_tables(updates: Sequence[ReviewUpdate], studies: Iterable[StudyRecord]) -> dict[str, str]:
+    """The four tables as CSV text, by file name."""
+    study_columns = columns(StudyRecord, skip=FACT_CLASSES)
+    fact_columns = _fact_columns()
+    result_columns = ["study_id", "ordinal", *columns(MetricResult)]
+    study_rows, fact_rows, result_rows = [], [], []
+    for study in studies:
+        study_rows.append(_flatten(study.model_dump(mode="json", exclude=set(FACT_CLASSES))))
+        for kind, facts in study.fact_lists().items():
+            for ordinal, fact in enumerate(facts):
+                row = {"study_id": study.id, "ordinal": str(ordinal), **_flatten(fact.model_dump(mode="json"))}
+                if kind == "metrics":
+                    result_rows.append(row)
+                else:
+                    fact_rows.append({"kind": kind, **row})
+    return {
+        "studies.csv": _table(study_columns, study_rows),
+        "facts.csv": _table(fact_columns, fact_rows),
+        "results.csv": _table(result_columns, result_rows),
+        "updates.csv": _table(columns(ReviewUpdate), (_flatten(u.model_dump(mode="json")) for u in updates)),
+    }
+
+
+def export_csv_bundle(store: GraphStore) -> bytes:
+    """The four tables in one zip file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name, text in csv_tables(store.review_updates(), store.studies()).items():
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # fixed: same graph, same bytes
+            info.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(info, text)
+    return buffer.getvalue()
+
+
+# -- reading ---------------------------------------------------------------------------------------------------
+def _unflatten(model: type[BaseModel], row: dict[str, str], prefix: str = "") -> dict[str, Any] | None:
+    """The model's data from its columns; None when every column of a nested model is empty."""
+    data: dict[str, Any] = {}
+    for name in model.model_fields:
+        if name in FACT_CLASSES and model is StudyRecord:
+            continue
+        nested = _nested_model(model, name)
+        if nested is not None:
+            value = _unflatten(nested, row, f"{prefix}{name}.")
+            if value is not None:
+                data[name] = value
+            continue
+        cell = row.get(f"{prefix}{name}", "")
+        if cell == "":
+            continue
+        annotation = str(model.model_fields[name].annotation)
+        data[name] = json.loads(cell) if annotation.startswith(("list", "dict")) else cell
+    return data or None
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any] | None, file: str, line: int) -> Any:
+    try:
+        return model.model_validate(data or {})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise InputError(error["msg"], file=file, record=f"line {line}",
+                         field=".".join(str(p) for p in error["loc"])) from exc
+
+
+def _rows(text: str, file: str, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [name for name in required if name not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}", file=file, record="header")
+    return [(index, row) for index, row in enumerate(reader, start=2)]
+
+
+def read_csv_tables(tables: dict[str, str], file: str) -> tuple[list[ReviewUpdate], list[StudyRecord]]:
+    """Updates and studies from the four tables; InputError names the table, the line and the column."""
+    for name in TABLES:
+        if name not in tables:
+            raise InputError(f"the bundle has no {name}; expected {', '.join(TABLES)}", file=file)
+    updates = [_validate(ReviewUpdate, _unflatten(ReviewUpdate, row), f"{file}:updates.csv", line)
+               for line, row in _rows(tables["updates.csv"], f"{file}:updates.csv", ["id", "created_at"])]
+    studies: dict[str, dict[str, Any]] = {}
+    lines: dict[str, int] = {}
+    for line, row in _rows(tables["studies.csv"], f"{file}:studies.csv", ["id", "title"]):
+        if row["id"] in studies:
+            raise InputError(f"study {row['id']!r} appears twice (first on line {lines[row['id']]})",
+                             file=f"{file}:studies.csv", record=f"line {line}", field="id")
+        data = _unflatten(StudyRecord, row) or {}
+        data.update({kind: [] for kind in FACT_CLASSES})
+        studies[row["id"]], lines[row["id"]] = data, line
+    facts: list[tuple[str, str, int, dict[str, Any]]] = []
+    for table, kind_of in (("facts.csv", None), ("results.csv", "metrics")):
+        where = f"{file}:{table}"
+        for line, row in _rows(tables[table], where, ["study_id", "ordinal"]):
+            kind = kind_of or row.get("kind", "")
+            if kind not in FACT_CLASSES:
+                raise InputError(f"unknown fact kind {kind!r}; use one of {', '.join(FACT_KINDS)}", file=where,
+                                 record=f"line {line}", field="kind")
+            if row["study_id"] not in studies:
+                raise InputError(f"no study {row['study_id']!r} in studies.csv", file=where, record=f"line {line}",
+                                 field="study_id")
+            if not row["ordinal"].isdigit():
+                raise InputError(f"ordinal {row['ordinal']!r} is not a whole number", file=where,
+                                 record=f"line {line}", field="ordinal")
+            fact = _validate(FACT_CLASSES[kind], _unflatten(FACT_CLASSES[kind], row), where, line)
+            facts.append((row["study_id"], kind, int(row["ordinal"]), fact.model_dump()))
+    for study_id, kind, _ordinal, fact in sorted(facts, key=lambda f: (f[0], f[1], f[2])):
+        studies[study_id][kind].append(fact)
+    records = [_validate(StudyRecord, data, f"{file}:studies.csv", lines[sid]) for sid, data in studies.items()]
+    updates.sort(key=lambda u: (u.created_at, u.id))
+    return updates, sorted(records, key=lambda s: s.id)
+
+
+def read_csv_bundle(data: bytes, file: str) -> tuple[list[ReviewUpdate], list[StudyRecord]]:
+    """Updates and studies from the zip :func:`export_csv_bundle` writes."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+            tables = {name: bundle.read(name).decode("utf-8") for name in bundle.namelist() if name in TABLES}
+    except (zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        raise InputError(f"not a zip of UTF-8 CSV tables: {exc}", file=file) from exc
+    return read_csv_tables(tables, file)
