@@ -5,6 +5,9 @@
     │   └── ValidationFailed  a record does not fit the study model
     ├── NotFound              an id the store or ontology does not hold
     ├── InvalidQuery          a query parameter out of range or unknown
+    ├── Conflict              the write does not fit the review's state (e.g. consensus before both reviews)
+    ├── Unauthenticated       no API key, an unknown key or a revoked key
+    ├── Forbidden             a valid key that may not do this (another reviewer's entry, consensus by a reviewer)
     └── StoreError            the graph store failed
         └── StoreUnavailable  the store cannot be reached now; retry later
 
@@ -57,6 +60,18 @@ class InvalidQuery(FacekgError):
     def __init__(self, parameter: str, message: str) -> None:
         self.parameter = parameter
         super().__init__(f"parameter {parameter!r}: {message}")
+
+
+class Conflict(FacekgError):
+    """The write does not fit the review's current state; the message says why."""
+
+
+class Unauthenticated(FacekgError):
+    """The request carries no valid key: none, an unknown one, or a revoked one."""
+
+
+class Forbidden(FacekgError):
+    """The key is valid but its reviewer may not do this."""
 
 
 class StoreError(FacekgError):

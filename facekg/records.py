@@ -45,10 +45,15 @@ class Evidence(_Model):
 
 
 class Provenance(_Model):
-    """Who asserted a fact, from which evidence, in which review update."""
+    """Who asserted a fact, from which evidence, in which review update.
+
+    For a consensus fact ``reviewer`` is the resolver and ``reviewers`` the
+    independent reviewers whose entries were resolved.
+    """
 
     source: FactSource = "curated"
     reviewer: str | None = None
+    reviewers: list[str] | None = None
     evidence: Evidence | None = None
     extractor_version: str | None = None
     review_update: str | None = None
@@ -103,6 +108,15 @@ class ArchitectureFact(Fact):
         return ("architecture", self.concept_id or self.name.casefold())
 
 
+class TwoByTwo(_Model):
+    """The 2x2 table behind a diagnostic-accuracy figure, where the study gives it."""
+
+    true_positives: int = Field(ge=0)
+    false_positives: int = Field(ge=0)
+    false_negatives: int = Field(ge=0)
+    true_negatives: int = Field(ge=0)
+
+
 class MetricResult(Fact):
     """One reported performance figure: a metric value for a condition.
 
@@ -123,6 +137,7 @@ class MetricResult(Fact):
     context: str | None = None
     condition: str | None = None
     subject: Literal["model", "clinicians"] = "model"
+    two_by_two: TwoByTwo | None = None
 
     def identity(self) -> tuple[object, ...]:
         return ("metric", self.metric_id or self.metric.casefold(), self.value, self.value_text,
@@ -223,6 +238,9 @@ class StudyRecord(_Model):
     flags: list[StudyFlag] = Field(default_factory=list)
     screening: ScreeningDecision | None = None
     review_update: str | None = None
+    rejected_claims: list[list[str | int | float | bool | None]] = Field(
+        default_factory=list,
+        description="claims of extracted facts that reviewers rejected by consensus; extraction never re-adds them")
 
     @field_validator("doi")
     @classmethod
