@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
-from sklearn.metrics import cohen_kappa_score, confusion_matrix
+from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import cohens_kappa
 
 from facekg.errors import InvalidQuery
@@ -67,7 +67,10 @@ def agreement(scope: str, reviewers: Sequence[str], ratings: Sequence[tuple[str,
     first = [item[1] for item in ratings]
     second = [item[2] for item in ratings]
     categories = sorted(set(first) | set(second))
-    table = confusion_matrix(first, second, labels=categories)
+    index = {category: position for position, category in enumerate(categories)}
+    table = np.zeros((len(categories), len(categories)), dtype=int)
+    for a, b in zip(first, second, strict=True):
+        table[index[a], index[b]] += 1
     discrepancies = [Discrepancy(subject=subject, first=a, second=b) for subject, a, b in ratings if a != b]
     observed = float(np.trace(table)) / n
     margins_a, margins_b = table.sum(axis=1) / n, table.sum(axis=0) / n
