@@ -82,8 +82,8 @@ def write_docbin(corrections: Iterable[Correction], texts: Mapping[str, str], pa
         positives = filter_spans([span for span, verdict in zip(reviewed, verdicts, strict=True)
                                   if verdict["verdict"] != "rejected"])
         taken = {token.i for span in positives for token in span}
-        outside = [token for span, verdict in zip(reviewed, verdicts, strict=True) if verdict["verdict"] == "rejected"
-                   for token in span if token.i not in taken]
+        outside = [doc[token.i:token.i + 1] for span, verdict in zip(reviewed, verdicts, strict=True)
+                   if verdict["verdict"] == "rejected" for token in span if token.i not in taken]
         doc.set_ents(positives, outside=outside, default="missing")
         doc.spans[SPAN_GROUP] = reviewed
         doc.user_data["study_id"] = study_id

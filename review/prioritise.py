@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 from ingest.screening import Suggestion, screen
 
 Classifier = Literal["naive-bayes", "logistic"]
+ColdStart = Literal["rules", "random"]
 _RULE_ORDER: dict[Suggestion, int] = {"include": 0, "unsure": 1, "exclude": 2}
 
 
@@ -53,7 +54,10 @@ class PoolRecord:
 class ScreeningRanker:
     """Ranks a fixed pool of records by relevance, retrained on the labels it is given."""
 
-    def __init__(self, records: Sequence[PoolRecord], classifier: Classifier = "naive-bayes") -> None:
+    def __init__(self, records: Sequence[PoolRecord], classifier: Classifier = "naive-bayes",
+                 cold_start: ColdStart = "rules", seed: int = 0) -> None:
+        """``cold_start="random"`` drops the rules (a shuffled order until both classes are known), to measure
+        what the model adds on its own."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.records = list(records)
@@ -63,7 +67,10 @@ class ScreeningRanker:
             raise ValueError("record ids repeat in the screening pool; de-duplicate it first")
         texts = [f"{record.title}\n{record.abstract}" for record in self.records]
         self._features = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1).fit_transform(texts)
-        self._rules = np.array([_RULE_ORDER[record.suggestion] for record in self.records])
+        if cold_start == "rules":
+            self._rules = np.array([_RULE_ORDER[record.suggestion] for record in self.records])
+        else:
+            self._rules = np.random.default_rng(seed).permutation(len(self.records))
 
     def rank(self, labels: Mapping[str, bool]) -> list[str]:
         """Ids of the unlabelled records, most likely relevant first (``labels``: id -> relevant)."""
@@ -88,7 +95,7 @@ class ScreeningRanker:
         weights = np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))
         x = self._features[train]
         if self.classifier == "logistic":
-            model = LogisticRegression(C=10.0, max_iter=1000)
+            model = LogisticRegression(C=10.0, solver="liblinear")
             model.fit(x, y, sample_weight=weights)
         else:
             model = MultinomialNB(alpha=0.1)

@@ -110,6 +110,12 @@ def run(pool: list[PoolRecord], relevant: set[str], rule: StoppingRule, seeds: i
         started = time.perf_counter()
         order = simulate(ScreeningRanker(pool, classifier), pool, relevant, batch=batch)
         results.append(measure(f"active learning, {classifier}", [order], rule, time.perf_counter() - started))
+    # The model on its own: a shuffled cold start instead of the rules, over several seeds.
+    started = time.perf_counter()
+    orders = [simulate(ScreeningRanker(pool, classifiers[0], cold_start="random", seed=seed), pool, relevant,
+                       batch=batch) for seed in range(min(seeds, 5))]
+    results.append(measure(f"{classifiers[0]}, random cold start ({len(orders)})", orders, rule,
+                           time.perf_counter() - started))
     return results
 
 
