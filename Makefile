@@ -39,18 +39,18 @@ test: install
 	  export "$$uri_line"; \
 	fi; \
 	echo "tests against NEO4J_URI=$$NEO4J_URI"; \
-	$(PY) -m ruff check facekg ontology graph ingest analysis api tests scripts; \
-	$(PY) -m mypy facekg ontology graph ingest analysis api; \
+	$(PY) -m ruff check facekg ontology graph ingest analysis review api tests scripts; \
+	$(PY) -m mypy facekg ontology graph ingest analysis review api; \
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: install
 	$(PY) -m pytest -q -m "not neo4j and not slow"
 
 lint: install
-	$(PY) -m ruff check facekg ontology graph ingest analysis api tests scripts
+	$(PY) -m ruff check facekg ontology graph ingest analysis review api tests scripts
 
 typecheck: install
-	$(PY) -m mypy facekg ontology graph ingest analysis api
+	$(PY) -m mypy facekg ontology graph ingest analysis review api
 
 bench-extract: install
 	$(PY) scripts/bench_extract.py

@@ -27,6 +27,7 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import cohens_kappa
 
 from facekg.errors import InvalidQuery
+from facekg.records import Fact
 from review.models import FORM_SECTIONS, ExtractionForm, FormField, ScreeningDecision, Stage
 
 REJECTED = "rejected"
@@ -129,7 +130,7 @@ def extraction_agreement(forms: Iterable[ExtractionForm], reviewers: Sequence[st
     return results
 
 
-def rating(field: FormField | None) -> str:  # type: ignore[type-arg]
+def rating(field: FormField[Fact] | None) -> str:
     """A field's rating for agreement: the asserted value without provenance, or rejected / absent."""
     if field is None:
         return ABSENT

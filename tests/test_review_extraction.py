@@ -1,4 +1,4 @@
-"""Extraction forms: pre-filled from the machine, resolved by consensus into facts that re-extraction never overwrites."""
+"""Extraction forms: machine-prefilled, resolved by consensus into facts that re-extraction never overwrites."""
 
 from __future__ import annotations
 

@@ -84,7 +84,8 @@ def _rob1(reviewer: str | None = "AB", **judged: str) -> RiskOfBiasAssessment:
         "study_id": judged.pop("study", "s"), "tool": "rob1", "reviewer": reviewer, "submitted": True,
         "overall": judged.pop("overall", "high"),
         "domains": [{"domain": domain, "judgement": judged.get(domain.replace("-", "_"), "low"),
-                     "support": "Participants were allocated by a computer-generated list."} for domain in ROB1_DOMAINS]})
+                     "support": "Participants were allocated by a computer-generated list."}
+                    for domain in ROB1_DOMAINS]})
 
 
 @pytest.mark.parametrize(("change", "field"), [
