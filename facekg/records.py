@@ -30,6 +30,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+def _empty(value: object) -> bool:
+    """Fields added for the review are left out of dumps while empty, so earlier files and answers stay identical."""
+    return value is None or value == []
+
+
 class Evidence(_Model):
     """Where an extracted fact was read: the sentence and character offsets.
 
@@ -53,7 +58,7 @@ class Provenance(_Model):
 
     source: FactSource = "curated"
     reviewer: str | None = None
-    reviewers: list[str] | None = None
+    reviewers: list[str] | None = Field(default=None, exclude_if=_empty)
     evidence: Evidence | None = None
     extractor_version: str | None = None
     review_update: str | None = None
@@ -137,7 +142,7 @@ class MetricResult(Fact):
     context: str | None = None
     condition: str | None = None
     subject: Literal["model", "clinicians"] = "model"
-    two_by_two: TwoByTwo | None = None
+    two_by_two: TwoByTwo | None = Field(default=None, exclude_if=_empty)
 
     def identity(self) -> tuple[object, ...]:
         return ("metric", self.metric_id or self.metric.casefold(), self.value, self.value_text,
@@ -239,7 +244,7 @@ class StudyRecord(_Model):
     screening: ScreeningDecision | None = None
     review_update: str | None = None
     rejected_claims: list[list[str | int | float | bool | None]] = Field(
-        default_factory=list,
+        default_factory=list, exclude_if=_empty,
         description="claims of extracted facts that reviewers rejected by consensus; extraction never re-adds them")
 
     @field_validator("doi")
