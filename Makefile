@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
-.PHONY: install run demo test test-fast lint typecheck bench-extract bench-store eval-extraction clean
+.PHONY: install run demo test test-fast lint typecheck bench-extract bench-store eval-extraction simulate-screening clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ bench-store: install
 
 eval-extraction: install
 	$(PY) scripts/eval_extraction.py
+
+simulate-screening: install
+	$(PY) scripts/simulate_screening.py --relevant 20 --repeats 5
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
