@@ -170,7 +170,27 @@ class FormField(ReviewModel, Generic[FactT]):
 FORM_SECTIONS: tuple[str, ...] = ("conditions", "samples", "demographics", "architectures", "metrics", "flags")
 
 
-class ExtractionForm(ReviewModel):
+class _Authored(ReviewModel):
+    """An entry by one reviewer, or by consensus (a resolution): exactly one of the two; drafts until submitted."""
+
+    study_id: StudyId
+    reviewer: ReviewerId | None = None
+    resolution: Resolution | None = None
+    submitted: bool = False
+
+    @model_validator(mode="after")
+    def _one_author(self) -> _Authored:
+        if (self.reviewer is None) == (self.resolution is None):
+            raise ValueError("an entry is by one reviewer or by consensus (a resolution), exactly one of the two")
+        return self
+
+    @property
+    def author(self) -> str:
+        """The reviewer, or ``consensus`` for a resolved entry."""
+        return self.reviewer or "consensus"
+
+
+class ExtractionForm(_Authored):
     """A reviewer's (or the consensus) extraction of one study, field by field.
 
     Sections carry the :class:`facekg.records.StudyRecord` fact lists' names and
@@ -182,10 +202,6 @@ class ExtractionForm(ReviewModel):
     has no pending field.
     """
 
-    study_id: StudyId
-    reviewer: ReviewerId | None = None
-    resolution: Resolution | None = None
-    submitted: bool = False
     extractor_version: str | None = None
     conditions: list[FormField[ConditionFact]] = Field(default_factory=list)
     samples: list[FormField[SampleFact]] = Field(default_factory=list)
@@ -196,7 +212,6 @@ class ExtractionForm(ReviewModel):
 
     @model_validator(mode="after")
     def _complete(self) -> ExtractionForm:
-        _one_author(self.reviewer, self.resolution)
         for section in FORM_SECTIONS:
             keys = [field.key for field in getattr(self, section)]
             if len(set(keys)) != len(keys):
@@ -206,11 +221,6 @@ class ExtractionForm(ReviewModel):
             if pending:
                 raise ValueError(f"a submitted form has no pending field; pending: {', '.join(pending)}")
         return self
-
-    @property
-    def author(self) -> str:
-        """The reviewer, or ``consensus`` for a resolved form."""
-        return self.reviewer or "consensus"
 
     @property
     def record_id(self) -> str:
@@ -238,29 +248,20 @@ class DomainJudgement(ReviewModel):
     applicability_support: str | None = None
 
 
-class RiskOfBiasAssessment(ReviewModel):
+class RiskOfBiasAssessment(_Authored):
     """One reviewer's (or the consensus) assessment of a study with one tool."""
 
-    study_id: StudyId
     tool: str = Field(min_length=1)
-    reviewer: ReviewerId | None = None
-    resolution: Resolution | None = None
-    submitted: bool = False
     domains: list[DomainJudgement] = Field(default_factory=list)
     overall: str | None = None
     overall_applicability: str | None = None
 
     @model_validator(mode="after")
-    def _one_author_and_domain_once(self) -> RiskOfBiasAssessment:
-        _one_author(self.reviewer, self.resolution)
+    def _domain_once(self) -> RiskOfBiasAssessment:
         names = [judgement.domain for judgement in self.domains]
         if len(set(names)) != len(names):
             raise ValueError("a domain is judged more than once")
         return self
-
-    @property
-    def author(self) -> str:
-        return self.reviewer or "consensus"
 
     @property
     def record_id(self) -> str:
@@ -299,7 +300,3 @@ def screening_record_id(study_id: str, stage: Stage, reviewer: str) -> str:
     """The record id of a reviewer's screening decision (one per study, stage and reviewer)."""
     return f"{study_id}/{stage}/{reviewer}"
 
-
-def _one_author(reviewer: str | None, resolution: Resolution | None) -> None:
-    if (reviewer is None) == (resolution is None):
-        raise ValueError("an entry is by one reviewer or by consensus (a resolution), exactly one of the two")
