@@ -7,6 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FACEKG := $(VENV)/bin/facekg
 STAMP := $(VENV)/.installed
+SOURCES := facekg ontology graph ingest analysis review api cli
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
@@ -28,9 +29,11 @@ demo: install
 run: demo
 	$(FACEKG) serve --port $(FACEKG_PORT)
 
-# The suite runs against a real Neo4j: started here unless NEO4J_URI points at one already.
+# The suite runs against a real Neo4j: started here unless NEO4J_URI points at one already. The throwaway
+# server gets NEO4J_PASSWORD (facekg-test-pw unless set), and the tests connect with the same.
 test: install
 	@set -euo pipefail; \
+	export NEO4J_PASSWORD="$${NEO4J_PASSWORD:-facekg-test-pw}"; \
 	if [ -z "$${NEO4J_URI:-}" ]; then \
 	  scripts/neo4j-local.sh fetch; \
 	  export NEO4J_INSTANCE=make-test; \
@@ -39,18 +42,18 @@ test: install
 	  export "$$uri_line"; \
 	fi; \
 	echo "tests against NEO4J_URI=$$NEO4J_URI"; \
-	$(PY) -m ruff check facekg ontology graph ingest analysis review api tests scripts; \
-	$(PY) -m mypy facekg ontology graph ingest analysis review api; \
+	$(PY) -m ruff check $(SOURCES) tests scripts; \
+	$(PY) -m mypy $(SOURCES); \
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: install
 	$(PY) -m pytest -q -m "not neo4j and not slow"
 
 lint: install
-	$(PY) -m ruff check facekg ontology graph ingest analysis review api tests scripts
+	$(PY) -m ruff check $(SOURCES) tests scripts
 
 typecheck: install
-	$(PY) -m mypy facekg ontology graph ingest analysis review api
+	$(PY) -m mypy $(SOURCES)
 
 bench-extract: install
 	$(PY) scripts/bench_extract.py

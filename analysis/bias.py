@@ -14,8 +14,9 @@ so), and whether performance is broken down by sex, ancestry or skin tone.
 Shares are rolled up per condition (its studies and its descendants') and per
 cause category. Flags name conditions where no study reports ancestry or skin
 tone, and conditions whose evidence comes from a single country or ancestry;
-the latter is decided only from evidence spans that name places or groups,
-otherwise it is ``unknown``: never guessed.
+the latter is decided only from the places a study's evidence names (the
+``values`` the extractor recorded on the demographic report, normalised by
+``ontology/places.json``), otherwise it is ``unknown``: never guessed.
 """
 
 from __future__ import annotations
@@ -26,16 +27,16 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field
 
 from analysis.evidence import (
-    UNMAPPED_PREFIX,
     categories_of,
+    condition_ref,
     condition_studies,
     counted_studies,
     studies_by_concept,
     study_links,
 )
-from analysis.places import ancestries_in, countries_in
 from facekg.errors import InvalidQuery, NotFound
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES, DemographicReport, StudyRecord
+from graph.schema import is_unmapped, unmapped_name
 from graph.store import GraphStore
 
 if TYPE_CHECKING:
@@ -162,8 +163,7 @@ def study_ledger(study: StudyRecord, attributes: Sequence[str] = DEMOGRAPHIC_ATT
     by = [a for a in SUBGROUP_ATTRIBUTES if (r := study.demographic(a)) and r.subgroup_performance]
     return StudyBiasLedger(
         study_id=study.id, title=study.title, year=study.year, retracted=study.retracted,
-        condition_ids=list(dict.fromkeys(c.concept_id or f"{UNMAPPED_PREFIX}{c.name}"
-                                         for c in study.conditions)),
+        condition_ids=list(dict.fromkeys(condition_ref(c) for c in study.conditions)),
         attributes=reports, subgroup_performance_by=by, link=study_links([study.id])[0])
 
 
@@ -182,17 +182,15 @@ def shares(studies: Sequence[StudyRecord], attributes: Sequence[str]) -> list[At
 
 
 def homogeneity(studies: Sequence[StudyRecord], attribute: str, kind: str) -> Homogeneous:
-    """Single / multiple / unknown country (``geography``) or ancestry (``race_ethnicity``) from spans.
+    """Single / multiple / unknown country (``geography``) or ancestry (``race_ethnicity``) from evidence.
 
-    ``multiple`` needs two distinct values in any spans; ``single`` needs every
-    study to have a span naming exactly the same one value; otherwise ``unknown``.
+    ``multiple`` needs two distinct values named anywhere; ``single`` needs every
+    study's evidence to name exactly the same one value; otherwise ``unknown``.
     """
-    find = countries_in if attribute == "geography" else ancestries_in
     per_study: list[set[str] | None] = []
     for study in studies:
         report = study.demographic(attribute)
-        span = report.provenance.evidence if report is not None and report.reported else None
-        per_study.append(find(" ".join(filter(None, (span.text, span.sentence)))) if span else None)
+        per_study.append(set(report.values) if report is not None and report.reported else None)
     named = sorted(set().union(*(v for v in per_study if v)))
     if len(named) >= 2:
         return Homogeneous(status="multiple", values=named, reason=f"evidence spans name {len(named)} {kind}")
@@ -242,8 +240,7 @@ def bias_reporting(store: GraphStore, ontology: Ontology, *, condition: str | No
         targets = [(concept.id, concept.label)]
     else:
         targets = [(c.id, c.label) for c in ontology.conditions()]
-        targets += [(key, key.removeprefix(UNMAPPED_PREFIX)) for key in sorted(index)
-                    if key.startswith(UNMAPPED_PREFIX)]
+        targets += [(key, unmapped_name(key)) for key in sorted(index) if is_unmapped(key)]
     conditions = []
     for concept_id, label in targets:
         members = condition_studies(ontology, concept_id, index)

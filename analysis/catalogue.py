@@ -12,30 +12,23 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from analysis.evidence import (
-    UNMAPPED_PREFIX,
     condition_studies,
     is_deep_learning_study,
     studies_by_concept,
 )
 from facekg.errors import InvalidQuery, NotFound
 from facekg.records import StudyRecord
-from graph.store import GraphStore, StudyPage, StudyQuery
+from graph.schema import is_unmapped, unmapped_name
+from graph.store import GraphStore, ListingOptions, StudyPage, StudyQuery
 from ontology import Concept, Ontology
 
 
-class StudyFilters(BaseModel):
+class StudyFilters(ListingOptions):
     """Filters as a user names them (names, abbreviations or ids); resolved against the ontology."""
 
     condition: str | None = None
     cause: str | None = None
     architecture: str | None = None
-    deep_learning_only: bool = False
-    year_from: int | None = None
-    year_to: int | None = None
-    text: str | None = None
-    include_retracted: bool = False
-    offset: int = Field(default=0, ge=0)
-    limit: int = Field(default=50, ge=1, le=1000)
 
 
 class ConditionSummary(BaseModel):
@@ -100,10 +93,9 @@ def study_query(filters: StudyFilters, ontology: Ontology) -> StudyQuery:
     if filters.architecture:
         architecture_ids = _with_descendants(
             ontology, _resolve(ontology, filters.architecture, "architecture", "architecture").id)
-    return StudyQuery(condition_ids=condition_ids, architecture_ids=architecture_ids,
-                      deep_learning_only=filters.deep_learning_only, year_from=filters.year_from,
-                      year_to=filters.year_to, text=filters.text or None,
-                      include_retracted=filters.include_retracted, offset=filters.offset, limit=filters.limit)
+    listing = filters.model_dump(include=set(ListingOptions.model_fields))
+    listing["text"] = filters.text or None
+    return StudyQuery(condition_ids=condition_ids, architecture_ids=architecture_ids, **listing)
 
 
 def find_studies(store: GraphStore, ontology: Ontology, filters: StudyFilters) -> StudyPage:
@@ -124,9 +116,9 @@ def list_conditions(store: GraphStore, ontology: Ontology) -> list[ConditionSumm
     by_condition = studies_by_concept(store.studies())
     summaries = [_summary(ontology, concept, by_condition) for concept in ontology.conditions()]
     for key, studies in sorted(by_condition.items()):
-        if key.startswith(UNMAPPED_PREFIX) or ontology.lookup(key, kind="condition") is None:
+        if is_unmapped(key) or ontology.lookup(key, kind="condition") is None:
             count, dl = _counted(studies)
-            label = key.removeprefix(UNMAPPED_PREFIX)
+            label = unmapped_name(key)
             summaries.append(ConditionSummary(id=key, label=label, mapped=False, study_count=count,
                                               deep_learning_study_count=dl))
     return summaries

@@ -10,13 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from facekg.records import StudyRecord
+from facekg.records import ConditionFact, StudyRecord
+from graph.schema import concept_ref, is_unmapped
 from graph.store import GraphStore
 
 if TYPE_CHECKING:
     from ontology import Ontology
 
-UNMAPPED_PREFIX = "unmapped:"
 STUDY_LINK = "/v1/studies/{id}"
 
 
@@ -25,11 +25,16 @@ def counted_studies(store: GraphStore, *, include_retracted: bool = False) -> li
     return [s for s in store.studies() if include_retracted or not s.retracted]
 
 
+def condition_ref(condition: ConditionFact) -> str:
+    """The id a condition is listed under: its concept id, or ``unmapped:<name>`` (:func:`graph.schema.concept_ref`)."""
+    return concept_ref(condition.concept_id, condition.name)
+
+
 def studies_by_concept(studies: Iterable[StudyRecord]) -> dict[str, list[StudyRecord]]:
     """Studies keyed by each condition they address: concept id, or ``unmapped:<name>``."""
     index: dict[str, list[StudyRecord]] = defaultdict(list)
     for study in studies:
-        keys = dict.fromkeys(c.concept_id or f"{UNMAPPED_PREFIX}{c.name}" for c in study.conditions)
+        keys = dict.fromkeys(condition_ref(c) for c in study.conditions)
         for key in keys:
             index[key].append(study)
     return index
@@ -42,7 +47,7 @@ def concept_and_descendants(ontology: Ontology, concept_id: str) -> list[str]:
 def condition_studies(ontology: Ontology, concept_id: str,
                       index: dict[str, list[StudyRecord]]) -> list[StudyRecord]:
     """The studies of a condition: those addressing it or any descendant, once each, ordered by id."""
-    if concept_id.startswith(UNMAPPED_PREFIX):
+    if is_unmapped(concept_id):
         return sorted(index.get(concept_id, []), key=lambda s: s.id)
     found = {s.id: s for cid in concept_and_descendants(ontology, concept_id) for s in index.get(cid, [])}
     return [found[key] for key in sorted(found)]
@@ -57,7 +62,7 @@ def is_deep_learning_study(study: StudyRecord) -> bool:
 
 def categories_of(ontology: Ontology, concept_id: str | None) -> list[str]:
     """Cause-category ids of an ontology condition; none for unmapped or unlinked conditions."""
-    if not concept_id or concept_id.startswith(UNMAPPED_PREFIX):
+    if not concept_id or is_unmapped(concept_id):
         return []
     return [getattr(c, "id", c) for c in ontology.categories_of(concept_id)]
 

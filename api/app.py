@@ -9,9 +9,9 @@ from fastapi import FastAPI
 
 from api.problems import install_problem_handlers
 from api.routers import conditions, gaps, meta, studies
-from api.settings import Settings
-from api.stores import open_store
 from facekg import __version__
+from facekg.runtime import open_store
+from facekg.settings import Settings, load_settings
 from graph.store import GraphStore
 from ontology import load_ontology
 
@@ -24,8 +24,11 @@ studies report who was in their samples (demographic-bias reporting gaps). Error
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
-    """Build the app; the store is opened at start-up (unless given) and closed at shutdown."""
-    settings = settings or Settings()
+    """Build the app; the store is opened at start-up (unless given) and closed at shutdown.
+
+    Without ``settings`` they are read from the environment now, once.
+    """
+    settings = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.settings import Settings
+from facekg.settings import Settings
 from graph.store import GraphStore
 from ontology import Ontology
 

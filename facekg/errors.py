@@ -1,6 +1,7 @@
 """Every error facekg raises on purpose.
 
     FacekgError
+    ├── ConfigError           a setting is missing or invalid (names the variable)
     ├── InputError            bad input file, record or field (names all three)
     │   └── ValidationFailed  a record does not fit the study model
     ├── NotFound              an id the store or ontology does not hold
@@ -12,7 +13,8 @@
         └── StoreUnavailable  the store cannot be reached now; retry later
 
 The API maps these to RFC 9457 problem responses in one place
-(``api/problems.py``); the CLI prints them and exits non-zero.
+(``api/problems.py``); the CLI prints them as one line and exits non-zero
+(``cli/errors.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ from __future__ import annotations
 
 class FacekgError(Exception):
     """Root of facekg's errors."""
+
+
+class ConfigError(FacekgError):
+    """A setting is missing or invalid; ``variable`` names the environment variable."""
+
+    def __init__(self, variable: str, message: str) -> None:
+        self.variable = variable
+        super().__init__(f"setting {variable}: {message}")
 
 
 class InputError(FacekgError):

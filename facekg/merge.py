@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from facekg.records import SOURCE_RANK, Fact, StudyRecord
+from facekg.records import FACT_LISTS, SOURCE_RANK, Fact, StudyRecord
 
-_FACT_FIELDS = ("conditions", "genes", "architectures", "metrics", "samples", "demographics", "flags")
 _BIBLIO_FIELDS = ("abstract", "first_author", "year", "journal", "doi", "pmid", "notes", "image_modality",
                   "is_deep_learning", "sample_description", "screening")
 
@@ -71,7 +70,7 @@ def merge_records(existing: StudyRecord, incoming: StudyRecord) -> StudyRecord:
         tuple(claim) for claim in [*existing.rejected_claims, *incoming.rejected_claims])]
     rejected = frozenset(tuple(claim) for claim in data["rejected_claims"])
     record = StudyRecord.model_validate(data)
-    for name in _FACT_FIELDS:
+    for name in FACT_LISTS:
         setattr(record, name, merge_facts(getattr(existing, name), getattr(incoming, name), rejected=rejected))
     return record
 

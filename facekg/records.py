@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from facekg.identity import STUDY_ID_PATTERN, upsert_keys
+
 FactSource = Literal["curated", "extracted", "consensus"]
 DemographicAttributeName = Literal["sex", "age", "race_ethnicity", "skin_tone", "geography"]
 DEMOGRAPHIC_ATTRIBUTES: tuple[DemographicAttributeName, ...] = (
@@ -24,6 +26,9 @@ DEMOGRAPHIC_ATTRIBUTES: tuple[DemographicAttributeName, ...] = (
 )
 FlagName = Literal["external_validation", "clinician_comparison", "subgroup_performance"]
 SOURCE_RANK: dict[str, int] = {"extracted": 0, "curated": 1, "consensus": 2}
+FACT_LISTS: tuple[str, ...] = ("conditions", "genes", "architectures", "metrics", "samples", "demographics",
+                               "flags")
+"""The study's fact lists, in the order every layer walks them."""
 
 
 class _Model(BaseModel):
@@ -170,12 +175,15 @@ class DemographicReport(Fact):
 
     ``reported`` is True (reported), False (stated as not reported or not
     collected) or None (not seen); ``subgroup_performance`` is True when
-    performance is broken down by this attribute.
+    performance is broken down by this attribute. ``values`` are the countries
+    (geography) or ancestry groups (race_ethnicity) the study's evidence names,
+    normalised by the places vocabulary (``ontology/places.json``).
     """
 
     attribute: DemographicAttributeName
     reported: bool | None = None
     subgroup_performance: bool | None = None
+    values: list[str] = Field(default_factory=list)
 
     def identity(self) -> tuple[object, ...]:
         return ("demographic", self.attribute)
@@ -214,11 +222,11 @@ def normalise_doi(doi: str | None) -> str | None:
 class StudyRecord(_Model):
     """One study with its bibliographic data and its facts.
 
-    ``id`` is ours (a slug used in URLs); a study is matched on DOI first, then
-    PMID, then ``id`` when records are upserted.
+    ``id`` is ours (a slug used in URLs; see :mod:`facekg.identity`); a study is
+    matched on DOI first, then PMID, then ``id`` when records are upserted.
     """
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+    id: str = Field(min_length=1, pattern=STUDY_ID_PATTERN)
     title: str = Field(min_length=1)
     abstract: str | None = None
     authors: list[str] = Field(default_factory=list)
@@ -262,14 +270,14 @@ class StudyRecord(_Model):
             raise ValueError(f"PMID must be digits, got {value!r}")
         return value or None
 
+    def upsert_keys(self) -> list[str]:
+        """The keys an upsert matches this study on, strongest first: DOI, PMID, id."""
+        return upsert_keys(doi=self.doi, pmid=self.pmid, study_id=self.id)
+
     @property
     def key(self) -> str:
-        """The identity used for upserts: DOI, else PMID, else our id."""
-        if self.doi:
-            return f"doi:{self.doi}"
-        if self.pmid:
-            return f"pmid:{self.pmid}"
-        return f"id:{self.id}"
+        """The strongest upsert key: DOI, else PMID, else our id."""
+        return self.upsert_keys()[0]
 
     def flag(self, name: str) -> bool | None:
         for flag in self.flags:
@@ -284,16 +292,8 @@ class StudyRecord(_Model):
         return None
 
     def fact_lists(self) -> dict[str, list[Fact]]:
-        """The study's facts by kind, in a fixed order."""
-        return {
-            "conditions": list(self.conditions),
-            "genes": list(self.genes),
-            "architectures": list(self.architectures),
-            "metrics": list(self.metrics),
-            "samples": list(self.samples),
-            "demographics": list(self.demographics),
-            "flags": list(self.flags),
-        }
+        """The study's facts by kind, in the order of :data:`FACT_LISTS`."""
+        return {name: list(getattr(self, name)) for name in FACT_LISTS}
 
 
 class ReviewUpdate(_Model):

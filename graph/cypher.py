@@ -2,8 +2,9 @@
 
 All values travel as parameters. Labels and relationship types cannot be
 parameters in a MERGE that uses the label's index, so the few templates that
-need one take it from :data:`graph.mapping.NODE_LABELS` / :data:`graph.mapping.EDGE_TYPES`
-through :func:`node_label` / :func:`edge_type`, which refuse anything else.
+need one take it from :data:`graph.schema.NODE_LABELS` / :data:`graph.schema.EDGE_TYPES`
+through :func:`node_label` / :func:`edge_type`, which refuse anything else; every other label and
+type named here is one of :mod:`graph.schema`'s constants too.
 
 Every node carries the shared label :data:`NODE` besides its own label, with a
 uniqueness constraint on ``key``: edges find their ends through that index, and
@@ -15,24 +16,30 @@ puts them back on read, which keeps export rows identical to the embedded store.
 
 from __future__ import annotations
 
-from graph.mapping import EDGE_TYPES, NODE_LABELS
+from graph.schema import (
+    EDGE_TYPES,
+    NODE_LABELS,
+    OWNED_LABELS,
+    UNMAPPED_KEY_MARK,
+    Edge,
+    Label,
+    check_edge_type,
+    check_label,
+)
 
 NODE = "FacekgNode"
 NULLS = "_nulls"
 KEY = "key"
 RESERVED_PROPS = frozenset({KEY, NULLS})
+_STUDY = Label.STUDY
 
 
 def node_label(label: str) -> str:
-    if label not in NODE_LABELS:
-        raise ValueError(f"unknown node label {label!r}")
-    return label
+    return check_label(label)
 
 
 def edge_type(type_: str) -> str:
-    if type_ not in EDGE_TYPES:
-        raise ValueError(f"unknown edge type {type_!r}")
-    return type_
+    return check_edge_type(type_)
 
 
 # -- schema -------------------------------------------------------------------
@@ -51,11 +58,11 @@ STUDY_LOOKUP_FIELDS = ("doi", "pmid", "id")
 
 def create_study_index(field: str) -> str:
     if field not in STUDY_LOOKUP_FIELDS:
-        raise ValueError(f"no index for Study.{field}")
-    return f"CREATE INDEX facekg_study_{field} IF NOT EXISTS FOR (s:Study) ON (s.{field})"
+        raise ValueError(f"no index for {_STUDY}.{field}")
+    return f"CREATE INDEX facekg_study_{field} IF NOT EXISTS FOR (s:{_STUDY}) ON (s.{field})"
 
 
-# Orphan removal looks for ':unmapped:' inside keys; a text index answers CONTAINS.
+# Orphan removal looks for UNMAPPED_KEY_MARK inside keys; a text index answers CONTAINS.
 CREATE_KEY_TEXT_INDEX = f"CREATE TEXT INDEX facekg_node_key_text IF NOT EXISTS FOR (n:{NODE}) ON (n.key)"
 
 COUNT_SCHEMA = """
@@ -126,16 +133,16 @@ SET r = row.props
 """
 
 
-DELETE_OWNED = """
+DELETE_OWNED = f"""
 UNWIND $keys AS k
-MATCH (:Study {key: k})-->(o)
-WHERE o:Result OR o:Sample
+MATCH (:{_STUDY} {{key: k}})-->(o)
+WHERE {" OR ".join(f"o:{label}" for label in sorted(OWNED_LABELS))}
 DETACH DELETE o
 """
 
-DELETE_STUDIES = """
+DELETE_STUDIES = f"""
 UNWIND $keys AS k
-MATCH (s:Study {key: k})
+MATCH (s:{_STUDY} {{key: k}})
 DETACH DELETE s
 """
 
@@ -148,7 +155,7 @@ RETURN collect(k) AS missing
 
 DROP_ORPHAN_CONCEPTS = f"""
 MATCH (n:{NODE})
-WHERE n.key CONTAINS ':unmapped:' AND NOT EXISTS {{ ()-->(n) }}
+WHERE n.key CONTAINS '{UNMAPPED_KEY_MARK}' AND NOT EXISTS {{ ()-->(n) }}
 DETACH DELETE n
 """
 
@@ -171,9 +178,9 @@ RETURN count(*) AS deleted
 # -- reads ----------------------------------------------------------------------
 RETURN_ONE = "RETURN 1 AS one"
 
-STUDY_RECORDS = """
+STUDY_RECORDS = f"""
 UNWIND $keys AS k
-MATCH (s:Study {key: k})
+MATCH (s:{_STUDY} {{key: k}})
 RETURN s.key AS key, s.study AS study,
        [(s)-[r]->() WHERE type(r) IN $fact_types | [type(r), r.ordinal, r.fact]] AS facts
 """
@@ -183,7 +190,7 @@ def find_study(field: str) -> str:
     if field not in STUDY_LOOKUP_FIELDS:
         raise ValueError(f"cannot look studies up by {field!r}")
     return f"""
-MATCH (s:Study)
+MATCH (s:{_STUDY})
 WHERE s.{field} = $value
 RETURN s.key AS key
 ORDER BY key
@@ -191,24 +198,24 @@ LIMIT 1
 """
 
 
-STUDY_KEYS_AFTER = """
-MATCH (s:Study)
+STUDY_KEYS_AFTER = f"""
+MATCH (s:{_STUDY})
 WHERE s.key > $after
 RETURN s.key AS key
 ORDER BY key
 LIMIT $limit
 """
 
-_STUDY_FILTER = """
-MATCH (s:Study)
+_STUDY_FILTER = f"""
+MATCH (s:{_STUDY})
 WHERE ($include_retracted OR coalesce(s.retracted, false) = false)
   AND (NOT $deep_learning_only OR s.is_deep_learning = true)
   AND ($year_from IS NULL OR s.year >= $year_from)
   AND ($year_to IS NULL OR s.year <= $year_to)
-  AND ($condition_keys IS NULL OR EXISTS {
-        MATCH (s)-[:ADDRESSES]->(c:Condition) WHERE c.key IN $condition_keys })
-  AND ($architecture_keys IS NULL OR EXISTS {
-        MATCH (s)-[:USES_ARCHITECTURE]->(a:Architecture) WHERE a.key IN $architecture_keys })
+  AND ($condition_keys IS NULL OR EXISTS {{
+        MATCH (s)-[:{Edge.ADDRESSES}]->(c:{Label.CONDITION}) WHERE c.key IN $condition_keys }})
+  AND ($architecture_keys IS NULL OR EXISTS {{
+        MATCH (s)-[:{Edge.USES_ARCHITECTURE}]->(a:{Label.ARCHITECTURE}) WHERE a.key IN $architecture_keys }})
 WITH s ORDER BY coalesce(s.year, 0) DESC, s.id ASC
 """
 
@@ -224,7 +231,7 @@ RETURN s.key AS key, s.title AS title, s.abstract AS abstract
 """
 
 REVIEW_UPDATES = f"""
-MATCH (u:{NODE}:ReviewUpdate)
+MATCH (u:{NODE}:{Label.REVIEW_UPDATE})
 RETURN properties(u) AS props
 """
 

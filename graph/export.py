@@ -30,8 +30,8 @@ def export_graphml(store: GraphStore) -> str:
 
 
 def export_turtle(store: GraphStore, ontology: Ontology) -> str:
-    """The ontology plus every study as RDF instances of it, in Turtle."""
+    """The ontology plus every study and review update as RDF instances of it, in Turtle (see :mod:`graph.rdf`)."""
     from graph.rdf import studies_graph
 
-    graph = studies_graph(store.studies(), ontology)
+    graph = studies_graph(store.studies(), ontology, store.review_updates())
     return graph.serialize(format="turtle")

@@ -36,22 +36,21 @@ from neo4j.exceptions import (
 from facekg.errors import NotFound, StoreError, StoreUnavailable
 from facekg.records import ReviewUpdate, StudyRecord, normalise_doi
 from graph import cypher
-from graph.mapping import (
-    EDGE_TYPES,
+from graph.mapping import EdgeRow, GraphRows, NodeRow, record_from_rows, record_rows, update_from_props, update_row
+from graph.schema import (
     FACT_EDGE_TYPES,
     NODE_LABELS,
-    EdgeRow,
-    GraphRows,
-    NodeRow,
-    record_from_rows,
-    record_rows,
+    STUDY_SUBGRAPH_LABELS,
+    Label,
+    label_conflict,
+    mapped_concept_keys,
+    merge_props,
+    missing_review_update,
     study_key,
-    update_from_props,
-    update_row,
+    update_key,
 )
 from graph.store import GraphStats, StudyPage, StudyQuery
 
-_OWNED_LABELS = frozenset({"Study", "Result", "Sample"})
 _FACT_TYPES = sorted(FACT_EDGE_TYPES)
 
 
@@ -203,8 +202,8 @@ class Neo4jStore:
             "deep_learning_only": query.deep_learning_only,
             "year_from": query.year_from,
             "year_to": query.year_to,
-            "condition_keys": _concept_keys("condition", query.condition_ids),
-            "architecture_keys": _concept_keys("architecture", query.architecture_ids),
+            "condition_keys": _concept_keys(Label.CONDITION, query.condition_ids),
+            "architecture_keys": _concept_keys(Label.ARCHITECTURE, query.architecture_ids),
         }
         if not query.text:
             params |= {"offset": query.offset, "limit": query.limit}
@@ -227,7 +226,7 @@ class Neo4jStore:
         nodes = {str(r["name"]): int(r["count"]) for r in node_rows if r["count"]}
         edges = {str(r["name"]): int(r["count"]) for r in edge_rows if r["count"]}
         return GraphStats(nodes=dict(sorted(nodes.items())), edges=dict(sorted(edges.items())),
-                          studies=nodes.get("Study", 0), review_updates=nodes.get("ReviewUpdate", 0))
+                          studies=nodes.get(Label.STUDY, 0), review_updates=nodes.get(Label.REVIEW_UPDATE, 0))
 
     def export_rows(self) -> GraphRows:
         node_rows = self._read(cypher.EXPORT_NODES, action="export nodes")
@@ -253,11 +252,9 @@ class Neo4jStore:
         self._driver.close()
 
 
-def _concept_keys(prefix: str, concept_ids: frozenset[str] | None) -> list[str] | None:
+def _concept_keys(label: str, concept_ids: frozenset[str] | None) -> list[str] | None:
     """The node keys of mapped concepts with these ids (unmapped mentions have no concept id to match)."""
-    if concept_ids is None:
-        return None
-    return sorted(f"{prefix}:{cid}" for cid in concept_ids if not cid.startswith("unmapped:"))
+    return None if concept_ids is None else mapped_concept_keys(label, concept_ids)
 
 
 def _props_in(props: dict[str, Any], what: str) -> tuple[dict[str, Any], list[str]]:
@@ -275,13 +272,6 @@ def _props_out(props: dict[str, Any]) -> dict[str, Any]:
     for key in props.get(cypher.NULLS) or ():
         out.setdefault(str(key), None)
     return out
-
-
-def _merge_props(existing: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """The embedded store's node merge: a non-null value wins, a null only fills a gap."""
-    merged = dict(existing)
-    merged.update({k: v for k, v in new.items() if v is not None or k not in merged})
-    return merged
 
 
 class _WritePlan:
@@ -310,7 +300,7 @@ class _WritePlan:
             skey = study_key(record.id)
             if last[record.id] != index:
                 for node in rows.nodes:
-                    if node.label not in _OWNED_LABELS:
+                    if node.label not in STUDY_SUBGRAPH_LABELS:
                         plan.add_node(node)
                 continue
             plan.replace_studies.append(skey)
@@ -335,9 +325,9 @@ class _WritePlan:
         if seen is None:
             self.nodes[node.key] = NodeRow(node.key, node.label, dict(node.props))
         elif seen.label != node.label:
-            raise StoreError(f"node {node.key!r} is a {seen.label}, not a {node.label}")
+            raise label_conflict(node.key, seen.label, node.label)
         else:
-            self.nodes[node.key] = NodeRow(node.key, node.label, _merge_props(seen.props, node.props))
+            self.nodes[node.key] = NodeRow(node.key, node.label, merge_props(seen.props, node.props))
 
     def add_edge(self, edge: EdgeRow) -> None:
         self.edges[(edge.source, edge.type, edge.target, edge.props.get("ordinal"))] = edge
@@ -365,7 +355,6 @@ class _WritePlan:
             by_type[(edge.type, "ordinal" in values)].append(
                 {"source": edge.source, "target": edge.target, "props": values})
         for (type_, with_ordinal), rows in sorted(by_type.items()):
-            assert type_ in EDGE_TYPES
             statement = (cypher.create_edges(type_) if self.fresh_sources
                          else cypher.merge_edges(type_, with_ordinal=with_ordinal))
             for batch in _batches(rows, batch_size):
@@ -379,7 +368,7 @@ class _WritePlan:
             conflict = tx.run(cypher.LABEL_CONFLICTS, rows=batch).single()
             if conflict is not None:
                 stored = "/".join(conflict["labels"]) or "node without a label"
-                raise StoreError(f"node {conflict['key']!r} is a {stored}, not a {conflict['label']}")
+                raise label_conflict(conflict["key"], stored, conflict["label"])
 
     def _check_ends(self, tx: ManagedTransaction) -> None:
         """Every edge end not written here must already be stored (e.g. an ADDED_IN's review update)."""
@@ -391,8 +380,8 @@ class _WritePlan:
         if missing:
             key = str(missing[0])
             owner = self.edge_owner.get(key)
-            if owner is not None and key.startswith("update:"):
-                raise StoreError(f"study {owner!r} names review update {key!r} that is not stored")
+            if owner is not None and key.startswith(update_key("")):
+                raise missing_review_update(owner, key)
             raise StoreError(f"edges point at node(s) {sorted(missing)} that are not stored")
 
 

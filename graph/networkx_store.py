@@ -22,16 +22,16 @@ import networkx as nx
 
 from facekg.errors import NotFound, StoreError
 from facekg.records import ReviewUpdate, StudyRecord, normalise_doi
-from graph.mapping import (
+from graph.mapping import EdgeRow, GraphRows, NodeRow, record_from_rows, record_rows, update_from_props, update_row
+from graph.schema import (
     FACT_EDGE_TYPES,
-    EdgeRow,
-    GraphRows,
-    NodeRow,
-    record_from_rows,
-    record_rows,
+    OWNED_LABELS,
+    UNMAPPED_KEY_MARK,
+    Label,
+    label_conflict,
+    merge_props,
+    missing_review_update,
     study_key,
-    update_from_props,
-    update_row,
 )
 from graph.store import GraphStats, StudyPage, StudyQuery
 
@@ -113,8 +113,7 @@ class NetworkxStore:
                     _merge_node(graph, node)
                 for edge in rows.edges:
                     if edge.target not in graph:
-                        raise StoreError(f"study {record.id!r} names review update {edge.target!r} "
-                                         "that is not stored")
+                        raise missing_review_update(record.id, edge.target)
                     graph.add_edge(edge.source, edge.target, key=_edge_id(edge.type, edge.props),
                                    type=edge.type, props=dict(edge.props))
             _drop_orphan_concepts(graph)
@@ -149,7 +148,7 @@ class NetworkxStore:
         with self._lock:
             self._reload_if_changed()
             studies = [(key, data["props"]) for key, data in self._graph.nodes(data=True)
-                       if data["label"] == "Study"]
+                       if data["label"] == Label.STUDY]
             for field_name, wanted in (("doi", doi), ("pmid", pmid), ("id", study_id)):
                 if not wanted:
                     continue
@@ -161,7 +160,7 @@ class NetworkxStore:
     def studies(self) -> Iterator[StudyRecord]:
         with self._lock:
             self._reload_if_changed()
-            keys = sorted(key for key, data in self._graph.nodes(data=True) if data["label"] == "Study")
+            keys = sorted(key for key, data in self._graph.nodes(data=True) if data["label"] == Label.STUDY)
             records = [self._record(key) for key in keys]
         yield from records
 
@@ -174,7 +173,7 @@ class NetworkxStore:
         with self._lock:
             self._reload_if_changed()
             updates = [update_from_props(data["props"]) for _key, data in self._graph.nodes(data=True)
-                       if data["label"] == "ReviewUpdate"]
+                       if data["label"] == Label.REVIEW_UPDATE]
         return sorted(updates, key=lambda u: (u.created_at, u.id))
 
     def stats(self) -> GraphStats:
@@ -183,7 +182,7 @@ class NetworkxStore:
             nodes = Counter(data["label"] for _key, data in self._graph.nodes(data=True))
             edges = Counter(data["type"] for *_ends, data in self._graph.edges(data=True))
         return GraphStats(nodes=dict(sorted(nodes.items())), edges=dict(sorted(edges.items())),
-                          studies=nodes.get("Study", 0), review_updates=nodes.get("ReviewUpdate", 0))
+                          studies=nodes.get(Label.STUDY, 0), review_updates=nodes.get(Label.REVIEW_UPDATE, 0))
 
     def export_rows(self) -> GraphRows:
         with self._lock:
@@ -214,10 +213,8 @@ def _merge_node(graph: nx.MultiDiGraph, node: NodeRow) -> None:
     if node.key in graph:
         existing = graph.nodes[node.key]
         if existing["label"] != node.label:
-            raise StoreError(f"node {node.key!r} is a {existing['label']}, not a {node.label}")
-        merged = dict(existing["props"])
-        merged.update({k: v for k, v in node.props.items() if v is not None or k not in merged})
-        existing["props"] = merged
+            raise label_conflict(node.key, existing["label"], node.label)
+        existing["props"] = merge_props(existing["props"], node.props)
     else:
         graph.add_node(node.key, label=node.label, props=dict(node.props))
 
@@ -227,14 +224,14 @@ def _remove_study(graph: nx.MultiDiGraph, study_id: str) -> None:
     if key not in graph:
         return
     owned = [target for _s, target, data in graph.out_edges(key, data=True)
-             if graph.nodes[target]["label"] in {"Result", "Sample"}]
+             if graph.nodes[target]["label"] in OWNED_LABELS]
     graph.remove_nodes_from([key, *owned])
 
 
 def _drop_orphan_concepts(graph: nx.MultiDiGraph) -> None:
     """Unmapped concept nodes exist only through the studies that name them."""
     orphans = [key for key, data in graph.nodes(data=True)
-               if ":unmapped:" in key and graph.in_degree(key) == 0]
+               if UNMAPPED_KEY_MARK in key and graph.in_degree(key) == 0]
     graph.remove_nodes_from(orphans)
 
 

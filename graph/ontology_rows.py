@@ -1,47 +1,41 @@
 """The ontology's concepts as graph nodes, so Cypher users can walk causes and hierarchies.
 
-Condition, Architecture, Metric, CauseCategory and Gene nodes use the same keys
-as :mod:`graph.mapping`, so study edges land on the concept nodes written here.
+Condition, Architecture, Metric, CauseCategory and Gene nodes get the keys of :mod:`graph.schema`,
+the same :mod:`graph.mapping` gives a study's concepts, so study edges land on the nodes written here.
 """
 
 from __future__ import annotations
 
-from graph.mapping import EdgeRow, GraphRows, NodeRow
-from ontology import Concept, Ontology
+from graph.mapping import EdgeRow, GraphRows, NodeRow, Scalar, gene_row
+from graph.schema import CONCEPT_LABEL, Edge, concept_key
+from ontology import Concept, ConceptKind, Ontology
 
-_KIND_LABEL = {
-    "condition": ("Condition", "condition"),
-    "architecture": ("Architecture", "architecture"),
-    "metric": ("Metric", "metric"),
-    "cause_category": ("CauseCategory", "cause"),
-}
+_KINDS: tuple[ConceptKind, ...] = ("condition", "architecture", "metric", "cause_category")
 
 
-def concept_key(concept: Concept) -> str:
-    return f"{_KIND_LABEL[concept.kind][1]}:{concept.id}"
+def _key(concept: Concept) -> str:
+    return concept_key(CONCEPT_LABEL[concept.kind], concept.id)
 
 
 def ontology_rows(ontology: Ontology) -> GraphRows:
     """Concept nodes with their labels, SUBCLASS_OF and IN_CATEGORY edges, and associated genes."""
     rows = GraphRows()
-    for kind, (label, _prefix) in _KIND_LABEL.items():
+    for kind in _KINDS:
         for concept in ontology.concepts(kind):
-            props: dict[str, str | int | float | bool | None] = {
+            props: dict[str, Scalar] = {
                 "concept_id": concept.id, "label": concept.label, "iri": concept.iri, "mapped": True}
             if kind == "architecture":
                 props["is_deep_learning"] = ontology.is_deep_learning(concept.id)
             if kind == "cause_category":
                 props["in_framework"] = concept.in_framework
-            rows.nodes.append(NodeRow(concept_key(concept), label, props))
+            rows.nodes.append(NodeRow(_key(concept), CONCEPT_LABEL[kind], props))
             for parent in concept.parents:
-                rows.edges.append(EdgeRow(concept_key(concept), "SUBCLASS_OF",
-                                          concept_key(ontology.get(parent)), {}))
+                rows.edges.append(EdgeRow(_key(concept), Edge.SUBCLASS_OF, _key(ontology.get(parent)), {}))
             if kind == "condition":
                 for category in concept.categories:
-                    rows.edges.append(EdgeRow(concept_key(concept), "IN_CATEGORY",
-                                              concept_key(ontology.get(category)), {}))
+                    rows.edges.append(EdgeRow(_key(concept), Edge.IN_CATEGORY, _key(ontology.get(category)), {}))
                 for symbol in concept.genes:
-                    gene_key = f"gene:{symbol.upper()}"
-                    rows.nodes.append(NodeRow(gene_key, "Gene", {"symbol": symbol.upper()}))
-                    rows.edges.append(EdgeRow(concept_key(concept), "ASSOCIATED_GENE", gene_key, {}))
+                    gene = gene_row(symbol)
+                    rows.nodes.append(gene)
+                    rows.edges.append(EdgeRow(_key(concept), Edge.ASSOCIATED_GENE, gene.key, {}))
     return rows

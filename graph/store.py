@@ -2,10 +2,10 @@
 
 Two backends implement :class:`GraphStore`: :class:`graph.networkx_store.NetworkxStore`
 (embedded, the zero-setup default) and :class:`graph.neo4j_store.Neo4jStore`.
-Both store the same nodes and edges (built once in :mod:`graph.mapping`) and
-pass the same contract suite (``tests/test_store_contract.py``). Domain logic
-(merging, gaps, bias reporting) lives above this interface and never touches a
-backend directly.
+Both store the same nodes and edges (their rules in :mod:`graph.schema`, the
+rows built once in :mod:`graph.mapping`) and pass the same contract suite
+(``tests/test_store_contract.py``). Domain logic (merging, gaps, bias reporting)
+lives above this interface and never touches a backend directly.
 """
 
 from __future__ import annotations
@@ -19,16 +19,12 @@ from facekg.records import ReviewUpdate, StudyRecord
 from graph.mapping import GraphRows
 
 
-class StudyQuery(BaseModel):
-    """Filters for listing studies. Concept sets are already expanded by the caller.
+class ListingOptions(BaseModel):
+    """Filters on a study's own fields and the page wanted: shared by the store query and the user's filters.
 
-    ``condition_ids`` / ``architecture_ids``: a study matches when it has a
-    condition (architecture) whose concept id is in the set. ``text`` is a
-    case-insensitive substring of the title or abstract.
+    ``text`` is a case-insensitive substring of the title or abstract.
     """
 
-    condition_ids: frozenset[str] | None = None
-    architecture_ids: frozenset[str] | None = None
     deep_learning_only: bool = False
     year_from: int | None = None
     year_to: int | None = None
@@ -36,6 +32,17 @@ class StudyQuery(BaseModel):
     include_retracted: bool = False
     offset: int = Field(default=0, ge=0)
     limit: int = Field(default=50, ge=1, le=1000)
+
+
+class StudyQuery(ListingOptions):
+    """Filters for listing studies. Concept sets are already expanded by the caller.
+
+    ``condition_ids`` / ``architecture_ids``: a study matches when it has a
+    condition (architecture) whose concept id is in the set.
+    """
+
+    condition_ids: frozenset[str] | None = None
+    architecture_ids: frozenset[str] | None = None
 
 
 class StudyPage(BaseModel):
@@ -60,7 +67,7 @@ class GraphStore(Protocol):
         """Replace each record's study subgraph and record ``update``, all or nothing.
 
         Records are matched on ``id``; callers merge with existing records first
-        (see :func:`graph.loading.load_records`). Writing the same records twice
+        (see :func:`ingest.load.load_records`). Writing the same records twice
         leaves the graph identical.
         """
         ...

@@ -15,10 +15,8 @@ from collections import defaultdict
 from facekg.errors import StoreError
 from facekg.records import StudyRecord
 from graph.mapping import EdgeRow, GraphRows, NodeRow
+from graph.schema import RECORD_LABELS
 from graph.store import GraphStore
-
-# Written by ``store.write`` from the records; everything else is copied as rows.
-_STUDY_LABELS = frozenset({"Study", "Result", "Sample", "ReviewUpdate"})
 
 
 def copy_store(src: GraphStore, dst: GraphStore, *, batch_size: int = 1000, verify: bool = True) -> int:
@@ -51,9 +49,9 @@ def copy_store(src: GraphStore, dst: GraphStore, *, batch_size: int = 1000, veri
             dst.write(records[start:start + batch_size], update)
     dst.write_ontology(GraphRows(
         nodes=[NodeRow(node.key, node.label, dict(node.props)) for node in source_rows.nodes
-               if node.label not in _STUDY_LABELS],
+               if node.label not in RECORD_LABELS],
         edges=[EdgeRow(edge.source, edge.type, edge.target, dict(edge.props)) for edge in source_rows.edges
-               if labels.get(edge.source) not in _STUDY_LABELS],
+               if labels.get(edge.source) not in RECORD_LABELS],
     ))
     if verify and dst.export_rows().as_jsonable() != source_rows.as_jsonable():
         raise StoreError("the copy differs from the source store; the target was left as written, "

@@ -113,7 +113,7 @@ def load_records(store: GraphStore, records: Iterable[StudyRecord], ontology: On
             else:
                 updated += 1
         prepared[final.id] = final
-        index.update({key: final.id for key in _keys(final)})
+        index.update({key: final.id for key in final.upsert_keys()})
         for kind, items in resolved.fact_lists().items():
             facts[kind] += len(items)
         for kind, names in unmapped_mentions(resolved, ontology).items():
@@ -127,15 +127,10 @@ def load_records(store: GraphStore, records: Iterable[StudyRecord], ontology: On
                        unmapped={kind: sorted(names) for kind, names in sorted(unmapped.items())})
 
 
-def _keys(record: StudyRecord) -> list[str]:
-    return [key for key in (f"doi:{record.doi}" if record.doi else "", f"pmid:{record.pmid}" if record.pmid else "",
-                            f"id:{record.id}") if key]
-
-
 def _pending_or_stored(store: GraphStore, pending: dict[str, StudyRecord], index: dict[str, str],
                        record: StudyRecord) -> StudyRecord | None:
     """The study this record updates: one already seen in this load, else one in the store."""
-    for key in _keys(record):
+    for key in record.upsert_keys():
         if key in index:
             return pending[index[key]]
     return store.find(doi=record.doi, pmid=record.pmid, study_id=record.id)

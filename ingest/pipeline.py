@@ -9,7 +9,6 @@ report instead and the good ones load.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -18,18 +17,17 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from facekg.errors import InputError
+from facekg.identity import slug
 from facekg.records import ScreeningDecision, StudyRecord
-from graph.mapping import slug
 from graph.store import GraphStore
 from ingest.dedup import DEFAULT_THRESHOLD, ExistingStudy, deduplicate
 from ingest.load import LoadSummary, load_records
 from ingest.nlp.facts import facts_from_extraction
-from ingest.nlp.pipeline import extract_many
+from ingest.nlp.pipeline import build_pipeline, extract_many
 from ingest.readers import StudyDraft, attach_pdf, read_any
 from ingest.screening import screen
 from ontology import Ontology
 
-_ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 # Full text stands in for a missing abstract up to this many characters (a PDF-only record).
 FULL_TEXT_LIMIT = 20_000
 
@@ -54,20 +52,6 @@ class IngestSummary(BaseModel):
     facts_extracted: dict[str, int] = Field(default_factory=dict)
     quarantined: list[QuarantinedRecord] = Field(default_factory=list)
     load: LoadSummary
-
-
-def draft_id(draft: StudyDraft) -> str:
-    """Our id for a study first seen in an export: its own id, else PMID, DOI or author-year-title."""
-    own = draft.extra.get("id")
-    if isinstance(own, str) and _ID_OK.match(own):
-        return own
-    if draft.pmid:
-        return f"pmid-{draft.pmid}"
-    if draft.doi:
-        return f"doi-{slug(draft.doi)}"
-    surname = slug(draft.authors[0].split(",")[0]) if draft.authors else "anon"
-    words = "-".join(slug(draft.title).split("-")[:6])
-    return f"{surname}-{draft.year or 'nd'}-{words}"
 
 
 def read_files(
@@ -145,23 +129,28 @@ def ingest_files(
     threshold: float = DEFAULT_THRESHOLD,
     pdf_dir: Path | None = None,
     progress: Callable[[Iterable[Any], int], Iterator[Any]] | None = None,
+    cache_dir: Path | None = None,
 ) -> IngestSummary:
     """Read, de-duplicate, screen, extract and load ``paths`` as one review update.
 
     Drafts that duplicate a stored study are not dropped: they update that study
     (an abstract it lacked, new extracted facts), and curated facts still win.
+    ``cache_dir`` holds the extraction vocabulary (default ``~/.cache/facekg``).
     """
+    if pdf_dir is not None and not pdf_dir.is_dir():
+        raise InputError("no such directory" if not pdf_dir.exists() else "is not a directory",
+                         file=str(pdf_dir), field="pdf_dir")
     quarantine: list[InputError] | None = [] if skip_bad else None
     drafts = read_files(paths, column_map=column_map, quarantine=quarantine)
     pdfs_attached = attach_pdfs(drafts, pdf_dir, quarantine) if pdf_dir is not None else 0
     existing = [ExistingStudy(s.id, s.doi, s.pmid, s.title, s.year) for s in store.studies()]
     dedup = deduplicate(drafts, existing, threshold=threshold)
 
-    targets: list[tuple[StudyDraft, str]] = [(draft, draft_id(draft)) for draft in dedup.unique]
+    targets: list[tuple[StudyDraft, str]] = [(draft, draft.study_id()) for draft in dedup.unique]
     targets += [(merge.dropped, merge.kept.id) for merge in dedup.merges if isinstance(merge.kept, ExistingStudy)]
 
     inputs = (_extraction_input(draft, study_id) for draft, study_id in targets)
-    extractions: Iterable[dict[str, Any]] = extract_many(inputs)
+    extractions: Iterable[dict[str, Any]] = extract_many(inputs, nlp=build_pipeline(cache_dir=cache_dir))
     if progress is not None:
         extractions = progress(extractions, len(targets))
     records = [

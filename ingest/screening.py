@@ -16,6 +16,7 @@ independently, as the protocol asks).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -126,24 +127,27 @@ _FUTURE = _words(r"will be (?:recruited|enrolled|collected|analy[sz]ed|assessed|
                  r"performed|used|compared|trained|included|obtained)")
 _RESULTS = re.compile(r"\d+(?:\.\d+)?\s?%|\bAUC\b|\bp\s?[<=>]\s?0|\baccuracy of\b|\bresults? (?:showed|show|"
                       r"indicated?|demonstrated?|revealed?)\b|\bachieved\b|\boutperform\w*", re.IGNORECASE)
-_DEEP = (_words(r"deep[- ]learning|deep[- ]neural|neural net(?:work)?s?|convolutional|transformers?|"
-                r"autoencoders?|generative adversarial|long short-term memory|recurrent neural|"
-                r"deepgestalt|gestaltmatcher|face2gene|facenet|arcface|deepface|vggface\w*|openface|"
+# Generic deep-learning wording, names of systems the ontology does not hold, and architecture families
+# written with a version suffix (ResNet152, VGG16-BN); the ontology's deep-learning architectures are
+# added by name in _deep_learning_terms().
+_DEEP = (_words(r"deep[- ]learning|deep[- ]neural|neural net(?:work)?s?|convolutional|"
+                r"generative adversarial|recurrent neural|facenet|arcface|deepface|vggface\w*|openface|"
                 r"retinaface|transfer learning|fine-tun\w*|pre-?trained (?:network|model)s?|"
-                r"multilayer perceptron|capsule networks?|graph neural|diffusion models?|foundation models?|"
+                r"capsule networks?|diffusion models?|foundation models?|"
                 r"self-supervised|contrastive learning|attention mechanism|"
                 r"deep (?:\w+ )?(?:networks?|models?|architectures?|features?|regression|representations?)|"
                 r"(?:attention|residual|siamese|capsule|pyramid|backbone|encoder|decoder|multi-?task|"
                 r"\w+-stream|cascaded?) (?:\w+ )?networks?"),
-         _words(r"CNNs?|DCNNs?|ConvNets?|ResNe(?:X|x)t?\w*|VGG\w*|Inception\w*|DenseNet\w*|EfficientNet\w*|"
-                r"MobileNet\w*|Xception|AlexNet|GoogLeNet|SqueezeNet|ShuffleNet|U-?Net|YOLO\w*|R-CNN|"
-                r"ViT|Swin|GANs?|LSTMs?|RNNs?|MTCNN|MLPs?|GNNs?|[A-Z][A-Za-z0-9-]*Net", 0))
+         _words(r"ResNe(?:X|x)t?\w*|VGG\w*|Inception\w*|DenseNet\w*|EfficientNet\w*|"
+                r"MobileNet\w*|AlexNet|SqueezeNet|ShuffleNet|YOLO\w*|GANs?|MTCNN|[A-Z][A-Za-z0-9-]*Net", 0))
+# Machine-learning wording, curated rather than read from the ontology: its statistical models
+# (logistic regression, GLM, LASSO) are no sign of machine learning in a clinical abstract.
 _MACHINE = (_words(r"machine[- ]learning|support vector|random forests?|gradient boost\w*|xgboost|lightgbm|"
                    r"adaboost|k-nearest|nearest neighbou?r|decision trees?|naive bayes|linear discriminant|"
                    r"artificial intelligence|computer vision|computer-aided|computer-assisted|"
                    r"automated (?:facial|face|image)|classifiers?|pattern recognition|"
                    r"geometric morphometric\w*|active appearance models?|fac(?:e|ial) recognition|"
-                   r"recognition software|next-generation phenotyping|(?:digital )?facial analysis "
+                   r"recognition software|(?:digital )?facial analysis "
                    r"(?:technology|software|tools?)|digital facial analysis|automated|automatic|"
                    r"computeri[sz]ed|algorithms?"),
             _words(r"AI|SVMs?|KNN|LDA|PCA", 0))
@@ -335,8 +339,28 @@ def _non_empirical(text: _Text) -> list[_Finding]:
     return [_Finding("non-empirical", search[0], exclude=False)] if search else []
 
 
+@functools.cache
+def _deep_learning_terms() -> tuple[re.Pattern[str], ...]:
+    """:data:`_DEEP` plus every name of a deep-learning architecture in the ontology.
+
+    Names and synonyms match in any case, abbreviations (CNN, ViT) only as written; both in the plural too.
+    """
+    from ontology import load_ontology
+
+    ontology = load_ontology()
+    deep = [c for c in ontology.architectures() if ontology.is_deep_learning(c.id)]
+
+    def alternatives(forms: set[str]) -> str:
+        longest_first = sorted(forms, key=lambda form: (-len(form), form))
+        return "|".join(re.escape(form) + ("s?" if form[-1].isalpha() else "") for form in longest_first)
+
+    names = alternatives({name for c in deep for name in (c.label, *c.synonyms)})
+    abbreviations = alternatives({a for c in deep for a in c.abbreviations})
+    return (*_DEEP, _words(names), _words(abbreviations, 0))
+
+
 def _not_deep_learning(text: _Text) -> list[_Finding]:
-    if _hits(_DEEP, text.sentences):
+    if _hits(_deep_learning_terms(), text.sentences):
         return []
     machine = _hits(_MACHINE, text.sentences)
     if machine:
@@ -422,9 +446,9 @@ def screen(item: StudyDraft | StudyRecord | Mapping[str, Any] | str) -> Screenin
 
 
 def record_id(item: StudyDraft | StudyRecord | Mapping[str, Any]) -> str:
-    """The id a screening result is reported under."""
+    """The id a screening result is reported under: the study id ``facekg ingest`` gives the record."""
     if isinstance(item, StudyDraft):
-        return str(item.extra.get("id") or item.origin)
+        return item.study_id()
     if isinstance(item, StudyRecord):
         return item.id
     return str(item.get("id", ""))

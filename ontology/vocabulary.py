@@ -362,7 +362,10 @@ class Ontology:
 
 
 def _packaged_turtle() -> str:
-    return importlib.resources.files("ontology").joinpath("facekg.ttl").read_text(encoding="utf-8")
+    """``facekg.ttl`` from this very package: named through ``__package__`` (the package this module was
+    imported from), so another distribution's ``ontology`` can never answer for it."""
+    return importlib.resources.files(__package__ or __name__.rpartition(".")[0]).joinpath(
+        "facekg.ttl").read_text(encoding="utf-8")
 
 
 @functools.cache

@@ -13,25 +13,22 @@ Not a test.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from ingest.readers.jsonl import iter_json_lines
+
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 
 def seed_records(demo: Path, ncbi_dir: Path) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     if demo.exists():
-        with demo.open(encoding="utf-8") as fh:
-            records += [json.loads(line) for line in fh if line.strip()]
+        records += [item for _line, item in iter_json_lines(demo)]
     for name in ("NCBItrainset_corpus.txt", "NCBIdevelopset_corpus.txt"):
         path = ncbi_dir / name
         if not path.exists():

@@ -1,6 +1,6 @@
 """Load synthetic studies into the graph stores and report studies per second (not a test).
 
-    NEO4J_URI=bolt://127.0.0.1:7687 python scripts/bench_store.py --sizes 10000,100000
+    NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=... python scripts/bench_store.py --sizes 10000,100000
 
 For every size: Neo4j through ``Neo4jStore.write`` in batches, next to ONE raw
 ``UNWIND $rows CREATE (:BenchStudy {...})`` of the same number of flat rows in
@@ -28,13 +28,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from neo4j.exceptions import TransientError
 
-from neo4j.exceptions import TransientError  # noqa: E402
-
-from facekg.records import (  # noqa: E402
+from facekg.errors import ConfigError
+from facekg.records import (
     DEMOGRAPHIC_ATTRIBUTES,
     ArchitectureFact,
     ConditionFact,
@@ -48,10 +46,11 @@ from facekg.records import (  # noqa: E402
     StudyFlag,
     StudyRecord,
 )
-from graph.neo4j_connect import connect  # noqa: E402
-from graph.neo4j_store import Neo4jStore  # noqa: E402
-from graph.networkx_store import NetworkxStore  # noqa: E402
-from graph.store import GraphStore  # noqa: E402
+from facekg.settings import load_settings
+from graph.neo4j_connect import connect
+from graph.neo4j_store import Neo4jStore
+from graph.networkx_store import NetworkxStore
+from graph.store import GraphStore
 
 CONDITIONS = [f"condition_{i}" for i in range(60)]
 ARCHITECTURES = [f"architecture_{i}" for i in range(25)]
@@ -224,14 +223,18 @@ def main(argv: list[str] | None = None) -> int:
 
     neo4j_store: Neo4jStore | None = None
     if not args.skip_neo4j:
-        uri = os.environ.get("NEO4J_URI")
-        if not uri:
+        if not os.environ.get("NEO4J_URI"):
             print("NEO4J_URI is not set: start a server with scripts/neo4j-local.sh start, "
                   "or pass --skip-neo4j", file=sys.stderr)
             return 2
-        driver = connect(uri, os.environ.get("NEO4J_USER", "neo4j"),
-                         os.environ.get("NEO4J_PASSWORD", "facekg-test-pw"), max_transaction_retry_time=2.0)
-        neo4j_store = Neo4jStore(driver, os.environ.get("NEO4J_DATABASE", "neo4j"))
+        try:
+            settings = load_settings()
+            password = settings.neo4j_secret()
+        except ConfigError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        driver = connect(settings.neo4j_uri, settings.neo4j_user, password, max_transaction_retry_time=2.0)
+        neo4j_store = Neo4jStore(driver, settings.neo4j_database)
 
     print(f"{'size':>8}  {'backend':<34} {'seconds':>9} {'studies/s':>10}  notes", flush=True)
     for size in sizes:

@@ -19,18 +19,16 @@ whatever does not map is kept with ``concept_id`` None and printed.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:  # run as a plain script from a checkout
-    sys.path.insert(0, str(REPO))
+# A sibling module: Python puts this script's folder first on the import path.
+from demo_corpus_tables import ARCHITECTURE_ALIASES, METRIC_ALIASES, SAMPLES
 
-from facekg.records import (  # noqa: E402
+from facekg.records import (
     ArchitectureFact,
     ConditionFact,
     DemographicAttributeName,
@@ -42,9 +40,11 @@ from facekg.records import (  # noqa: E402
     StudyFlag,
     StudyRecord,
 )
-from ontology import Ontology, load_ontology  # noqa: E402
-from ontology.normalise import split_parenthetical  # noqa: E402
-from scripts.demo_corpus_tables import ARCHITECTURE_ALIASES, METRIC_ALIASES, SAMPLES  # noqa: E402
+from ingest.readers.jsonl import iter_json_lines
+from ontology import Ontology, load_ontology
+from ontology.normalise import split_parenthetical
+
+REPO = Path(__file__).resolve().parent.parent
 
 DEFAULT_FACTS = REPO.parent / "shared" / "data" / "studies.facts.jsonl"
 DEFAULT_OUT = REPO / "ingest" / "demo" / "studies.jsonl"
@@ -201,16 +201,14 @@ def conditions_for(
 
 
 def resolve_architecture(name: str, onto: Ontology) -> list[str]:
-    """Concept ids for one architecture string (empty when it names no architecture concept)."""
+    """Concept ids for one architecture string (empty when it names no architecture concept).
+
+    The curated aliases first, then the ontology's lookup (which also tries a bracketed part alone).
+    """
     if name in ARCHITECTURE_ALIASES:
         return list(ARCHITECTURE_ALIASES[name])
-    base, inner = split_parenthetical(name)
-    for candidate in (name, base, inner):
-        if candidate:
-            concept = onto.lookup(candidate, kind="architecture")
-            if concept is not None:
-                return [concept.id]
-    return []
+    concept = onto.lookup(name, kind="architecture")
+    return [concept.id] if concept is not None else []
 
 
 def architectures_for(
@@ -355,10 +353,7 @@ def build_record(study: dict[str, Any], onto: Ontology, unmapped: Unmapped) -> S
 
 
 def read_facts(path: Path) -> Iterable[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+    return (study for _line, study in iter_json_lines(path))
 
 
 def build(facts: Path, out: Path, onto: Ontology | None = None) -> tuple[list[StudyRecord], Unmapped]:

@@ -33,8 +33,8 @@ Deliberate overlap, for de-duplication testing
         keeps its PMID in the RIS (the exception above) -> PMID match.
   * The other 40 studies (no PMID in the facts) are in demo.ris only.
   * Ingesting both files must therefore give 85 studies, not 130.
-  * After writing, both files are re-read (rispy.load for RIS, a minimal MEDLINE
-    reader here) and titles, abstracts, DOIs and PMIDs are checked to round-trip.
+  * After writing, both files are re-read (rispy.load for RIS, facekg's MEDLINE
+    record parser for the .nbib) and titles, abstracts, DOIs and PMIDs are checked to round-trip.
   * Citation fields that are null in the facts (author, year, journal, DOI) are
     simply left out of the record; nothing is filled in by guessing.
 
@@ -44,12 +44,16 @@ Usage
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import rispy
+
+from ingest.readers.encoding import iter_lines
+from ingest.readers.jsonl import iter_json_lines
+from ingest.readers.medline import parse_medline
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FACTS = REPO.parent / "shared" / "data" / "studies.facts.jsonl"
@@ -64,9 +68,8 @@ class PlainRisWriter(rispy.RisWriter):
         return ""
 
 
-def load_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [item for _line, item in iter_json_lines(path)]
 
 
 def short_author(full: str) -> str:
@@ -167,23 +170,6 @@ def build(facts_path: Path, out_dir: Path) -> tuple[int, int]:
     return len(ris_entries), len(nbib)
 
 
-def read_medline(text: str) -> list[dict[str, list[str]]]:
-    """Minimal MEDLINE reader: records split on blank lines, 6-space continuations."""
-    records = []
-    for block in text.strip().split("\n\n"):
-        rec: dict[str, list[str]] = {}
-        tag = None
-        for line in block.splitlines():
-            if line.startswith("      ") and tag:
-                rec[tag][-1] += " " + line.strip()
-            else:
-                tag, _, value = line.partition("- ")
-                tag = tag.strip()
-                rec.setdefault(tag, []).append(value.strip())
-        records.append(rec)
-    return records
-
-
 def verify(facts: list[dict], texts: dict, out_dir: Path) -> None:
     """Re-read both exports and check titles, abstracts, DOIs and PMIDs round-trip."""
     by_id = {s["id"]: s for s in facts}
@@ -199,7 +185,7 @@ def verify(facts: list[dict], texts: dict, out_dir: Path) -> None:
         assert entry.get("accession_number") == want_an, study["id"]
 
     pmid_to_id = {str(s["pmid"]): s["id"] for s in facts if s.get("pmid")}
-    nbib = read_medline((out_dir / "demo.nbib").read_text(encoding="utf-8"))
+    nbib = [record for _line, record in parse_medline(iter_lines(out_dir / "demo.nbib"))]
     assert len(nbib) == len(pmid_to_id), f"nbib has {len(nbib)} records"
     for rec in nbib:
         study = by_id[pmid_to_id[rec["PMID"][0]]]

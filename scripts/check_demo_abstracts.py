@@ -23,6 +23,8 @@ import re
 import sys
 from pathlib import Path
 
+from ingest.readers.jsonl import iter_json_lines
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FACTS = REPO.parent / "shared" / "data" / "studies.facts.jsonl"
 DEFAULT_ABSTRACTS = REPO / "ingest" / "demo" / "abstracts.jsonl"
@@ -60,8 +62,8 @@ def allowed_numbers(record: dict) -> set[float]:
 
 
 def check(facts_path: Path, abstracts_path: Path) -> int:
-    facts = {json.loads(line)["id"]: json.loads(line) for line in facts_path.open(encoding="utf-8") if line.strip()}
-    texts = [json.loads(line) for line in abstracts_path.open(encoding="utf-8") if line.strip()]
+    facts = {record["id"]: record for _line, record in iter_json_lines(facts_path)}
+    texts = [text for _line, text in iter_json_lines(abstracts_path)]
     errors, warnings = [], []
     seen = set()
     for t in texts:

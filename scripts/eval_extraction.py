@@ -23,16 +23,14 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ingest.readers.jsonl import iter_json_lines
+
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 SPLIT_FILES = {"train": "NCBItrainset_corpus.txt", "devel": "NCBIdevelopset_corpus.txt",
                "test": "NCBItestset_corpus.txt"}
@@ -58,13 +56,6 @@ class Score:
         return f"{name:<22} P {p:6.1%}  R {r:6.1%}  F1 {f:6.1%}   (tp {self.tp}, fp {self.fp}, fn {self.fn})"
 
 
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
-
-
 def _scale(value: float | None, unit: str | None) -> float | None:
     if value is None:
         return None
@@ -74,8 +65,8 @@ def _scale(value: float | None, unit: str | None) -> float | None:
 def demo_scores(abstracts: Path, studies: Path) -> dict[str, Score]:
     from ingest.nlp.pipeline import extract_many
 
-    curated = {s["id"]: s for s in read_jsonl(studies)}
-    records = [r for r in read_jsonl(abstracts) if r["id"] in curated]
+    curated = {s["id"]: s for _line, s in iter_json_lines(studies)}
+    records = [r for _line, r in iter_json_lines(abstracts) if r["id"] in curated]
     scores: dict[str, Score] = {k: Score() for k in (
         "conditions", "genes", "architectures", "metrics", "samples", "demographics", "flags")}
     for out in extract_many(records):

@@ -34,10 +34,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from review.prioritise import (  # noqa: E402
+from review.prioritise import (
     Classifier,
     PoolRecord,
     ScreeningRanker,
@@ -49,6 +46,7 @@ from review.prioritise import (  # noqa: E402
     wss,
 )
 
+REPO = Path(__file__).resolve().parent.parent
 DEMO_ABSTRACTS = REPO / "ingest" / "demo" / "abstracts.jsonl"
 NCBI_TRAIN = "NCBItrainset_corpus.txt"
 

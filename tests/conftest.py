@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
+from facekg.settings import Settings
 from graph.networkx_store import NetworkxStore
 from ingest.load import load_records
 from ingest.structured import read_study_records

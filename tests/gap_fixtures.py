@@ -75,9 +75,10 @@ def corpus() -> list[StudyRecord]:
     return [
         record("ds-good", DOWN, participants=500, demographics=[
             DemographicReport(attribute="sex", reported=True, provenance=span("56.9% male")),
-            DemographicReport(attribute="race_ethnicity", reported=True,
+            DemographicReport(attribute="race_ethnicity", reported=True, values=["African", "Asian", "European"],
                               provenance=span("grouped as Caucasian, African or Asian")),
-            DemographicReport(attribute="geography", reported=True, provenance=span("recruited in Japan")),
+            DemographicReport(attribute="geography", reported=True, values=["Japan"],
+                              provenance=span("recruited in Japan")),
             DemographicReport(attribute="skin_tone", reported=False,
                               provenance=Provenance(source="curated")),
         ]),
@@ -85,7 +86,7 @@ def corpus() -> list[StudyRecord]:
                metrics=("AUC",), demographics=[
                    DemographicReport(attribute="sex", reported=True, provenance=Provenance(source="curated"),
                                      subgroup_performance=True),
-                   DemographicReport(attribute="geography", reported=True,
+                   DemographicReport(attribute="geography", reported=True, values=["Japan"],
                                      provenance=span("three hospitals in Japan")),
                ]),
         record("ds-retracted", DOWN, retracted=True, demographics=[

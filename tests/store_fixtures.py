@@ -2,9 +2,10 @@
 
 The Neo4j fixtures connect to the server named by ``NEO4J_URI`` (started by
 ``scripts/neo4j-local.sh start``); user and password come from ``NEO4J_USER`` /
-``NEO4J_PASSWORD``. Without ``NEO4J_URI`` the Neo4j cases fail with a message
-saying how to start a server: deselecting them (``-m "not neo4j"``) is a choice
-made on the command line, never a silent skip.
+``NEO4J_PASSWORD`` (``make test`` sets both the server's and the tests' password;
+there is no default). Without ``NEO4J_URI`` or ``NEO4J_PASSWORD`` the Neo4j cases
+fail with a message saying how to start a server: deselecting them (``-m "not neo4j"``)
+is a choice made on the command line, never a silent skip.
 
 Import the ``*_fixture`` functions into a test module to use them; the fixture
 names are ``store``, ``memory_store``, ``neo4j_store`` and ``neo4j_driver``.
@@ -39,16 +40,18 @@ from graph.neo4j_store import Neo4jStore
 from graph.networkx_store import NetworkxStore
 from graph.store import GraphStore
 
-NO_SERVER = ("NEO4J_URI is not set, so the Neo4j store cannot be tested. Start a throwaway server with\n"
-             "    scripts/neo4j-local.sh fetch && export \"$(scripts/neo4j-local.sh start)\"\n"
+NO_SERVER = ("{missing} is not set, so the Neo4j store cannot be tested. Start a throwaway server with\n"
+             "    export NEO4J_PASSWORD=facekg-test-pw; scripts/neo4j-local.sh fetch && "
+             "export \"$(scripts/neo4j-local.sh start)\"\n"
              "(stop it with scripts/neo4j-local.sh stop), or deselect these cases with -m \"not neo4j\".")
 
 
 def neo4j_settings() -> tuple[str, str, str, str]:
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        pytest.fail(NO_SERVER, pytrace=False)
-    return (uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "facekg-test-pw"),
+    """URI, user, password and database of the suite's Neo4j, from the environment ``make test`` sets."""
+    for name in ("NEO4J_URI", "NEO4J_PASSWORD"):
+        if not os.environ.get(name):
+            pytest.fail(NO_SERVER.format(missing=name), pytrace=False)
+    return (os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"), os.environ["NEO4J_PASSWORD"],
             os.environ.get("NEO4J_DATABASE", "neo4j"))
 
 

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
+from facekg.settings import Settings
 from graph.neo4j_connect import open_neo4j_store
 from ingest.load import load_records
 from ontology import load_ontology

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from analysis.bias import bias_reporting, homogeneity
-from analysis.places import ancestries_in, countries_in
 from facekg.errors import InvalidQuery, NotFound
 from graph.networkx_store import NetworkxStore
 from ontology import Ontology
+from ontology.places import ancestries_in, countries_in
 from tests.gap_fixtures import store_with
 
 
@@ -149,3 +149,20 @@ def test_bias_demo_corpus_flags_skin_tone_wherever_no_study_reports_it(demo_stor
     assert unflagged == {c.condition_id for c in report.conditions if SKIN_TONE_STUDY in c.study_ids}
     assert "Hypertension" in unflagged
     assert len(report.conditions) > len(unflagged) * 5
+
+
+def test_bias_geography_comes_from_the_places_the_extractor_recorded(ontology: Ontology) -> None:
+    from facekg.records import StudyRecord
+    from ingest.nlp.facts import facts_from_extraction
+    from tests.nlp_support import extract
+
+    out = extract("We enrolled 120 Korean patients and 80 controls from two hospitals in Japan.",
+                  title="Deep learning detects Down syndrome from facial photographs")
+    cues = [c for c in out["demographic_evidence"] if c["attribute"] == "geography" and c["values"]]
+    assert sorted(v for c in cues for v in c["values"]) == ["Japan", "South Korea"]
+    facts = facts_from_extraction(out)
+    [geography] = [d for d in facts["demographics"] if d.attribute == "geography"]  # type: ignore[attr-defined]
+    assert geography.values == ["Japan", "South Korea"]  # type: ignore[attr-defined]
+    study = StudyRecord(id="two-countries", title="t", is_deep_learning=True, **facts)  # type: ignore[arg-type]
+    row = condition_rows(store_with([study]), ontology)["DownSyndrome"]
+    assert (row.geography.status, row.geography.values) == ("multiple", ["Japan", "South Korea"])

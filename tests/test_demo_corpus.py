@@ -7,7 +7,6 @@ output and, when the facts file is present, check that a rebuild reproduces it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES, StudyRecord
 from ontology import Ontology, load_ontology
+from tests.scripts_support import load_script
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "ingest" / "demo" / "studies.jsonl"
@@ -105,12 +105,7 @@ def test_demo_corpus_marks_exactly_the_retracted_study(records: list[StudyRecord
 
 @pytest.mark.skipif(not FACTS.exists(), reason="shared study facts not present")
 def test_demo_corpus_rebuild_matches_the_committed_file(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "build_demo_corpus", REPO / "scripts" / "build_demo_corpus.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("build_demo_corpus", siblings=("demo_corpus_tables",))
     out = tmp_path / "studies.jsonl"
     records, unmapped = module.build(FACTS, out)
     assert len(records) == 85

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from api.deps import get_ontology, get_settings, get_store
 from api.problems import install_problem_handlers
 from api.routers import gaps
-from api.settings import Settings
+from facekg.settings import Settings
 from ontology import load_ontology
 from tests.gap_fixtures import store_with
 

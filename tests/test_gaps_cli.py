@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.commands.gaps import register
+from cli.gaps import register
 from facekg.records import ReviewUpdate
 from graph.networkx_store import NetworkxStore
 from tests.gap_fixtures import corpus

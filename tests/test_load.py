@@ -85,10 +85,10 @@ def test_each_load_records_a_review_update_with_counts(store: NetworkxStore) -> 
 
 
 @pytest.mark.parametrize(("line", "field", "message"), [
-    pytest.param('{"id": "x", "title": "t"', None, "invalid JSON", id="bad-json"),
+    pytest.param('{"id": "x", "title": "t"', "json", "invalid JSON", id="bad-json"),
     pytest.param('{"id": "x"}', "title", "Field required", id="missing-title"),
     pytest.param('{"id": "x", "title": "t", "year": "soon"}', "year", "integer", id="wrong-type"),
-    pytest.param('[1, 2]', None, "expected a JSON object", id="not-an-object"),
+    pytest.param('[1, 2]', "record", "expected a JSON object", id="not-an-object"),
 ])
 def test_bad_line_names_file_line_and_field(tmp_path: Path, line: str, field: str | None, message: str) -> None:
     path = tmp_path / "records.jsonl"

@@ -97,7 +97,7 @@ def test_nlp_facts_carry_provenance(result: dict) -> None:
 
 
 def _cli() -> typer.Typer:
-    from api.commands.extract import register
+    from cli.extract import register
 
     app = typer.Typer()
     register(app)
@@ -130,12 +130,12 @@ def test_nlp_cli_extract_writes_one_object_per_record(tmp_path: Path) -> None:
     ],
 )
 def test_nlp_cli_extract_bad_input_names_file_line_field(tmp_path: Path, content: str, message: str) -> None:
-    from api.commands.extract import read_records
+    from ingest.abstracts import read_abstracts
 
     source = tmp_path / "bad.jsonl"
     source.write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as info:
-        list(read_records(source, "jsonl"))
+        list(read_abstracts(source, "jsonl"))
     assert str(source) in str(info.value) and message in str(info.value)
     outcome = CliRunner().invoke(_cli(), ["extract", str(source), "--out", str(tmp_path / "o.jsonl")])
     assert outcome.exit_code == 1 and not (tmp_path / "o.jsonl").exists()

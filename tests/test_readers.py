@@ -253,8 +253,9 @@ BAD_INPUTS = [
     pytest.param("bad.bib", "@article{notitle, year=2020}\n", 1, "title", id="bibtex-missing-title"),
     pytest.param("bad.csv", "title,year\nFine,2020\n,2021\n", 2, "title", id="csv-row-without-title"),
     pytest.param("bad.csv", "name,year\nFine,2020\n", "header", "title", id="csv-without-title-column"),
-    pytest.param("bad.jsonl", '{"title": "Fine"}\n{"title": oops}\n', 2, "json", id="jsonl-not-json"),
-    pytest.param("bad.jsonl", '{"title": "Fine"}\n{"abstract": "x"}\n', 2, "title", id="jsonl-missing-title"),
+    pytest.param("bad.jsonl", '{"title": "Fine"}\n{"title": oops}\n', "line 2", "json", id="jsonl-not-json"),
+    pytest.param("bad.jsonl", '{"title": "Fine"}\n{"abstract": "x"}\n', "line 2", "title",
+                 id="jsonl-missing-title"),
     pytest.param("empty.ris", "", 1, "content", id="empty-file"),
     pytest.param("blank.csv", "\n\n  \n", 1, "content", id="whitespace-only-file"),
 ]

@@ -254,7 +254,7 @@ def test_screen_records_outputs_the_contract_format_for_every_record() -> None:
     mouse: dict[str, Any] = {**EXCLUDED[0].values[0], "id": "b"}  # type: ignore[dict-item]
     records: list[StudyDraft | dict[str, Any]] = [{"id": "a", **CNN_FACE_STUDY}, mouse, draft]
     output = screen_records(records)
-    assert [row["id"] for row in output] == ["a", "b", "x.ris#3"]
+    assert [row["id"] for row in output] == ["a", "b", "anon-nd-editorial-faces-and-genes"]
     assert [row["suggestion"] for row in output] == ["include", "exclude", "exclude"]
     for row in output:
         assert set(row) == {"id", "suggestion", "reasons"}

@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.commands.neo4j import register
+from cli.sync import register
 from facekg.errors import StoreError
 from graph.neo4j_store import Neo4jStore
 from graph.networkx_store import NetworkxStore

@@ -34,11 +34,9 @@ def evidence(
     offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
 ) -> EvidenceGapsPage:
     """Conditions with graded evidence gaps and the reasons, grouped by cause category."""
-    # Settings has no cache_dir yet: the universe cache then lives in ~/.cache/facekg.
-    cache_dir = getattr(settings, "cache_dir", None)
     report = evidence_gaps(store, ontology, universe_name=universe, cause=cause, rule=rule,
                            thresholds=thresholds_from(min_sample, stale_years, reference_year),
-                           include_retracted=include_retracted, cache_dir=cache_dir)
+                           include_retracted=include_retracted, cache_dir=settings.cache_dir)
     return EvidenceGapsPage.of(report, offset, limit)
 
 

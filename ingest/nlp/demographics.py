@@ -1,7 +1,7 @@
 """Demographic reporting: does the abstract report sex, age, race/ethnicity, skin tone, geography?
 
 Cues per attribute (regular expressions; countries come from the ``GPE`` entities of
-the ruler, built from ``patterns/countries.jsonl``):
+the ruler, built from the places vocabulary :mod:`ontology.places`):
 
 * sex: counts or shares of men/women/males/females/boys/girls ("54 women",
   "61% female", "female: 40"), sex/gender-matched, male-to-female ratio, sex distribution.
@@ -19,7 +19,9 @@ the ruler, built from ``patterns/countries.jsonl``):
 Negation: a cue in a clause with "not", "no", "without", "lack of", "unavailable",
 "unknown", "missing" ("ethnicity was not recorded", "no information on skin type")
 counts as *not reported*. An attribute is reported (True) if any sentence reports it,
-else False. Each decision keeps its evidence.
+else False. Each decision keeps its evidence, and a geography or race_ethnicity cue keeps the
+countries or ancestry groups it names, normalised by the places vocabulary (``values``), which
+is what the bias analysis reads.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES
+from ontology.places import load_places
 
 if not Doc.has_extension("demographics"):
     Doc.set_extension("demographics", default={})
@@ -89,13 +92,9 @@ CUES: dict[str, re.Pattern[str]] = {
 }
 # "Chinese boys", "Korean patients": a national group of participants says both who and where.
 NATIONAL_GROUP = re.compile(
-    r"\b(?:Han )?(?:Chinese|Japanese|Korean|Taiwanese|Indian|Pakistani|Thai|Vietnamese|Malaysian|Indonesian|"
-    r"Filipino|Saudi|Iranian|Turkish|Israeli|Egyptian|Nigerian|Kenyan|Ethiopian|South African|Brazilian|"
-    r"Mexican|Colombian|Argentinian|Chilean|Peruvian|American|Canadian|British|English|Irish|Scottish|"
-    r"German|French|Italian|Spanish|Portuguese|Dutch|Belgian|Swiss|Austrian|Polish|Czech|Hungarian|Greek|"
-    r"Swedish|Norwegian|Danish|Finnish|Russian|Ukrainian|Australian)\s+(?:\w+\s+)?(?:patients|participants|"
-    r"subjects|individuals|people|population|populations|children|adults|boys|girls|men|women|males|"
-    r"females|infants|volunteers|cohort|families)\b"
+    r"\b(?:Han )?(?:" + "|".join(map(re.escape, load_places().demonyms())) + r")\s+(?:\w+\s+)?(?:patients|"
+    r"participants|subjects|individuals|people|population|populations|children|adults|boys|girls|men|women|"
+    r"males|females|infants|volunteers|cohort|families)\b"
 )
 # Negation bound to the attribute: "no information on skin type", "without ethnicity data",
 # "ethnicity was not recorded", "skin tone was unknown". A negation elsewhere in the clause
@@ -123,6 +122,20 @@ class DemographicCue:
     start: int
     end: int
     sentence: str
+    values: tuple[str, ...] = ()
+
+
+def place_values(attribute: str, text: str, country_id: str | None = None) -> tuple[str, ...]:
+    """The countries (geography) or ancestry groups (race_ethnicity) a cue names, normalised."""
+    places = load_places()
+    if country_id:
+        name = places.country_name(country_id)
+        return (name,) if name else ()
+    if attribute == "geography":
+        return tuple(sorted(places.countries_in(text)))
+    if attribute == "race_ethnicity":
+        return tuple(sorted(places.ancestries_in(text)))
+    return ()
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -152,13 +165,16 @@ class DemographicReporter:
                 places.setdefault(ent.sent.start, []).append(ent)
         for sent in doc.sents:
             text, base = sent.text, sent.start_char
-            found = [(attr, m.start(), m.end()) for attr, rx in CUES.items() for m in rx.finditer(text)]
+            found: list[tuple[str, int, int, str | None]] = [
+                (attr, m.start(), m.end(), None) for attr, rx in CUES.items() for m in rx.finditer(text)]
             for m in NATIONAL_GROUP.finditer(text):
-                found += [("race_ethnicity", m.start(), m.end()), ("geography", m.start(), m.end())]
-            found += [("geography", e.start_char - base, e.end_char - base) for e in places.get(sent.start, [])]
-            for attr, s, e in found:
+                found += [("race_ethnicity", m.start(), m.end(), None), ("geography", m.start(), m.end(), None)]
+            found += [("geography", e.start_char - base, e.end_char - base, e.ent_id_ or None)
+                      for e in places.get(sent.start, [])]
+            for attr, s, e, country_id in found:
                 negated = is_negated(text, s, e)
-                cues.append(DemographicCue(attr, not negated, text[s:e], base + s, base + e, text))
+                cues.append(DemographicCue(attr, not negated, text[s:e], base + s, base + e, text,
+                                           place_values(attr, text[s:e], country_id)))
         return cues
 
     def set_annotations(self, doc: Doc, matches: list[DemographicCue]) -> None:

@@ -41,7 +41,9 @@ def facts_from_extraction(extraction: Mapping[str, Any]) -> dict[str, list[Fact]
 
     Mentions of the same concept collapse to one fact whose evidence is the first
     mention. Demographic reports and flags take their evidence from the matching
-    cue when the extraction carries one (``demographic_evidence``/``flag_evidence``).
+    cue when the extraction carries one (``demographic_evidence``/``flag_evidence``);
+    a demographic report's ``values`` are the countries or ancestry groups its
+    reporting cues named.
     Phenotype mentions (HPO terms) are not conditions and are left out.
     """
     version = str(extraction.get("extractor_version") or EXTRACTOR_VERSION)
@@ -78,7 +80,9 @@ def facts_from_extraction(extraction: Mapping[str, Any]) -> dict[str, list[Fact]
     for attr in DEMOGRAPHIC_ATTRIBUTES:
         if attr in reported:
             cue = _first_evidence(extraction, "demographic_evidence", attribute=attr, reported=reported[attr])
-            add("demographics", DemographicReport(attribute=attr, reported=bool(reported[attr]),
+            named = {value for item in extraction.get("demographic_evidence") or []
+                     if item.get("attribute") == attr and item.get("reported") for value in item.get("values") or ()}
+            add("demographics", DemographicReport(attribute=attr, reported=bool(reported[attr]), values=sorted(named),
                                                   provenance=_provenance(cue, version)))
     for name in ("external_validation", "clinician_comparison"):
         if name in extraction:

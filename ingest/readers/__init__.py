@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .bibtex import read_bibtex
 from .csv_reader import read_csv
-from .detect import FORMATS, detect_format, read_any
+from .detect import FORMATS, detect_format, read_any, require_file
 from .draft import StudyDraft
 from .encoding import detect_encoding, read_text
 from .jsonl import read_json, read_jsonl
@@ -20,5 +20,5 @@ from .ris import read_ris
 __all__ = [
     "FORMATS", "StudyDraft", "attach_pdf", "detect_encoding", "detect_format", "pdf_text", "read_any",
     "read_bibtex", "read_csv", "read_json", "read_jsonl", "read_medline", "read_pdf", "read_ris",
-    "read_text",
+    "read_text", "require_file",
 ]

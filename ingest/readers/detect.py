@@ -90,6 +90,17 @@ def detect_format(path: str | Path) -> str:
         f"(one of {', '.join(FORMATS)})", file=str(path), record=1, field="format")
 
 
+def require_file(path: str | Path) -> Path:
+    """``path`` when it names a readable file; else :class:`InputError` saying what it is instead."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    if not path.is_file():
+        raise InputError("is a directory, not a file" if path.is_dir() else "is not a regular file",
+                         file=str(path))
+    return path
+
+
 def read_any(path: str | Path, fmt: str | None = None, column_map: dict[str, str] | None = None,
              errors: list[InputError] | None = None) -> Iterator[StudyDraft]:
     """Drafts from ``path`` in the given or detected format, streamed.
@@ -97,6 +108,7 @@ def read_any(path: str | Path, fmt: str | None = None, column_map: dict[str, str
     ``column_map`` applies to CSV only; ``errors`` turns on skip-bad (bad
     records are collected there and reading continues).
     """
+    require_file(path)
     chosen = fmt or detect_format(path)
     readers: dict[str, Callable[..., Iterator[StudyDraft]]] = {
         "ris": read_ris, "medline": read_medline, "bibtex": read_bibtex,

