@@ -7,12 +7,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FACEKG := $(VENV)/bin/facekg
 STAMP := $(VENV)/.installed
-SOURCES := facekg ontology graph ingest analysis api cli
+SOURCES := facekg ontology graph ingest analysis review api cli
 ASSETS := api/web/static/vendor/MANIFEST.json
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
-.PHONY: install browser run demo test test-fast lint typecheck bench-extract bench-store bench-readers eval-extraction clean
+.PHONY: install browser run demo test test-fast lint typecheck bench-extract bench-store bench-readers eval-extraction simulate-screening clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,9 @@ bench-readers: install
 
 eval-extraction: install
 	$(PY) scripts/eval_extraction.py
+
+simulate-screening: install
+	$(PY) scripts/simulate_screening.py --relevant 20 --repeats 5
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache node_modules api/web/static/vendor test-artifacts

@@ -8,6 +8,9 @@
     ├── NotFound              an id the store or ontology does not hold
     ├── InvalidQuery          a query parameter out of range or unknown
     ├── NotPoolable           the evidence does not allow this meta-analysis (says why)
+    ├── Conflict              the write does not fit the review's state (e.g. consensus before both reviews)
+    ├── Unauthenticated       no API key, an unknown key or a revoked key
+    ├── Forbidden             a valid key that may not do this (another reviewer's entry, consensus by a reviewer)
     └── StoreError            the graph store failed
         └── StoreUnavailable  the store cannot be reached now; retry later
 
@@ -84,6 +87,18 @@ class NotPoolable(FacekgError):
         self.studies = list(studies or [])
         self.details = list(details or [])
         super().__init__(message)
+
+
+class Conflict(FacekgError):
+    """The write does not fit the review's current state; the message says why."""
+
+
+class Unauthenticated(FacekgError):
+    """The request carries no valid key: none, an unknown one, or a revoked one."""
+
+
+class Forbidden(FacekgError):
+    """The key is valid but its reviewer may not do this."""
 
 
 class StoreError(FacekgError):

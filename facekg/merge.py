@@ -4,6 +4,8 @@ A living review re-ingests studies with every update. A fact a reviewer curated
 (or two reviewers agreed on) must survive any later automatic extraction, while
 new extracted facts are still welcome. Facts are compared by
 :meth:`facekg.records.Fact.identity`; provenance ranks extracted < curated < consensus.
+An extracted fact whose claim reviewers rejected by consensus
+(``StudyRecord.rejected_claims``) is never added back.
 """
 
 from __future__ import annotations
@@ -16,16 +18,20 @@ _BIBLIO_FIELDS = ("abstract", "first_author", "year", "journal", "doi", "pmid", 
                   "is_deep_learning", "sample_description", "screening")
 
 
-def merge_facts(existing: list[Fact], incoming: list[Fact]) -> list[Fact]:
+def merge_facts(existing: list[Fact], incoming: list[Fact], *,
+                rejected: frozenset[tuple[object, ...]] = frozenset()) -> list[Fact]:
     """Keep every existing fact; add or replace with incoming ones that do not rank lower.
 
     An incoming fact equal to a stored one (same identity and same content) keeps
-    the stored fact and its provenance, so loading twice changes nothing.
+    the stored fact and its provenance, so loading twice changes nothing. An
+    extracted fact whose claim is in ``rejected`` is dropped.
     """
     merged: list[Fact] = list(existing)
     position = {fact.identity(): index for index, fact in enumerate(merged)}
     authoritative = {fact.claim() for fact in merged if fact.provenance.source != "extracted"}
     for fact in incoming:
+        if fact.provenance.source == "extracted" and fact.claim() in rejected:
+            continue
         index = position.get(fact.identity())
         if index is None and fact.provenance.source == "extracted" and fact.claim() in authoritative:
             continue
@@ -60,9 +66,12 @@ def merge_records(existing: StudyRecord, incoming: StudyRecord) -> StudyRecord:
     for name in ("authors", "keywords", "source_urls"):
         data[name] = list(dict.fromkeys([*data[name], *getattr(incoming, name)]))
     data["retracted"] = existing.retracted or incoming.retracted
+    data["rejected_claims"] = [list(claim) for claim in dict.fromkeys(
+        tuple(claim) for claim in [*existing.rejected_claims, *incoming.rejected_claims])]
+    rejected = frozenset(tuple(claim) for claim in data["rejected_claims"])
     record = StudyRecord.model_validate(data)
     for name in FACT_LISTS:
-        setattr(record, name, merge_facts(getattr(existing, name), getattr(incoming, name)))
+        setattr(record, name, merge_facts(getattr(existing, name), getattr(incoming, name), rejected=rejected))
     return record
 
 

@@ -41,6 +41,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+def _empty(value: object) -> bool:
+    """Fields added for the review are left out of dumps while empty, so earlier files and answers stay identical."""
+    return value is None or value == []
+
+
 class Evidence(_Model):
     """Where an extracted fact was read: the sentence and character offsets.
 
@@ -56,10 +61,15 @@ class Evidence(_Model):
 
 
 class Provenance(_Model):
-    """Who asserted a fact, from which evidence, in which review update."""
+    """Who asserted a fact, from which evidence, in which review update.
+
+    For a consensus fact ``reviewer`` is the resolver and ``reviewers`` the
+    independent reviewers whose entries were resolved.
+    """
 
     source: FactSource = "curated"
     reviewer: str | None = None
+    reviewers: list[str] | None = Field(default=None, exclude_if=_empty)
     evidence: Evidence | None = None
     extractor_version: str | None = None
     review_update: str | None = None
@@ -287,6 +297,9 @@ class StudyRecord(_Model):
     flags: list[StudyFlag] = Field(default_factory=list)
     screening: ScreeningDecision | None = None
     review_update: str | None = None
+    rejected_claims: list[list[str | int | float | bool | None]] = Field(
+        default_factory=list, exclude_if=_empty,
+        description="claims of extracted facts that reviewers rejected by consensus; extraction never re-adds them")
 
     @field_validator("doi")
     @classmethod

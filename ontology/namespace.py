@@ -251,6 +251,7 @@ class FKG(DefinedNamespace):
     hgncId: URIRef  # HGNC id
     imageCount: URIRef  # image count
     imageModality: URIRef  # image modality
+    independentReviewer: URIRef  # independent reviewer
     journal: URIRef  # journal
     namedValue: URIRef  # named value
     negatives: URIRef  # negatives
@@ -258,6 +259,7 @@ class FKG(DefinedNamespace):
     participantCount: URIRef  # participant count
     pmid: URIRef  # PMID
     positives: URIRef  # positives
+    rejectedClaims: URIRef  # rejected claims
     reported: URIRef  # reported
     retracted: URIRef  # retracted
     reviewer: URIRef  # reviewer

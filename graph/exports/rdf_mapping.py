@@ -56,6 +56,7 @@ STUDY_FIELDS: dict[str, URIRef] = {
     "keywords": SCHEMA.keywords, "source_urls": DCTERMS.source, "notes": SKOS.note, "retracted": FKG.retracted,
     "image_modality": FKG.imageModality, "is_deep_learning": FKG.isDeepLearning,
     "sample_description": FKG.sampleDescription, "screening": FKG.screening, "review_update": FKG.addedIn,
+    "rejected_claims": FKG.rejectedClaims,
 }
 FACT_FIELDS: dict[str, URIRef] = {
     "name": FKG.statedName, "metric": FKG.statedName, "concept_id": FKG.conceptId, "metric_id": FKG.conceptId,
@@ -72,7 +73,8 @@ FACT_FIELDS: dict[str, URIRef] = {
 VALUE_FIELD: dict[type[Fact], URIRef] = {MetricResult: FKG.value, SampleFact: FKG.count, StudyFlag: FKG.flagValue}
 PROVENANCE_FIELDS: dict[str, URIRef] = {
     "source": FKG.factSource, "reviewer": FKG.reviewer, "evidence": FKG.evidence,
-    "extractor_version": FKG.extractorVersion, "review_update": FKG.addedIn, "source_urls": DCTERMS.source,
+    "extractor_version": FKG.extractorVersion, "reviewers": FKG.independentReviewer,
+    "review_update": FKG.addedIn, "source_urls": DCTERMS.source,
 }
 EVIDENCE_FIELDS: dict[str, URIRef] = {
     "text": FKG.evidenceText, "start": FKG.startOffset, "end": FKG.endOffset, "sentence": FKG.sentence,
