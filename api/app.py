@@ -7,7 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
+from analysis.answers import Answers
+from api.caching import RevisionCaching
 from api.problems import install_problem_handlers
 from api.routers import conditions, exports, gaps, meta, studies, synthesis
 from api.web import install_website
@@ -37,6 +40,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.settings = settings
         app.state.ontology = load_ontology()
         app.state.store = store if store is not None else open_store(settings)
+        app.state.answers = Answers(app.state.store, app.state.ontology, cache_dir=settings.cache_dir,
+                                    size=settings.answers_cache_size)
         try:
             yield
         finally:
@@ -50,6 +55,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     if settings.cors_origin_list():
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list(), allow_methods=["GET", "HEAD"],
                            allow_headers=["Accept"], max_age=600)
+    app.add_middleware(RevisionCaching)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.include_router(meta.router)
     app.include_router(studies.router)
     app.include_router(conditions.router)
@@ -58,4 +65,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(exports.router)
     install_website(app)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app with settings from the environment: what each ``facekg serve --workers N`` process imports."""
+    return create_app(load_settings())
 

@@ -1,21 +1,32 @@
-"""Response envelopes of the gap endpoints: ``data`` and ``count`` first, then the report's context."""
+"""Response envelopes of the gap endpoints: the paging fields, ``data``, then the report's context."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
-from analysis.bias import BiasReport, CauseBias, ConditionBias, StudyBiasLedger
+from analysis.bias import BiasReport, CauseBias, ConditionBias
 from analysis.gapmap import Axis, GapMap, GapMapCell
 from analysis.gaps import CauseGapSummary, EvidenceGapReport, GapItem, GapThresholds, RuleInfo
 
+BIAS_LEDGER = "/v1/gaps/bias-reporting/studies"
 
-class EvidenceGapsPage(BaseModel):
+
+class PagedEnvelope(BaseModel):
+    """The paging fields every list envelope carries (see :mod:`api.paging`)."""
+
+    count: int = Field(description="items matching, over all pages")
+    offset: int = 0
+    limit: int | None = None
+    review_update: str | None = Field(default=None, description="the latest review update the answer reflects "
+                                                                 "(also the X-Facekg-Update header)")
+
+
+class EvidenceGapsPage(PagedEnvelope):
     """Conditions with evidence gaps, worst first (facial-phenotype: most facial features first)."""
 
     data: list[GapItem]
-    count: int = Field(description="gap items matching, over all pages")
-    offset: int = 0
-    limit: int | None = None
     universe: str
     thresholds: GapThresholds
     include_retracted: bool
@@ -24,37 +35,36 @@ class EvidenceGapsPage(BaseModel):
     by_cause: list[CauseGapSummary] = Field(description="gap items grouped by cause category, with counts "
                                                         "per rule")
 
-    @classmethod
-    def of(cls, report: EvidenceGapReport, offset: int = 0, limit: int | None = None) -> EvidenceGapsPage:
-        end = None if limit is None else offset + limit
-        return cls(data=report.items[offset:end], count=len(report.items), offset=offset, limit=limit,
-                   universe=report.universe, thresholds=report.thresholds,
-                   include_retracted=report.include_retracted, rules=report.rules,
-                   conditions_checked=report.conditions_checked, by_cause=report.by_cause)
+    @staticmethod
+    def context(report: EvidenceGapReport) -> dict[str, Any]:
+        return {"universe": report.universe, "thresholds": report.thresholds,
+                "include_retracted": report.include_retracted, "rules": report.rules,
+                "conditions_checked": report.conditions_checked, "by_cause": report.by_cause}
 
 
-class BiasReportingPage(BaseModel):
-    """Per condition: share of studies reporting each demographic attribute, with flags."""
+class BiasReportingPage(PagedEnvelope):
+    """Per condition: share of studies reporting each demographic attribute, with flags.
+
+    The per-study ledger is its own paged list, at ``/v1/gaps/bias-reporting/studies``.
+    """
 
     data: list[ConditionBias]
-    count: int
     attributes: list[str]
     include_retracted: bool
     by_cause: list[CauseBias]
-    studies: list[StudyBiasLedger] = Field(description="the ledger: each study's reporting per attribute")
+    study_count: int = Field(description="studies in the ledger (paged at ledger)")
+    ledger: str = Field(default=BIAS_LEDGER, description="where each study's reporting per attribute is listed")
 
-    @classmethod
-    def of(cls, report: BiasReport) -> BiasReportingPage:
-        return cls(data=report.conditions, count=len(report.conditions), attributes=report.attributes,
-                   include_retracted=report.include_retracted, by_cause=report.by_cause,
-                   studies=report.studies)
+    @staticmethod
+    def context(report: BiasReport) -> dict[str, Any]:
+        return {"attributes": report.attributes, "include_retracted": report.include_retracted,
+                "by_cause": report.by_cause, "study_count": len(report.studies)}
 
 
-class GapMapPage(BaseModel):
+class GapMapPage(PagedEnvelope):
     """The gap map's cells, row-major, with its rows and columns."""
 
     data: list[GapMapCell]
-    count: int
     rows_kind: str
     cols_kind: str
     rows: list[Axis]
@@ -62,8 +72,7 @@ class GapMapPage(BaseModel):
     thresholds: GapThresholds
     include_retracted: bool
 
-    @classmethod
-    def of(cls, gmap: GapMap) -> GapMapPage:
-        return cls(data=gmap.cells, count=len(gmap.cells), rows_kind=gmap.rows_kind, cols_kind=gmap.cols_kind,
-                   rows=gmap.rows, cols=gmap.cols, thresholds=gmap.thresholds,
-                   include_retracted=gmap.include_retracted)
+    @staticmethod
+    def context(gmap: GapMap) -> dict[str, Any]:
+        return {"rows_kind": gmap.rows_kind, "cols_kind": gmap.cols_kind, "rows": gmap.rows, "cols": gmap.cols,
+                "thresholds": gmap.thresholds, "include_retracted": gmap.include_retracted}

@@ -31,7 +31,7 @@ def load(
     from ingest.structured import read_study_records
     from ontology import load_ontology
 
-    with opened_store(backend) as store:
+    with opened_store(backend, create=True) as store:
         records = [record for path in files for record in read_study_records(path)]
         summary = load_records(store, records, load_ontology(), source=", ".join(str(f) for f in files))
     if json_output:
@@ -119,7 +119,7 @@ def import_export(
     assert reader is not None
     with reported_errors():
         data = file.read_bytes()
-    with opened_store(backend) as store:
+    with opened_store(backend, create=True) as store:
         updates, studies = reader(data, str(file))
         count = restore(store, updates, studies, file=str(file))
         store.write_ontology(ontology_rows(load_ontology()))

@@ -46,6 +46,10 @@ def ingest(
     ] = None,
     backend: BackendOption = None,
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
+    source: Annotated[
+        str | None, typer.Option(help="database the records were found in, for the PRISMA flow "
+                                      "(default: as the export names it, else the file's name)")
+    ] = None,
 ) -> None:
     """Read, de-duplicate, screen, extract and load studies as one review update (all or nothing)."""
     from ingest.pipeline import ingest_files
@@ -55,9 +59,10 @@ def ingest(
     with reported_errors():
         mapping = parse_column_map(column_map) if column_map is not None else None
         cache_dir = command_settings(backend).cache_dir
-    with opened_store(backend) as store:
+    with opened_store(backend, create=True) as store:
         summary = ingest_files(store, load_ontology(), files, skip_bad=skip_bad, column_map=mapping,
-                               pdf_dir=pdf_dir, progress=_progress(progress), cache_dir=cache_dir)
+                               pdf_dir=pdf_dir, progress=_progress(progress), cache_dir=cache_dir,
+                               source_name=source)
     load = summary.load
     typer.echo(
         f"read {summary.records_read} records from {len(summary.files)} file(s); "

@@ -29,10 +29,13 @@ def command_settings(backend: Backend | None = None) -> Settings:
 
 
 @contextmanager
-def opened_store(backend: Backend | None = None) -> Iterator[GraphStore]:
-    """The configured store for one command, closed afterwards; errors end the command in one line."""
+def opened_store(backend: Backend | None = None, *, create: bool = False) -> Iterator[GraphStore]:
+    """The configured store for one command, closed afterwards; errors end the command in one line.
+
+    ``create``: the command writes, so a missing data directory is made (else it is an error).
+    """
     with reported_errors():
-        store = open_store(command_settings(backend))
+        store = open_store(command_settings(backend), create=create)
         try:
             yield store
         finally:

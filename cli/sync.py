@@ -32,7 +32,7 @@ def sync(
     with reported_errors():
         settings = command_settings()
         neo4j_store = open_neo4j_store(settings)
-        memory = open_embedded_store(settings)
+        memory = open_embedded_store(settings, create=to is SyncTarget.memory)
         src, dst = (memory, neo4j_store) if to is SyncTarget.neo4j else (neo4j_store, memory)
         try:
             copied = copy_store(src, dst, batch_size=batch_size)

@@ -7,6 +7,7 @@ A bad or missing value is a :class:`facekg.errors.ConfigError` whose message nam
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +33,10 @@ class Settings(BaseSettings):
                                    "facial-phenotype universe); default ~/.cache/facekg")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int | None = Field(default=None, ge=1, le=64, description="server processes for `facekg serve`; "
+                                "default one per CPU")
+    answers_cache_size: int = Field(default=256, ge=1, description="answers kept per server process (LRU, "
+                                    "per store revision)")
     neo4j_uri: str = Field(default="bolt://127.0.0.1:7687", validation_alias="NEO4J_URI")
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
     neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
@@ -51,6 +56,13 @@ class Settings(BaseSettings):
     def cors_origin_list(self) -> list[str]:
         """The allowed origins, in the order given."""
         return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    def worker_count(self) -> int:
+        """Server processes: the setting, else one per CPU the process may use."""
+        if self.workers is not None:
+            return self.workers
+        usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+        return max(1, len(usable) if usable else os.cpu_count() or 1)
 
     def neo4j_secret(self) -> str:
         """The Neo4j password; there is no default, so the Neo4j backend refuses to start without one."""

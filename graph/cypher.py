@@ -16,6 +16,9 @@ puts them back on read, which keeps export rows identical to the embedded store.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from graph.schema import (
     EDGE_TYPES,
     NODE_LABELS,
@@ -30,8 +33,17 @@ from graph.schema import (
 NODE = "FacekgNode"
 NULLS = "_nulls"
 KEY = "key"
-RESERVED_PROPS = frozenset({KEY, NULLS})
+SEARCH = "_search"
+"""A study's case-folded title and abstract (a trigram TEXT index answers ``CONTAINS`` on it)."""
+ORDER = "_order"
+"""A study's listing order as one string (year newest first, then id), range-indexed so pages read in order."""
+RESERVED_PROPS = frozenset({KEY, NULLS, SEARCH, ORDER})
 _STUDY = Label.STUDY
+VERSION = "FacekgVersion"
+"""A study as one review update wrote it (its record JSON); outside the graph (no :data:`NODE` label)."""
+META = "FacekgMeta"
+"""The revision counter node, bumped by every write transaction; outside the graph as well."""
+_PROPERTY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def node_label(label: str) -> str:
@@ -40,6 +52,13 @@ def node_label(label: str) -> str:
 
 def edge_type(type_: str) -> str:
     return check_edge_type(type_)
+
+
+def property_name(name: str) -> str:
+    """``name`` when it is a plain identifier (property names come from the mapping, never from users)."""
+    if not _PROPERTY_NAME.fullmatch(name):
+        raise ValueError(f"not a property name: {name!r}")
+    return name
 
 
 # -- schema -------------------------------------------------------------------
@@ -62,8 +81,25 @@ def create_study_index(field: str) -> str:
     return f"CREATE INDEX facekg_study_{field} IF NOT EXISTS FOR (s:{_STUDY}) ON (s.{field})"
 
 
+def create_version_constraint() -> str:
+    return (f"CREATE CONSTRAINT facekg_version_key IF NOT EXISTS "
+            f"FOR (v:{VERSION}) REQUIRE v.key IS UNIQUE")
+
+
+CREATE_VERSION_UPDATE_INDEX = (f"CREATE INDEX facekg_version_update IF NOT EXISTS "
+                               f"FOR (v:{VERSION}) ON (v.update_id)")
+CREATE_STUDY_ORDER_INDEX = f"CREATE INDEX facekg_study_order IF NOT EXISTS FOR (s:{_STUDY}) ON (s.{ORDER})"
+# TEXT indexes are trigram indexes since Neo4j 5.1: CONTAINS on them is an index lookup, with the
+# exact substring semantics of the embedded store (a Lucene full-text index matches tokens instead).
+CREATE_STUDY_SEARCH_INDEX = (f"CREATE TEXT INDEX facekg_study_search IF NOT EXISTS "
+                             f"FOR (s:{_STUDY}) ON (s.{SEARCH})")
+
 # Orphan removal looks for UNMAPPED_KEY_MARK inside keys; a text index answers CONTAINS.
 CREATE_KEY_TEXT_INDEX = f"CREATE TEXT INDEX facekg_node_key_text IF NOT EXISTS FOR (n:{NODE}) ON (n.key)"
+
+def create_meta_constraint() -> str:
+    return f"CREATE CONSTRAINT facekg_meta_key IF NOT EXISTS FOR (m:{META}) REQUIRE m.key IS UNIQUE"
+
 
 COUNT_SCHEMA = """
 SHOW INDEXES YIELD name, state
@@ -122,28 +158,62 @@ RETURN n.key AS key, [l IN labels(n) WHERE l <> '{NODE}'] AS labels, row.label A
 LIMIT 1
 """
 
-def create_edges(type_: str) -> str:
-    """Edges out of nodes created in this same transaction (a study's subgraph): nothing to merge with."""
+def create_nodes(label: str) -> str:
+    """Nodes of one label that this transaction creates (a study's own subgraph, just removed): no MERGE.
+
+    ``row.props`` is the whole property map, ``key`` and ``_nulls`` included; nothing
+    is read, so the statement plans without an ``Eager`` barrier.
+    """
+    return f"""
+UNWIND $rows AS row
+CREATE (n:{NODE}:{node_label(label)})
+SET n = row.props
+"""
+
+
+def create_edges(type_: str, props: Sequence[str]) -> str:
+    """Edges out of nodes created in this same transaction (a study's subgraph): nothing to merge with.
+
+    The property names are spelled out (``props``, all rows of a call share them): a map
+    ``SET`` after the key lookups would force an ``Eager`` barrier into the plan.
+    """
+    values = ", ".join(f"{property_name(p)}: row.props.{p}" for p in props)
     return f"""
 UNWIND $rows AS row
 MATCH (a:{NODE} {{key: row.source}})
 MATCH (b:{NODE} {{key: row.target}})
-CREATE (a)-[r:{edge_type(type_)}]->(b)
-SET r = row.props
+CREATE (a)-[:{edge_type(type_)} {{{values}}}]->(b)
 """
 
 
-DELETE_OWNED = f"""
-UNWIND $keys AS k
-MATCH (:{_STUDY} {{key: k}})-->(o)
-WHERE {" OR ".join(f"o:{label}" for label in sorted(OWNED_LABELS))}
-DETACH DELETE o
-"""
-
-DELETE_STUDIES = f"""
+# The old subgraphs of the studies being written, owned nodes and all, in one statement per batch.
+DELETE_SUBGRAPHS = f"""
 UNWIND $keys AS k
 MATCH (s:{_STUDY} {{key: k}})
+CALL (s) {{
+  MATCH (s)-->(o)
+  WHERE {" OR ".join(f"o:{label}" for label in sorted(OWNED_LABELS))}
+  DETACH DELETE o
+}}
 DETACH DELETE s
+"""
+
+MERGE_VERSIONS = f"""
+UNWIND $rows AS row
+MERGE (v:{VERSION} {{key: row.key}})
+SET v.study_id = row.study_id, v.update_id = row.update_id, v.record = row.record
+"""
+
+# Every write transaction bumps the counter; the node's write lock also queues concurrent writers.
+BUMP_REVISION = f"""
+MERGE (m:{META} {{key: 'revision'}})
+ON CREATE SET m.generation = $generation, m.counter = 0
+SET m.counter = m.counter + 1
+"""
+
+RESET_REVISION = f"""
+MERGE (m:{META} {{key: 'revision'}})
+SET m.generation = $generation, m.counter = 0
 """
 
 MISSING_KEYS = f"""
@@ -178,25 +248,27 @@ RETURN count(*) AS deleted
 # -- reads ----------------------------------------------------------------------
 RETURN_ONE = "RETURN 1 AS one"
 
+_RECORD_FIELDS = """s.key AS key, s.study AS study,
+       [(s)-[r]->() WHERE type(r) IN $fact_types | [type(r), r.ordinal, r.fact]] AS facts"""
+
 STUDY_RECORDS = f"""
 UNWIND $keys AS k
 MATCH (s:{_STUDY} {{key: k}})
-RETURN s.key AS key, s.study AS study,
-       [(s)-[r]->() WHERE type(r) IN $fact_types | [type(r), r.ordinal, r.fact]] AS facts
+RETURN {_RECORD_FIELDS}
 """
 
-
-def find_study(field: str) -> str:
-    if field not in STUDY_LOOKUP_FIELDS:
-        raise ValueError(f"cannot look studies up by {field!r}")
-    return f"""
-MATCH (s:{_STUDY})
-WHERE s.{field} = $value
-RETURN s.key AS key
-ORDER BY key
-LIMIT 1
+# DOI, else PMID, else id, each an index seek, in one round trip with the record itself.
+FIND_STUDY = f"""
+CALL () {{
+  MATCH (s:{_STUDY}) WHERE s.doi = $doi RETURN s, 0 AS rank ORDER BY s.key LIMIT 1
+  UNION ALL
+  MATCH (s:{_STUDY}) WHERE s.pmid = $pmid RETURN s, 1 AS rank ORDER BY s.key LIMIT 1
+  UNION ALL
+  MATCH (s:{_STUDY}) WHERE s.id = $id RETURN s, 2 AS rank ORDER BY s.key LIMIT 1
+}}
+WITH s ORDER BY rank LIMIT 1
+RETURN {_RECORD_FIELDS}
 """
-
 
 STUDY_KEYS_AFTER = f"""
 MATCH (s:{_STUDY})
@@ -206,28 +278,78 @@ ORDER BY key
 LIMIT $limit
 """
 
-_STUDY_FILTER = f"""
-MATCH (s:{_STUDY})
-WHERE ($include_retracted OR coalesce(s.retracted, false) = false)
-  AND (NOT $deep_learning_only OR s.is_deep_learning = true)
-  AND ($year_from IS NULL OR s.year >= $year_from)
-  AND ($year_to IS NULL OR s.year <= $year_to)
-  AND ($condition_keys IS NULL OR EXISTS {{
-        MATCH (s)-[:{Edge.ADDRESSES}]->(c:{Label.CONDITION}) WHERE c.key IN $condition_keys }})
-  AND ($architecture_keys IS NULL OR EXISTS {{
-        MATCH (s)-[:{Edge.USES_ARCHITECTURE}]->(a:{Label.ARCHITECTURE}) WHERE a.key IN $architecture_keys }})
-WITH s ORDER BY coalesce(s.year, 0) DESC, s.id ASC
+STUDIES_WITHOUT_ORDER = f"""
+MATCH (s:{_STUDY}) WHERE s.{ORDER} IS NULL OR s.{SEARCH} IS NULL
+RETURN s.key AS key LIMIT $limit
 """
 
-# The page and the total in one round trip; the order is the embedded store's.
-QUERY_PAGE = _STUDY_FILTER + """
-WITH collect(s.key) AS keys
-RETURN size(keys) AS total, keys[$offset..($offset + $limit)] AS page
+SET_STUDY_LISTING = f"""
+UNWIND $rows AS row
+MATCH (s:{_STUDY} {{key: row.key}})
+SET s.{ORDER} = row.order, s.{SEARCH} = row.search
 """
 
-# With a text filter, Python does the matching (str.casefold, as the embedded store does).
-QUERY_TEXT_CANDIDATES = _STUDY_FILTER + """
-RETURN s.key AS key, s.title AS title, s.abstract AS abstract
+
+def study_filter(*, text: bool, conditions: bool, architectures: bool, deep_learning_only: bool,
+                 year_from: bool, year_to: bool, include_retracted: bool) -> str:
+    """``MATCH`` ... ``WHERE`` binding ``s`` to the studies a query selects, with only the filters it uses.
+
+    Each filter is written only when given, so the planner sees plain predicates it can answer
+    from an index: the trigram index for text, the condition nodes' incoming edges for a
+    condition set, the listing-order index otherwise.
+    """
+    where: list[str] = []
+    if conditions:
+        head = (f"MATCH (c:{Label.CONDITION}) WHERE c.key IN $condition_keys\n"
+                f"MATCH (s:{_STUDY})-[:{Edge.ADDRESSES}]->(c)\nWITH DISTINCT s\n")
+    elif text:
+        head = f"MATCH (s:{_STUDY})\n"
+        where.append(f"s.{SEARCH} CONTAINS $text")
+    else:
+        head = f"MATCH (s:{_STUDY})\n"
+        where.append(f"s.{ORDER} >= ''")
+    if text and conditions:
+        where.append(f"s.{SEARCH} CONTAINS $text")
+    if architectures:
+        where.append(f"EXISTS {{ MATCH (s)-[:{Edge.USES_ARCHITECTURE}]->(a:{Label.ARCHITECTURE}) "
+                     f"WHERE a.key IN $architecture_keys }}")
+    if not include_retracted:
+        where.append("coalesce(s.retracted, false) = false")
+    if deep_learning_only:
+        where.append("s.is_deep_learning = true")
+    if year_from:
+        where.append("s.year >= $year_from")
+    if year_to:
+        where.append("s.year <= $year_to")
+    return head + ("WHERE " + "\n  AND ".join(where) + "\n" if where else "")
+
+
+def query_page(study_filter_clause: str) -> str:
+    """The total and one page of records (in listing order) in one round trip."""
+    return f"""
+CALL () {{
+  {study_filter_clause}
+  RETURN count(s) AS total
+}}
+CALL () {{
+  {study_filter_clause}
+  WITH s ORDER BY s.{ORDER} SKIP $offset LIMIT $limit
+  RETURN collect([s.key, s.study,
+                  [(s)-[r]->() WHERE type(r) IN $fact_types | [type(r), r.ordinal, r.fact]]]) AS page
+}}
+RETURN total, page
+"""
+
+
+REVISION = f"""
+OPTIONAL MATCH (m:{META} {{key: 'revision'}})
+RETURN m.generation AS generation, m.counter AS counter
+"""
+
+VERSIONS_OF_UPDATES = f"""
+UNWIND $update_ids AS u
+MATCH (v:{VERSION} {{update_id: u}})
+RETURN v.study_id AS study_id, v.update_id AS update_id, v.record AS record
 """
 
 REVIEW_UPDATES = f"""

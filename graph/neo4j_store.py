@@ -18,6 +18,8 @@ other driver or server error :class:`facekg.errors.StoreError`.
 from __future__ import annotations
 
 import contextlib
+import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -49,7 +51,7 @@ from graph.schema import (
     study_key,
     update_key,
 )
-from graph.store import GraphStats, StudyPage, StudyQuery
+from graph.store import GraphStats, StudyPage, StudyQuery, StudyVersion, history_order
 
 _FACT_TYPES = sorted(FACT_EDGE_TYPES)
 
@@ -102,7 +104,9 @@ class Neo4jStore:
         statements = [cypher.create_key_constraint(cypher.NODE)]
         statements += [cypher.create_key_constraint(label) for label in sorted(NODE_LABELS)]
         statements += [cypher.create_study_index(field) for field in cypher.STUDY_LOOKUP_FIELDS]
-        statements.append(cypher.CREATE_KEY_TEXT_INDEX)
+        statements += [cypher.CREATE_KEY_TEXT_INDEX, cypher.CREATE_STUDY_ORDER_INDEX, cypher.CREATE_STUDY_SEARCH_INDEX,
+                       cypher.create_version_constraint(), cypher.CREATE_VERSION_UPDATE_INDEX,
+                       cypher.create_meta_constraint()]
         return statements
 
     def ensure_schema(self) -> None:
@@ -114,6 +118,18 @@ class Neo4jStore:
             for statement in statements:
                 self._driver.execute_query(statement, database_=self._database)
             self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self._database)
+            self._backfill_listing()
+
+    def _backfill_listing(self) -> None:
+        """Give studies stored before the listing properties existed their ``_order`` and ``_search``."""
+        while True:
+            rows = self._read(cypher.STUDIES_WITHOUT_ORDER, {"limit": 1000}, action="find studies to index")
+            if not rows:
+                return
+            records = self._records([str(row["key"]) for row in rows])
+            listing = [{"key": study_key(r.id), **_listing_props(r)} for r in records]
+            with translate_errors("index stored studies"):
+                self._driver.execute_query(cypher.SET_STUDY_LISTING, {"rows": listing}, database_=self._database)
 
     def _schema_online(self) -> int:
         records, _summary, _keys = self._driver.execute_query(
@@ -136,7 +152,15 @@ class Neo4jStore:
     def _write_tx(self, work: Any) -> None:
         with self._driver.session(database=self._database,
                                   bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
-            session.execute_write(work, self._batch_size)
+            session.execute_write(self._bumping(work), self._batch_size)
+
+    @staticmethod
+    def _bumping(work: Any) -> Any:
+        """``work`` followed, in the same transaction, by the revision bump."""
+        def run(tx: ManagedTransaction, batch_size: int) -> None:
+            work(tx, batch_size)
+            tx.run(cypher.BUMP_REVISION, generation=uuid.uuid4().hex).consume()
+        return run
 
     def clear(self) -> None:
         # Batched so a big graph does not need one huge transaction (clear is not atomic).
@@ -147,6 +171,8 @@ class Neo4jStore:
                         statement, {"batch": 20_000}, database_=self._database)
                     if int(records[0]["deleted"]) == 0:
                         break
+            self._driver.execute_query(cypher.RESET_REVISION, {"generation": uuid.uuid4().hex},
+                                       database_=self._database)
 
     # -- reads ----------------------------------------------------------------
     def _read(self, query: str, parameters: dict[str, Any] | None = None, *,
@@ -162,11 +188,7 @@ class Neo4jStore:
             return []
         rows = self._read(cypher.STUDY_RECORDS, {"keys": list(keys), "fact_types": _FACT_TYPES},
                           action="read studies")
-        by_key: dict[str, StudyRecord] = {}
-        for row in rows:
-            fact_edges = [(str(type_), {"ordinal": ordinal, "fact": fact})
-                          for type_, ordinal, fact in row["facts"]]
-            by_key[row["key"]] = record_from_rows({"study": row["study"]}, fact_edges)
+        by_key = {str(row["key"]): _record_of(row["study"], row["facts"]) for row in rows}
         return [by_key[key] for key in keys if key in by_key]
 
     def get(self, study_id: str) -> StudyRecord:
@@ -176,13 +198,12 @@ class Neo4jStore:
         return found[0]
 
     def find(self, *, doi: str | None, pmid: str | None, study_id: str | None) -> StudyRecord | None:
-        for field, wanted in (("doi", normalise_doi(doi)), ("pmid", pmid), ("id", study_id)):
-            if not wanted:
-                continue
-            rows = self._read(cypher.find_study(field), {"value": wanted}, action=f"find a study by {field}")
-            if rows:
-                return self._records([rows[0]["key"]])[0]
-        return None
+        params = {"doi": normalise_doi(doi) or None, "pmid": pmid or None, "id": study_id or None,
+                  "fact_types": _FACT_TYPES}
+        if not any(params[name] for name in ("doi", "pmid", "id")):
+            return None
+        rows = self._read(cypher.FIND_STUDY, params, action="find a study")
+        return _record_of(rows[0]["study"], rows[0]["facts"]) if rows else None
 
     def studies(self, *, page_size: int = 500) -> Iterator[StudyRecord]:
         # Keyset pages keep each answer small on a big graph.
@@ -197,23 +218,60 @@ class Neo4jStore:
             after = keys[-1]
 
     def query(self, query: StudyQuery) -> StudyPage:
+        condition_keys = _concept_keys(Label.CONDITION, query.condition_ids)
+        architecture_keys = _concept_keys(Label.ARCHITECTURE, query.architecture_ids)
+        if condition_keys == [] or architecture_keys == []:
+            return StudyPage(total=0, items=[])
+        clause = cypher.study_filter(
+            text=bool(query.text), conditions=condition_keys is not None,
+            architectures=architecture_keys is not None, deep_learning_only=query.deep_learning_only,
+            year_from=query.year_from is not None, year_to=query.year_to is not None,
+            include_retracted=query.include_retracted)
         params: dict[str, Any] = {
-            "include_retracted": query.include_retracted,
-            "deep_learning_only": query.deep_learning_only,
-            "year_from": query.year_from,
-            "year_to": query.year_to,
-            "condition_keys": _concept_keys(Label.CONDITION, query.condition_ids),
-            "architecture_keys": _concept_keys(Label.ARCHITECTURE, query.architecture_ids),
+            "text": query.text.casefold() if query.text else None,
+            "year_from": query.year_from, "year_to": query.year_to,
+            "condition_keys": condition_keys, "architecture_keys": architecture_keys,
+            "offset": query.offset, "limit": query.limit, "fact_types": _FACT_TYPES,
         }
-        if not query.text:
-            params |= {"offset": query.offset, "limit": query.limit}
-            row = self._read(cypher.QUERY_PAGE, params, action="query studies")[0]
-            return StudyPage(total=int(row["total"]), items=self._records([str(k) for k in row["page"]]))
-        needle = query.text.casefold()
-        candidates = self._read(cypher.QUERY_TEXT_CANDIDATES, params, action="query studies")
-        keys = [str(row["key"]) for row in candidates
-                if needle in f"{row['title']}\n{row['abstract'] or ''}".casefold()]
-        return StudyPage(total=len(keys), items=self._records(keys[query.offset:query.offset + query.limit]))
+        row = self._read(cypher.query_page(clause), params, action="query studies")[0]
+        return StudyPage(total=int(row["total"]),
+                         items=[_record_of(study, facts) for _key, study, facts in row["page"]])
+
+    def revision(self) -> str:
+        row = self._read(cypher.REVISION, action="read the revision")[0]
+        if row["generation"] is None:
+            return "empty:0"
+        return f"{row['generation']}:{int(row['counter'])}"
+
+    def study_history(self, since_update: str | None = None) -> list[StudyVersion]:
+        order = history_order(self.review_updates())
+        floor = -1 if since_update is None else _place(order, since_update)
+        wanted = [uid for uid, place in order.items() if place > floor]
+        versions = self._versions(wanted)
+        versions.sort(key=lambda v: (order[v.update_id], v.study_id))
+        return versions
+
+    def studies_as_of(self, update_id: str) -> Iterator[StudyRecord]:
+        order = history_order(self.review_updates())
+        ceiling = _place(order, update_id)
+        latest: dict[str, StudyVersion] = {}
+        for version in self._versions([uid for uid, place in order.items() if place <= ceiling]):
+            seen = latest.get(version.study_id)
+            if seen is None or order[seen.update_id] < order[version.update_id]:
+                latest[version.study_id] = version
+        for study_id in sorted(latest):
+            record = latest[study_id].record
+            if record is not None:
+                yield record
+
+    def _versions(self, update_ids: list[str]) -> list[StudyVersion]:
+        if not update_ids:
+            return []
+        rows = self._read(cypher.VERSIONS_OF_UPDATES, {"update_ids": update_ids}, action="read the history")
+        return [StudyVersion(study_id=str(row["study_id"]), update_id=str(row["update_id"]),
+                             record=None if row["record"] is None
+                             else StudyRecord.model_validate_json(str(row["record"])))
+                for row in rows]
 
     def review_updates(self) -> list[ReviewUpdate]:
         rows = self._read(cypher.REVIEW_UPDATES, action="list review updates")
@@ -252,6 +310,25 @@ class Neo4jStore:
         self._driver.close()
 
 
+def _record_of(study: Any, facts: Sequence[Sequence[Any]]) -> StudyRecord:
+    """A record from its study node's JSON and its [type, ordinal, fact JSON] triples."""
+    fact_edges = [(str(type_), {"ordinal": ordinal, "fact": fact}) for type_, ordinal, fact in facts]
+    return record_from_rows({"study": study}, fact_edges)
+
+
+def _place(order: dict[str, int], update_id: str) -> int:
+    if update_id not in order:
+        raise NotFound("review update", update_id)
+    return order[update_id]
+
+
+def _listing_props(record: StudyRecord) -> dict[str, str]:
+    """The listing order (year newest first, no year last, then id) and the case-folded text, as stored."""
+    year = record.year or 0
+    return {"order": f"{10_000 - year:05d}|{record.id}",
+            "search": f"{record.title}\n{record.abstract or ''}".casefold()}
+
+
 def _concept_keys(label: str, concept_ids: frozenset[str] | None) -> list[str] | None:
     """The node keys of mapped concepts with these ids (unmapped mentions have no concept id to match)."""
     return None if concept_ids is None else mapped_concept_keys(label, concept_ids)
@@ -265,6 +342,10 @@ def _props_in(props: dict[str, Any], what: str) -> tuple[dict[str, Any], list[st
     values = {k: v for k, v in props.items() if v is not None}
     nulls = sorted(k for k, v in props.items() if v is None)
     return values, nulls
+
+
+def _nulls_prop(nulls: list[str]) -> dict[str, Any]:
+    return {cypher.NULLS: nulls} if nulls else {}
 
 
 def _props_out(props: dict[str, Any]) -> dict[str, Any]:
@@ -282,8 +363,11 @@ class _WritePlan:
         self.nodes: dict[str, NodeRow] = {}
         self.edges: dict[tuple[str, str, str, Any], EdgeRow] = {}
         self.edge_owner: dict[str, str] = {}
+        self.versions: list[dict[str, Any]] = []
+        self.listing: dict[str, dict[str, str]] = {}
         self.drop_orphans = False
-        # True when every edge leaves a node this transaction created (a study write): CREATE, not MERGE.
+        # True when every edge leaves a node this transaction created (a study write): the study
+        # subgraphs' nodes and all edges are CREATEd, only shared concept nodes are MERGEd.
         self.fresh_sources = False
 
     @classmethod
@@ -304,6 +388,11 @@ class _WritePlan:
                         plan.add_node(node)
                 continue
             plan.replace_studies.append(skey)
+            plan.versions.append({"key": f"{record.id}\u001f{update.id}", "study_id": record.id,
+                                  "update_id": update.id,
+                                  "record": json.dumps(record.model_dump(mode="json"), ensure_ascii=False)})
+            listing = _listing_props(record)
+            plan.listing[skey] = {cypher.ORDER: listing["order"], cypher.SEARCH: listing["search"]}
             for node in rows.nodes:
                 plan.add_node(node)
             for edge in rows.edges:
@@ -336,31 +425,44 @@ class _WritePlan:
     def apply(self, tx: ManagedTransaction, batch_size: int) -> None:
         if self.replace_studies:
             for batch in _batches(self.replace_studies, batch_size):
-                tx.run(cypher.DELETE_OWNED, keys=batch).consume()
-                tx.run(cypher.DELETE_STUDIES, keys=batch).consume()
+                tx.run(cypher.DELETE_SUBGRAPHS, keys=batch).consume()
         self._check_labels(tx, batch_size)
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        created: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        merged: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for node in self.nodes.values():
             values, nulls = _props_in(node.props, f"node {node.key!r}")
-            by_label[node.label].append({"key": node.key, "props": values, "nulls": nulls})
-        for label in sorted(by_label):
-            for batch in _batches(by_label[label], batch_size):
+            if self.fresh_sources and node.label in STUDY_SUBGRAPH_LABELS:
+                created[node.label].append({"props": {**values, cypher.KEY: node.key, **_nulls_prop(nulls),
+                                                      **self.listing.get(node.key, {})}})
+            else:
+                merged[node.label].append({"key": node.key, "props": values, "nulls": nulls})
+        for label in sorted(created):
+            for batch in _batches(created[label], batch_size):
+                tx.run(cypher.create_nodes(label), rows=batch).consume()
+        for label in sorted(merged):
+            for batch in _batches(merged[label], batch_size):
                 tx.run(cypher.merge_nodes(label), rows=batch).consume()
         self._check_ends(tx)
-        by_type: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
+        self._write_edges(tx, batch_size)
+        for batch in _batches(self.versions, batch_size):
+            tx.run(cypher.MERGE_VERSIONS, rows=batch).consume()
+        if self.drop_orphans:
+            tx.run(cypher.DROP_ORPHAN_CONCEPTS).consume()
+
+    def _write_edges(self, tx: ManagedTransaction, batch_size: int) -> None:
+        """One ``UNWIND`` per edge type (and property set) per batch."""
+        groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
         for edge in self.edges.values():
             values, nulls = _props_in(edge.props, f"edge {edge.source!r}-{edge.type}->{edge.target!r}")
             if nulls:
                 values[cypher.NULLS] = nulls
-            by_type[(edge.type, "ordinal" in values)].append(
-                {"source": edge.source, "target": edge.target, "props": values})
-        for (type_, with_ordinal), rows in sorted(by_type.items()):
-            statement = (cypher.create_edges(type_) if self.fresh_sources
-                         else cypher.merge_edges(type_, with_ordinal=with_ordinal))
+            names = tuple(sorted(values)) if self.fresh_sources else ("ordinal" in values and ("ordinal",) or ())
+            groups[(edge.type, names)].append({"source": edge.source, "target": edge.target, "props": values})
+        for (type_, names), rows in sorted(groups.items()):
+            statement = (cypher.create_edges(type_, names) if self.fresh_sources
+                         else cypher.merge_edges(type_, with_ordinal=bool(names)))
             for batch in _batches(rows, batch_size):
                 tx.run(statement, rows=batch).consume()
-        if self.drop_orphans:
-            tx.run(cypher.DROP_ORPHAN_CONCEPTS).consume()
 
     def _check_labels(self, tx: ManagedTransaction, batch_size: int) -> None:
         rows = [{"key": node.key, "label": node.label} for node in self.nodes.values()]

@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import threading
+import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -32,11 +33,15 @@ from graph.schema import (
     merge_props,
     missing_review_update,
     study_key,
+    update_key,
 )
-from graph.store import GraphStats, StudyPage, StudyQuery
+from graph.store import GraphStats, StudyPage, StudyQuery, StudyVersion, history_order
 
 FILE_NAME = "facekg-graph.json"
 FORMAT_VERSION = 1
+
+# (study id, update id) -> the study's JSON as that update left it (None: removed).
+Versions = dict[tuple[str, str], dict[str, Any] | None]
 
 
 class NetworkxStore:
@@ -50,6 +55,9 @@ class NetworkxStore:
         self._path = Path(data_dir) / FILE_NAME if data_dir is not None else None
         self._graph = nx.MultiDiGraph()
         self._loaded_mtime: float | None = None
+        self._versions: Versions = {}
+        self._generation = uuid.uuid4().hex
+        self._counter = 0
         self._lock = threading.RLock()
         if self._path is not None:
             self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,12 +88,19 @@ class NetworkxStore:
             graph.add_edge(edge["source"], edge["target"], key=_edge_id(edge["type"], edge["props"]),
                            type=edge["type"], props=edge["props"])
         self._graph = graph
+        self._versions = _versions_of(payload.get("history"), graph)
+        self._generation = str(payload.get("generation") or uuid.uuid5(uuid.NAMESPACE_URL, str(self._path)).hex)
+        self._counter = int(payload.get("revision") or 0)
         self._loaded_mtime = mtime
 
-    def _commit(self, graph: nx.MultiDiGraph) -> None:
-        """Persist ``graph`` atomically, then make it the live graph."""
+    def _commit(self, graph: nx.MultiDiGraph, versions: Versions) -> None:
+        """Persist ``graph`` and the history atomically, then make them the live ones."""
+        counter = self._counter + 1
         if self._path is not None:
-            payload = {"format": FORMAT_VERSION, **_rows_of(graph).sorted().as_jsonable()}
+            payload = {"format": FORMAT_VERSION, "generation": self._generation, "revision": counter,
+                       "history": [{"study_id": sid, "update_id": uid, "record": rec}
+                                   for (sid, uid), rec in sorted(versions.items())],
+                       **_rows_of(graph).sorted().as_jsonable()}
             fd, tmp = tempfile.mkstemp(prefix=".facekg-graph.", suffix=".tmp", dir=self._path.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -98,15 +113,19 @@ class NetworkxStore:
                 raise
             self._loaded_mtime = self._path.stat().st_mtime_ns
         self._graph = graph
+        self._versions = versions
+        self._counter = counter
 
     # -- writes --------------------------------------------------------------
     def write(self, records: Sequence[StudyRecord], update: ReviewUpdate) -> None:
         with self._lock:
             self._reload_if_changed()
             graph = self._graph.copy()
+            versions = dict(self._versions)
             row = update_row(update)
             _merge_node(graph, row)
             for record in records:
+                versions[(record.id, update.id)] = record.model_dump(mode="json")
                 _remove_study(graph, record.id)
                 rows = record_rows(record)
                 for node in rows.nodes:
@@ -117,7 +136,7 @@ class NetworkxStore:
                     graph.add_edge(edge.source, edge.target, key=_edge_id(edge.type, edge.props),
                                    type=edge.type, props=dict(edge.props))
             _drop_orphan_concepts(graph)
-            self._commit(graph)
+            self._commit(graph, versions)
 
     def write_ontology(self, rows: GraphRows) -> None:
         with self._lock:
@@ -128,11 +147,12 @@ class NetworkxStore:
             for edge in rows.edges:
                 graph.add_edge(edge.source, edge.target, key=_edge_id(edge.type, edge.props),
                                type=edge.type, props=dict(edge.props))
-            self._commit(graph)
+            self._commit(graph, self._versions)
 
     def clear(self) -> None:
         with self._lock:
-            self._commit(nx.MultiDiGraph())
+            self._reload_if_changed()
+            self._commit(nx.MultiDiGraph(), {})
 
     # -- reads ---------------------------------------------------------------
     def get(self, study_id: str) -> StudyRecord:
@@ -176,6 +196,41 @@ class NetworkxStore:
                        if data["label"] == Label.REVIEW_UPDATE]
         return sorted(updates, key=lambda u: (u.created_at, u.id))
 
+    def revision(self) -> str:
+        with self._lock:
+            self._reload_if_changed()
+            return f"{self._generation}:{self._counter}"
+
+    def study_history(self, since_update: str | None = None) -> list[StudyVersion]:
+        with self._lock:
+            self._reload_if_changed()
+            order = history_order(self.review_updates())
+            versions = dict(self._versions)
+        floor = -1 if since_update is None else _place(order, since_update)
+        chosen = sorted(((order[uid], sid), uid, rec) for (sid, uid), rec in versions.items()
+                        if uid in order and order[uid] > floor)
+        return [StudyVersion(study_id=sid, update_id=uid,
+                             record=None if rec is None else StudyRecord.model_validate(rec))
+                for (_place_, sid), uid, rec in chosen]
+
+    def studies_as_of(self, update_id: str) -> Iterator[StudyRecord]:
+        with self._lock:
+            self._reload_if_changed()
+            order = history_order(self.review_updates())
+            versions = dict(self._versions)
+        ceiling = _place(order, update_id)
+        latest: dict[str, tuple[int, dict[str, Any] | None]] = {}
+        for (sid, uid), rec in versions.items():
+            place = order.get(uid)
+            if place is None or place > ceiling:
+                continue
+            if sid not in latest or latest[sid][0] < place:
+                latest[sid] = (place, rec)
+        for sid in sorted(latest):
+            rec = latest[sid][1]
+            if rec is not None:
+                yield StudyRecord.model_validate(rec)
+
     def stats(self) -> GraphStats:
         with self._lock:
             self._reload_if_changed()
@@ -202,6 +257,29 @@ class NetworkxStore:
         fact_edges = [(data["type"], data["props"]) for _s, _t, data in self._graph.out_edges(key, data=True)
                       if data["type"] in FACT_EDGE_TYPES]
         return record_from_rows(props, fact_edges)
+
+
+def _place(order: dict[str, int], update_id: str) -> int:
+    if update_id not in order:
+        raise NotFound("review update", update_id)
+    return order[update_id]
+
+
+def _versions_of(history: list[dict[str, Any]] | None, graph: nx.MultiDiGraph) -> Versions:
+    """The stored history; a file written before history was kept gets each study at the update it names."""
+    if history is not None:
+        return {(str(v["study_id"]), str(v["update_id"])): v["record"] for v in history}
+    versions: Versions = {}
+    for key, data in graph.nodes(data=True):
+        if data["label"] != Label.STUDY:
+            continue
+        update_id = data["props"].get("review_update")
+        if update_id and update_key(str(update_id)) in graph:
+            fact_edges = [(d["type"], d["props"]) for _s, _t, d in graph.out_edges(key, data=True)
+                          if d["type"] in FACT_EDGE_TYPES]
+            record = record_from_rows(data["props"], fact_edges)
+            versions[(record.id, str(update_id))] = record.model_dump(mode="json")
+    return versions
 
 
 def _edge_id(edge_type: str, props: dict[str, Any]) -> str:

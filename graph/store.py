@@ -52,6 +52,20 @@ class StudyPage(BaseModel):
     items: list[StudyRecord]
 
 
+class StudyVersion(BaseModel):
+    """A study as one review update left it; ``record`` is None when that update removed the study."""
+
+    study_id: str
+    update_id: str
+    record: StudyRecord | None
+
+
+def history_order(updates: Sequence[ReviewUpdate]) -> dict[str, int]:
+    """Each update's place in the review's history (oldest first, ties by id): the order versions follow."""
+    ranked = sorted(updates, key=lambda u: (u.created_at, u.id))
+    return {update.id: place for place, update in enumerate(ranked)}
+
+
 class GraphStats(BaseModel):
     nodes: dict[str, int]
     edges: dict[str, int]
@@ -94,6 +108,27 @@ class GraphStore(Protocol):
 
     def review_updates(self) -> list[ReviewUpdate]:
         """Every review update, oldest first."""
+        ...
+
+    def revision(self) -> str:
+        """An opaque token that changes whenever a write, ``write_ontology`` or ``clear`` commits.
+
+        It stays equal otherwise and is the same in every process reading the same
+        data, so caches (materialised analyses, ETags) key on it.
+        """
+        ...
+
+    def study_history(self, since_update: str | None = None) -> list[StudyVersion]:
+        """The study versions written by updates after ``since_update`` (all with None), oldest first.
+
+        One version per study and update (the last that update wrote), ordered by the
+        update's place in :meth:`review_updates` then by study id. An unknown
+        ``since_update`` raises :class:`facekg.errors.NotFound`.
+        """
+        ...
+
+    def studies_as_of(self, update_id: str) -> Iterator[StudyRecord]:
+        """The studies as the graph stood after ``update_id`` (ordered by id); unknown id -> ``NotFound``."""
         ...
 
     def stats(self) -> GraphStats:

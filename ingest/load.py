@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -89,9 +89,17 @@ def unmapped_mentions(record: StudyRecord, ontology: Ontology) -> dict[str, list
     return {kind: names for kind, names in found.items() if names}
 
 
+# A review update's count key prefix: records identified per source (``identified:PubMed``), read by the PRISMA flow.
+IDENTIFIED = "identified:"
+
+
 def load_records(store: GraphStore, records: Iterable[StudyRecord], ontology: Ontology, *, source: str,
-                 description: str | None = None) -> LoadSummary:
-    """Resolve, merge and write ``records`` as one review update; all or nothing."""
+                 description: str | None = None, counts: Mapping[str, int] | None = None) -> LoadSummary:
+    """Resolve, merge and write ``records`` as one review update; all or nothing.
+
+    ``counts`` adds to the update's own counts what the caller knows beyond the
+    records (an ingest: records identified per source, duplicates merged).
+    """
     update = new_review_update(source, description)
     prepared: dict[str, StudyRecord] = {}
     index: dict[str, str] = {}
@@ -118,7 +126,8 @@ def load_records(store: GraphStore, records: Iterable[StudyRecord], ontology: On
             facts[kind] += len(items)
         for kind, names in unmapped_mentions(resolved, ontology).items():
             unmapped.setdefault(kind, set()).update(names)
-    update.counts = {"records_read": read, "created": created, "updated": updated, "unchanged": unchanged}
+    update.counts = {**(counts or {}), "records_read": read, "created": created, "updated": updated,
+                     "unchanged": unchanged}
     if created or updated:
         store.write_ontology(ontology_rows(ontology))
         store.write(list(prepared.values()), update)

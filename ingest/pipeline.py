@@ -21,7 +21,7 @@ from facekg.identity import slug
 from facekg.records import ScreeningDecision, StudyRecord
 from graph.store import GraphStore
 from ingest.dedup import DEFAULT_THRESHOLD, ExistingStudy, deduplicate
-from ingest.load import LoadSummary, load_records
+from ingest.load import IDENTIFIED, LoadSummary, load_records
 from ingest.nlp.facts import facts_from_extraction
 from ingest.readers import StudyDraft, attach_pdf, read_any
 from ingest.readers.rules import MAX_EXTRACTION_CHARS
@@ -62,6 +62,29 @@ def read_files(
     for path in paths:
         drafts.extend(read_any(path, column_map=column_map, errors=quarantine))
     return drafts
+
+
+def record_source(draft: StudyDraft, named: str | None = None) -> str:
+    """Where a record was identified: ``--source``, else the export's database, else its file's name.
+
+    RIS names the database (``DB``, else the provider ``DP``); a MEDLINE-format file is
+    PubMed's export of MEDLINE; other formats say nothing, so the file stands in.
+    """
+    if named:
+        return named
+    database = draft.extra.get("database")
+    if isinstance(database, str) and database.strip():
+        return database.strip()
+    if draft.fmt == "medline":
+        return "MEDLINE"
+    return Path(draft.source_file).name
+
+
+def identification_counts(drafts: Sequence[StudyDraft], named: str | None, duplicates: int) -> dict[str, int]:
+    """The update's PRISMA identification: records per source, their total and the in-batch duplicates."""
+    per_source = Counter(record_source(draft, named) for draft in drafts)
+    return {"records_identified": len(drafts), "duplicates_merged": duplicates,
+            **{IDENTIFIED + name: n for name, n in sorted(per_source.items())}}
 
 
 def pdf_candidates(draft: StudyDraft) -> list[str]:
@@ -139,12 +162,15 @@ def ingest_files(
     pdf_dir: Path | None = None,
     progress: Callable[[Iterable[Any], int], Iterator[Any]] | None = None,
     cache_dir: Path | None = None,
+    source_name: str | None = None,
 ) -> IngestSummary:
     """Read, de-duplicate, screen, extract and load ``paths`` as one review update.
 
     Drafts that duplicate a stored study are not dropped: they update that study
     (an abstract it lacked, new extracted facts), and curated facts still win.
     ``cache_dir`` holds the extraction vocabulary (default ``~/.cache/facekg``).
+    ``source_name`` (``--source``) names the database every record came from
+    when the exports do not (:func:`record_source`).
     """
     from ingest.nlp.pipeline import build_pipeline, extract_many  # spaCy takes seconds: bad input fails first
 
@@ -182,6 +208,8 @@ def ingest_files(
         ontology,
         source=source,
         description=f"ingest of {len(paths)} file(s): {len(records)} records after de-duplication",
+        counts=identification_counts(drafts, source_name, sum(
+            1 for merge in dedup.merges if not isinstance(merge.kept, ExistingStudy))),
     )
     return IngestSummary(
         files=[str(path) for path in paths],

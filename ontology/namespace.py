@@ -17,9 +17,12 @@ class FKG(DefinedNamespace):
     # Classes
     Accuracy: URIRef  # accuracy
     Acromegaly: URIRef  # acromegaly
+    AdaBoost: URIRef  # AdaBoost
     AdjustedRSquared: URIRef  # adjusted R2
+    AlexNet: URIRef  # AlexNet
     AmyotrophicLateralSclerosis: URIRef  # amyotrophic lateral sclerosis
     Anaemia: URIRef  # anaemia
+    ArcFace: URIRef  # ArcFace
     Architecture: URIRef  # architecture
     AtrialFibrillation: URIRef  # atrial fibrillation
     AUC: URIRef  # AUC
@@ -30,7 +33,9 @@ class FKG(DefinedNamespace):
     BipolarDisorder: URIRef  # bipolar disorder
     Blepharospasm: URIRef  # blepharospasm
     Cancer: URIRef  # cancer
+    CatBoost: URIRef  # CatBoost
     CauseCategory: URIRef  # cause category
+    CenterNet: URIRef  # CenterNet
     CervicalDystonia: URIRef  # cervical dystonia
     Chromatinopathy: URIRef  # chromatinopathy
     Chromosome22q11DeletionSyndrome: URIRef  # 22q11.2 deletion syndrome
@@ -38,6 +43,7 @@ class FKG(DefinedNamespace):
     ClassicalMachineLearning: URIRef  # classical machine learning
     Condition: URIRef  # condition
     CongenitalAdrenalHyperplasia21OHD: URIRef  # congenital adrenal hyperplasia due to 21-hydroxylase defic...
+    ConvNeXt: URIRef  # ConvNeXt
     ConvolutionalAutoencoder: URIRef  # convolutional autoencoder
     ConvolutionalNeuralNetwork: URIRef  # convolutional neural network
     CorneliaDeLangeSyndrome: URIRef  # Cornelia de Lange syndrome
@@ -45,7 +51,10 @@ class FKG(DefinedNamespace):
     Correlation: URIRef  # correlation
     CranialDystonia: URIRef  # cranial dystonia
     CushingSyndrome: URIRef  # Cushing's syndrome
+    CycleGAN: URIRef  # CycleGAN
+    DataEfficientImageTransformer: URIRef  # DeiT
     DecisionTree: URIRef  # decision tree
+    DeepFace: URIRef  # DeepFace
     DeepGestalt: URIRef  # DeepGestalt
     DeepLearning: URIRef  # deep learning
     Dementia: URIRef  # dementia
@@ -61,11 +70,16 @@ class FKG(DefinedNamespace):
     EfficientNetB1: URIRef  # EfficientNet-B1
     EfficientNetB2: URIRef  # EfficientNet-B2
     EfficientNetB3: URIRef  # EfficientNet-B3
+    ElasticNet: URIRef  # elastic net
     EmbouchureDystonia: URIRef  # embouchure dystonia
     Epilepsy: URIRef  # epilepsy
     Evidence: URIRef  # evidence
+    ExplanationMethod: URIRef  # explanation method
     F1: URIRef  # F1
     Face2Gene: URIRef  # Face2Gene
+    FaceDetector: URIRef  # face detection network
+    FaceEmbeddingNetwork: URIRef  # face recognition network
+    FaceNet: URIRef  # FaceNet
     FacialDermatologicalDisorder: URIRef  # facial dermatological disorder
     FacialPalsy: URIRef  # facial palsy
     FacialPhenotypingSystem: URIRef  # facial phenotyping system
@@ -78,9 +92,11 @@ class FKG(DefinedNamespace):
     FullyConvolutionalNetwork: URIRef  # fully convolutional network
     Gene: URIRef  # gene
     GeneralizedLinearModel: URIRef  # generalized linear model
+    GenerativeAdversarialNetwork: URIRef  # generative adversarial network
     GeneticSyndrome: URIRef  # genetic syndrome
     GestaltMatcher: URIRef  # GestaltMatcher
     GoogLeNet: URIRef  # GoogLeNet
+    GradCAM: URIRef  # Grad-CAM
     GradientBoosting: URIRef  # gradient boosting
     GraphConvolutionalNetwork: URIRef  # graph convolutional network
     GRU: URIRef  # GRU
@@ -89,6 +105,7 @@ class FKG(DefinedNamespace):
     Hypertension: URIRef  # hypertension
     ICC: URIRef  # ICC
     Inception: URIRef  # Inception
+    InceptionResNet: URIRef  # Inception-ResNet
     IndependentComponentAnalysis: URIRef  # independent component analysis
     InheritedRetinalDegeneration: URIRef  # inherited retinal degeneration
     IntersectionOverUnion: URIRef  # IoU
@@ -103,6 +120,8 @@ class FKG(DefinedNamespace):
     KNearestNeighbours: URIRef  # k-nearest neighbours
     KoolenDeVriesSyndrome: URIRef  # Koolen-de Vries syndrome
     LassoRegression: URIRef  # LASSO
+    LayerwiseRelevancePropagation: URIRef  # layer-wise relevance propagation
+    LightGBM: URIRef  # LightGBM
     LinearDiscriminantAnalysis: URIRef  # linear discriminant analysis
     LinearRegression: URIRef  # linear regression
     LogisticRegression: URIRef  # logistic regression
@@ -118,20 +137,26 @@ class FKG(DefinedNamespace):
     MildCognitiveImpairment: URIRef  # mild cognitive impairment
     MobileNet: URIRef  # MobileNet
     MobileNetV2: URIRef  # MobileNetV2
+    MTCNN: URIRef  # MTCNN
     MucolipidosisTypeIV: URIRef  # mucolipidosis type IV
     MultilayerPerceptron: URIRef  # multilayer perceptron
+    NaiveBayes: URIRef  # naive Bayes
     NeonatalJaundice: URIRef  # neonatal jaundice
     NeuralNetwork: URIRef  # neural network
     NeurolepticMalignantSyndrome: URIRef  # neuroleptic malignant syndrome
     NeurologicalDisorder: URIRef  # neurological disorder
     NoonanSyndrome: URIRef  # Noonan syndrome
+    NormalisingFlow: URIRef  # normalising flow
     NPV: URIRef  # NPV
+    ObjectDetector: URIRef  # object detection network
     ObstructiveSleepApnoea: URIRef  # obstructive sleep apnoea
+    OpenFace: URIRef  # OpenFace
     OromandibularDystonia: URIRef  # oromandibular dystonia
     Pain: URIRef  # pain
     ParkinsonDisease: URIRef  # Parkinson disease
     PearsonCorrelation: URIRef  # Pearson r
     PEDIA: URIRef  # PEDIA
+    PhenoScore: URIRef  # PhenoScore
     PosttraumaticStressDisorder: URIRef  # posttraumatic stress disorder
     PPV: URIRef  # PPV
     PraderWilliSyndrome: URIRef  # Prader-Willi syndrome
@@ -142,14 +167,20 @@ class FKG(DefinedNamespace):
     RandomForest: URIRef  # random forest
     RecurrentNeuralNetwork: URIRef  # recurrent neural network
     RegionBasedCNN: URIRef  # R-CNN
+    RegNet: URIRef  # RegNet
     ResNet: URIRef  # ResNet
     ResNet101: URIRef  # ResNet-101
+    ResNet152: URIRef  # ResNet-152
     ResNet18: URIRef  # ResNet-18
     ResNet34: URIRef  # ResNet-34
     ResNet50: URIRef  # ResNet-50
+    ResNeXt: URIRef  # ResNeXt
     Result: URIRef  # result
+    RetinaFace: URIRef  # RetinaFace
+    RetinaNet: URIRef  # RetinaNet
     RettSyndrome: URIRef  # Rett syndrome
     ReviewUpdate: URIRef  # review update
+    RidgeRegression: URIRef  # ridge regression
     RMSE: URIRef  # RMSE
     RobinowSyndrome: URIRef  # Robinow syndrome
     RSquared: URIRef  # R2
@@ -161,16 +192,22 @@ class FKG(DefinedNamespace):
     ScreeningDecision: URIRef  # screening decision
     Sensitivity: URIRef  # sensitivity
     SETD5RelatedDisorder: URIRef  # SETD5-related intellectual disability
+    ShuffleNet: URIRef  # ShuffleNet
     SilverRussellSyndrome: URIRef  # Silver-Russell syndrome
+    SingleShotDetector: URIRef  # single shot multibox detector
     SpearmanCorrelation: URIRef  # Spearman correlation
     Specificity: URIRef  # specificity
+    SqueezeNet: URIRef  # SqueezeNet
     Stroke: URIRef  # stroke
     Study: URIRef  # study
+    StyleGAN: URIRef  # StyleGAN
     Subgroup: URIRef  # subgroup
     SupportVectorMachine: URIRef  # support vector machine
     SwinTransformer: URIRef  # Swin Transformer
     TardiveDyskinesia: URIRef  # tardive dyskinesia
     TattonBrownRahmanSyndrome: URIRef  # Tatton-Brown-Rahman syndrome
+    TemporalConvolutionalNetwork: URIRef  # temporal convolutional network
+    ThreeDimensionalCNN: URIRef  # 3D CNN
     ThyroidEyeDisease: URIRef  # thyroid eye disease
     Top10Accuracy: URIRef  # top-10 accuracy
     Top1Accuracy: URIRef  # top-1 accuracy
@@ -183,6 +220,7 @@ class FKG(DefinedNamespace):
     TurnerSyndrome: URIRef  # Turner syndrome
     Type2Diabetes: URIRef  # type 2 diabetes mellitus
     UNet: URIRef  # U-Net
+    VariationalAutoencoder: URIRef  # variational autoencoder
     VGG: URIRef  # VGG
     VGG16: URIRef  # VGG-16
     VGG19: URIRef  # VGG-19
@@ -190,9 +228,11 @@ class FKG(DefinedNamespace):
     VisionTransformer: URIRef  # vision transformer
     Vitiligo: URIRef  # vitiligo
     WeightedKappa: URIRef  # weighted kappa
+    WideResNet: URIRef  # Wide ResNet
     WilliamsBeurenSyndrome: URIRef  # Williams-Beuren syndrome
     Xception: URIRef  # Xception
     XGBoost: URIRef  # XGBoost
+    YOLO: URIRef  # YOLO
 
     # Annotation properties
     abbreviation: URIRef  # abbreviation

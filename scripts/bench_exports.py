@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph.exports import FORMATS  # noqa: E402
-from graph.networkx_store import NetworkxStore  # noqa: E402
+from graph.sqlite_store import SqliteStore  # noqa: E402
 from ingest.load import load_records  # noqa: E402
 from ingest.pipeline import ingest_files  # noqa: E402
 from ingest.structured import read_study_records  # noqa: E402
@@ -44,7 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     ontology = load_ontology()
     with tempfile.TemporaryDirectory() as tmp:
-        store = NetworkxStore(Path(tmp) / "data")
+        store = SqliteStore(Path(tmp) / "data")
         load_records(store, read_study_records(DEMO / "studies.jsonl"), ontology, source="curated demo records")
         ingest_files(store, ontology, [DEMO / "demo.ris", DEMO / "demo.nbib"])
         studies = list(store.studies())

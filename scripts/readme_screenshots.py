@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from graph.networkx_store import NetworkxStore  # noqa: E402
+from graph.sqlite_store import SqliteStore  # noqa: E402
 from ingest.load import load_records  # noqa: E402
 from ingest.pipeline import ingest_files  # noqa: E402
 from ingest.structured import read_study_records  # noqa: E402
@@ -32,7 +32,7 @@ def main() -> None:
     study_id = sys.argv[1] if len(sys.argv) > 1 else "gurovich-2019-deepgestalt"
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        store = NetworkxStore(data)
+        store = SqliteStore(data)
         ontology = load_ontology()
         load_records(store, read_study_records(DEMO / "studies.jsonl"), ontology, source="curated demo records")
         ingest_files(store, ontology, [DEMO / "demo.ris", DEMO / "demo.nbib"])

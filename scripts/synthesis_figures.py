@@ -20,7 +20,7 @@ from analysis.synthesis.forest import forest_data, render_forest
 from analysis.synthesis.meta_analysis import MetaAnalysisQuery, meta_analysis, overview
 from analysis.synthesis.prisma_diagram import render_prisma
 from analysis.synthesis.prisma_graph import prisma_from_store
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ingest.load import load_records
 from ingest.pipeline import ingest_files
 from ingest.structured import read_study_records
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ontology = load_ontology()
     with tempfile.TemporaryDirectory() as data_dir:
-        store = NetworkxStore(Path(data_dir))
+        store = SqliteStore(Path(data_dir))
         load_records(store, read_study_records(DEMO / "studies.jsonl"), ontology,
                      source="ingest/demo/studies.jsonl")
         ingest_files(store, ontology, [DEMO / "demo.ris", DEMO / "demo.nbib"])

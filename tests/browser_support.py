@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,11 +54,20 @@ def free_port() -> int:
 @contextmanager
 def running_server(data_dir: Path, log_path: Path, timeout: float = 60.0) -> Iterator[str]:
     """``facekg serve`` on a free port over ``data_dir``; yields its base URL and stops it afterwards."""
+    with server_process(data_dir, log_path, timeout) as (base, _process):
+        yield base
+
+
+@contextmanager
+def server_process(data_dir: Path, log_path: Path, timeout: float = 60.0,
+                   extra_args: Sequence[str] = ()) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``facekg serve [extra_args]`` answering ``/healthz``: its base URL and process; stopped afterwards."""
     port = free_port()
     facekg = Path(sys.executable).parent / "facekg"
     env = {**os.environ, "FACEKG_DATA_DIR": str(data_dir), "FACEKG_BACKEND": "memory"}
     with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen([str(facekg), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+        process = subprocess.Popen([str(facekg), "serve", "--host", "127.0.0.1", "--port", str(port),
+                                    *extra_args], env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -75,7 +84,7 @@ def running_server(data_dir: Path, log_path: Path, timeout: float = 60.0) -> Ite
                 if time.monotonic() > deadline:
                     pytest.fail(f"facekg serve did not answer /healthz within {timeout:.0f} s", pytrace=False)
                 time.sleep(0.2)
-            yield base
+            yield base, process
         finally:
             process.terminate()
             try:

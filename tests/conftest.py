@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from facekg.settings import Settings
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ingest.load import load_records
 from ingest.pipeline import ingest_files
 from ingest.structured import read_study_records
@@ -34,7 +34,7 @@ def ontology() -> Ontology:
 def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory holding the curated demo corpus, loaded once per session."""
     data_dir = tmp_path_factory.mktemp("demo-data")
-    store = NetworkxStore(data_dir)
+    store = SqliteStore(data_dir)
     load_records(store, read_study_records(DEMO_STUDIES), load_ontology(), source=str(DEMO_STUDIES))
     return data_dir
 
@@ -43,7 +43,7 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_ingested_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory as ``make run`` leaves it: curated demo records, then both demo exports ingested."""
     data_dir = tmp_path_factory.mktemp("demo-ingested")
-    store = NetworkxStore(data_dir)
+    store = SqliteStore(data_dir)
     ontology = load_ontology()
     load_records(store, read_study_records(DEMO_STUDIES), ontology, source="curated")
     ingest_files(store, ontology, [DEMO_RIS, DEMO_MEDLINE])
@@ -51,8 +51,8 @@ def demo_ingested_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_store(demo_data_dir: Path) -> NetworkxStore:
-    return NetworkxStore(demo_data_dir)
+def demo_store(demo_data_dir: Path) -> SqliteStore:
+    return SqliteStore(demo_data_dir)
 
 
 @pytest.fixture

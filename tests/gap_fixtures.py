@@ -33,7 +33,7 @@ from facekg.records import (
     StudyFlag,
     StudyRecord,
 )
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 
 REFERENCE_YEAR = 2026
 
@@ -103,8 +103,8 @@ def corpus() -> list[StudyRecord]:
     ]
 
 
-def store_with(records: list[StudyRecord] | None = None) -> NetworkxStore:
-    store = NetworkxStore(None)
+def store_with(records: list[StudyRecord] | None = None) -> SqliteStore:
+    store = SqliteStore(None)
     store.write(records if records is not None else corpus(),
                 ReviewUpdate(id="u1", created_at="2026-01-01T00:00:00+00:00", source="tests"))
     return store

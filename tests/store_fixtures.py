@@ -37,7 +37,7 @@ from facekg.records import (
 from graph.mapping import EdgeRow, GraphRows, NodeRow
 from graph.neo4j_connect import connect
 from graph.neo4j_store import Neo4jStore
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
 
 NO_SERVER = ("{missing} is not set, so the Neo4j store cannot be tested. Start a throwaway server with\n"
@@ -77,8 +77,8 @@ def neo4j_store_fixture(neo4j_driver: neo4j.Driver) -> Neo4jStore:
 
 
 @pytest.fixture(name="memory_store")
-def memory_store_fixture(tmp_path: Path) -> NetworkxStore:
-    return NetworkxStore(tmp_path / "memory-store")
+def memory_store_fixture(tmp_path: Path) -> SqliteStore:
+    return SqliteStore(tmp_path / "memory-store")
 
 
 STORE_PARAMS = [

@@ -21,7 +21,7 @@ import pytest
 
 from facekg.errors import InputError
 from graph.exports.jsonl import export_jsonl
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ingest.load import load_records
 from ingest.pipeline import ingest_files
 from ingest.readers import parse_column_map, read_any
@@ -42,7 +42,7 @@ def facekg(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
 
 def graph_state(data_dir: Path) -> tuple[str, str, list[str]]:
     """Everything the store holds, as export rows, counts and review updates."""
-    store = NetworkxStore(data_dir)
+    store = SqliteStore(data_dir)
     try:
         return export_jsonl(store), store.stats().model_dump_json(), [u.id for u in store.review_updates()]
     finally:
@@ -154,7 +154,7 @@ REFUSED = [
 def loaded_dir(tmp_path_factory: pytest.TempPathFactory, ontology: Ontology) -> Path:
     """A graph with the demo corpus in it, which no refused ingest may change."""
     data_dir = tmp_path_factory.mktemp("bad-input-graph")
-    load_records(NetworkxStore(data_dir), read_study_records(DEMO_STUDIES), ontology, source="demo")
+    load_records(SqliteStore(data_dir), read_study_records(DEMO_STUDIES), ontology, source="demo")
     return data_dir
 
 
@@ -188,7 +188,7 @@ def test_bad_input_ingest_fails_in_one_line_naming_file_record_field_and_leaves_
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case.name) for case in REFUSED if case.kept is None])
 def test_bad_input_unreadable_file_stops_skip_bad_too(case: Case, tmp_path: Path, ontology: Ontology) -> None:
-    store = NetworkxStore(tmp_path / "graph")
+    store = SqliteStore(tmp_path / "graph")
     with pytest.raises(InputError) as caught:
         column_map = parse_column_map(case.args[1]) if case.args else None
         ingest_files(store, ontology, [case.path(tmp_path)], skip_bad=True, column_map=column_map)
@@ -247,7 +247,7 @@ def skip_bad_run(tmp_path_factory: pytest.TempPathFactory) -> SkipBadRun:
     tmp = tmp_path_factory.mktemp("skip-bad")
     paths = [case.path(tmp) for case in SKIPPABLE] + [CORPUS / case.name for case in ACCEPTED]
     result = facekg(["ingest", "--skip-bad", "--no-progress", *map(str, paths)], tmp / "graph")
-    stored = [json.loads(line) for line in export_jsonl(NetworkxStore(tmp / "graph")).splitlines()]
+    stored = [json.loads(line) for line in export_jsonl(SqliteStore(tmp / "graph")).splitlines()]
     return SkipBadRun(paths, result, stored)
 
 

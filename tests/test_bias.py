@@ -6,18 +6,18 @@ import pytest
 
 from analysis.bias import bias_reporting, homogeneity
 from facekg.errors import InvalidQuery, NotFound
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ontology import Ontology
 from ontology.places import ancestries_in, countries_in
 from tests.gap_fixtures import store_with
 
 
 @pytest.fixture(scope="module")
-def store() -> NetworkxStore:
+def store() -> SqliteStore:
     return store_with()
 
 
-def condition_rows(store: NetworkxStore, ontology: Ontology, **kwargs: object) -> dict:
+def condition_rows(store: SqliteStore, ontology: Ontology, **kwargs: object) -> dict:
     return {c.condition_id: c for c in bias_reporting(store, ontology, **kwargs).conditions}  # type: ignore[arg-type]
 
 
@@ -28,7 +28,7 @@ def condition_rows(store: NetworkxStore, ontology: Ontology, **kwargs: object) -
     pytest.param("skin_tone", 0, 1, 1, 0, id="skin-tone-stated-vs-unseen"),
     pytest.param("geography", 2, 0, 0, 0, id="geography-by-both"),
 ])
-def test_bias_condition_shares_are_hand_computed(store: NetworkxStore, ontology: Ontology, attribute: str,
+def test_bias_condition_shares_are_hand_computed(store: SqliteStore, ontology: Ontology, attribute: str,
                                                  reported: int, stated: int, unseen: int,
                                                  subgroup: int) -> None:
     down = condition_rows(store, ontology)["DownSyndrome"]
@@ -47,11 +47,11 @@ def test_bias_condition_shares_are_hand_computed(store: NetworkxStore, ontology:
     pytest.param("NoonanSyndrome", ["ancestry-not-reported", "skin-tone-not-reported"],
                  id="nothing-reported"),
 ])
-def test_bias_flags(store: NetworkxStore, ontology: Ontology, condition: str, flags: list[str]) -> None:
+def test_bias_flags(store: SqliteStore, ontology: Ontology, condition: str, flags: list[str]) -> None:
     assert condition_rows(store, ontology)[condition].flags == flags
 
 
-def test_bias_single_country_needs_spans_naming_it(store: NetworkxStore, ontology: Ontology) -> None:
+def test_bias_single_country_needs_spans_naming_it(store: SqliteStore, ontology: Ontology) -> None:
     rows = condition_rows(store, ontology)
     assert rows["DownSyndrome"].geography.status == "single"
     assert rows["DownSyndrome"].geography.values == ["Japan"]
@@ -62,7 +62,7 @@ def test_bias_single_country_needs_spans_naming_it(store: NetworkxStore, ontolog
     assert cdls.reason == "1 of 1 studies have no evidence span naming one of the countries"
 
 
-def test_bias_ledger_keeps_statuses_and_evidence(store: NetworkxStore, ontology: Ontology) -> None:
+def test_bias_ledger_keeps_statuses_and_evidence(store: SqliteStore, ontology: Ontology) -> None:
     ledger = {entry.study_id: entry for entry in bias_reporting(store, ontology).studies}
     assert "ds-retracted" not in ledger
     good = {a.attribute: a for a in ledger["ds-good"].attributes}
@@ -79,7 +79,7 @@ def test_bias_ledger_keeps_statuses_and_evidence(store: NetworkxStore, ontology:
     assert ledger["ds-second"].link == "/v1/studies/ds-second"
 
 
-def test_bias_cause_category_shares(store: NetworkxStore, ontology: Ontology) -> None:
+def test_bias_cause_category_shares(store: SqliteStore, ontology: Ontology) -> None:
     causes = {c.id: c for c in bias_reporting(store, ontology).by_cause}
     gene = causes["GeneRelated"]
     assert gene.study_ids == ["cdls-one", "ds-good", "ds-second", "kabuki-a", "kabuki-b", "ns-classical"]
@@ -89,13 +89,13 @@ def test_bias_cause_category_shares(store: NetworkxStore, ontology: Ontology) ->
     assert causes["Neurological"].study_ids == []
 
 
-def test_bias_retracted_studies_only_on_request(store: NetworkxStore, ontology: Ontology) -> None:
+def test_bias_retracted_studies_only_on_request(store: SqliteStore, ontology: Ontology) -> None:
     down = condition_rows(store, ontology, include_retracted=True)["DownSyndrome"]
     assert "skin-tone-not-reported" not in down.flags
     assert down.study_ids == ["ds-good", "ds-retracted", "ds-second"]
 
 
-def test_bias_condition_and_attribute_filters(store: NetworkxStore, ontology: Ontology) -> None:
+def test_bias_condition_and_attribute_filters(store: SqliteStore, ontology: Ontology) -> None:
     report = bias_reporting(store, ontology, condition="Down syndrome", attribute="skin_tone")
     assert [c.condition_id for c in report.conditions] == ["DownSyndrome"]
     assert [s.attribute for s in report.conditions[0].shares] == ["skin_tone"]
@@ -104,12 +104,12 @@ def test_bias_condition_and_attribute_filters(store: NetworkxStore, ontology: On
     assert [c.id for c in report.by_cause] == ["GeneRelated"]
 
 
-def test_bias_unknown_condition_is_not_found(store: NetworkxStore, ontology: Ontology) -> None:
+def test_bias_unknown_condition_is_not_found(store: SqliteStore, ontology: Ontology) -> None:
     with pytest.raises(NotFound):
         bias_reporting(store, ontology, condition="no such syndrome")
 
 
-def test_bias_unknown_attribute_is_named(store: NetworkxStore, ontology: Ontology) -> None:
+def test_bias_unknown_attribute_is_named(store: SqliteStore, ontology: Ontology) -> None:
     with pytest.raises(InvalidQuery) as raised:
         bias_reporting(store, ontology, attribute="shoe_size")
     assert raised.value.parameter == "attribute"
@@ -139,7 +139,7 @@ SKIN_TONE_STUDY = "ang-2021-hypertension-facial-complexion"
 
 
 @demo
-def test_bias_demo_corpus_flags_skin_tone_wherever_no_study_reports_it(demo_store: NetworkxStore,
+def test_bias_demo_corpus_flags_skin_tone_wherever_no_study_reports_it(demo_store: SqliteStore,
                                                                        ontology: Ontology) -> None:
     report = bias_reporting(demo_store, ontology)
     reporting = sorted(s.study_id for s in report.studies for a in s.attributes

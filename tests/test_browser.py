@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sy
 from analysis.evidence import is_deep_learning_study
 from api.web.evidence import highlight
 from facekg.records import StudyRecord
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from tests.browser_support import ARTIFACTS, CHROMIUM_FLAGS, axe_source, chromium_path, running_server
 
 pytestmark = pytest.mark.browser
@@ -116,7 +116,7 @@ def visit(browser: Browser, base_url: str) -> Iterator[Visit]:
 
 def _evidence_study(data_dir: Path) -> tuple[StudyRecord, str]:
     """A gene-related deep-learning study with an extracted fact whose offsets fit its text, and that span."""
-    store = NetworkxStore(data_dir)
+    store = SqliteStore(data_dir)
     gene_related = {"DownSyndrome", "CorneliaDeLangeSyndrome", "NoonanSyndrome"}
     for study in store.studies():
         if study.retracted or not is_deep_learning_study(study) or \
@@ -198,6 +198,11 @@ def test_browser_gap_map_cell_lands_on_its_studies(visit: Visit, base_url: str) 
     pytest.param("/open-data", id="open-data"),
     pytest.param("/facekg/", id="ontology"),
     pytest.param("/studies/no-such-study", id="not-found"),
+    pytest.param("/synthesis", id="synthesis"),
+    pytest.param("/synthesis/model-vs-clinicians", id="synthesis-clinicians"),
+    pytest.param("/synthesis/prisma", id="synthesis-prisma"),
+    pytest.param("/synthesis/characteristics", id="synthesis-characteristics"),
+    pytest.param("/synthesis/subgroups", id="synthesis-subgroups"),
 ])
 def test_browser_every_page_passes_axe_and_the_csp(visit: Visit, path: str) -> None:
     page = visit.open(path)

@@ -11,15 +11,15 @@ from analysis.catalogue import StudyFilters
 from analysis.synthesis.characteristics import characteristics, counts_csv, studies_csv
 from analysis.synthesis.paired import model_vs_clinicians, render_paired
 from facekg.records import ArchitectureFact, DemographicReport, MetricResult, StudyFlag
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ontology import Ontology
 from tests.data import update
 from tests.synthesis_fixtures import diagnostic_study
 
 
 @pytest.fixture
-def store() -> NetworkxStore:
-    store = NetworkxStore(None)
+def store() -> SqliteStore:
+    store = SqliteStore(None)
     readers = [MetricResult(metric="accuracy", metric_id="Accuracy", value=80.0, unit="%", subject="clinicians")]
     first = diagnostic_study("alpha", 90, 10, 20, 80, year=2020, extra=readers)
     first.architectures = [ArchitectureFact(name="ResNet-50", concept_id="ResNet50", is_deep_learning=True)]
@@ -34,7 +34,7 @@ def store() -> NetworkxStore:
     return store
 
 
-def test_characteristics_count_studies_by_category_with_percentages(store: NetworkxStore,
+def test_characteristics_count_studies_by_category_with_percentages(store: SqliteStore,
                                                                    ontology: Ontology) -> None:
     table = characteristics(store, ontology)
     assert [row.id for row in table.studies] == ["alpha", "beta", "gamma"]  # retracted left out, oldest first
@@ -54,14 +54,14 @@ def test_characteristics_count_studies_by_category_with_percentages(store: Netwo
     assert table.review_update == "u1"
 
 
-def test_characteristics_filter_like_the_study_list(store: NetworkxStore, ontology: Ontology) -> None:
+def test_characteristics_filter_like_the_study_list(store: SqliteStore, ontology: Ontology) -> None:
     table = characteristics(store, ontology, StudyFilters(cause="gene-related", year_from=2021))
     assert [row.id for row in table.studies] == ["beta"]
     assert {(c.variable, c.category): c.percent for c in table.counts}[("condition", "Williams-Beuren syndrome")] \
         == 100.0
 
 
-def test_characteristics_csv_has_one_row_per_study_and_one_per_category(store: NetworkxStore,
+def test_characteristics_csv_has_one_row_per_study_and_one_per_category(store: SqliteStore,
                                                                        ontology: Ontology) -> None:
     table = characteristics(store, ontology)
     rows = list(csv.DictReader(io.StringIO(studies_csv(table))))
@@ -73,7 +73,7 @@ def test_characteristics_csv_has_one_row_per_study_and_one_per_category(store: N
     assert {"variable", "category", "count", "percent"} == set(counted[0])
 
 
-def test_paired_model_vs_clinicians_pairs_figures_on_the_same_metric(store: NetworkxStore,
+def test_paired_model_vs_clinicians_pairs_figures_on_the_same_metric(store: SqliteStore,
                                                                              ontology: Ontology) -> None:
     data = model_vs_clinicians(store, ontology)
     assert [(p.study_id, p.metric_id) for p in data.pairs] == [("alpha", "Accuracy")]

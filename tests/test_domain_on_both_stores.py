@@ -20,7 +20,7 @@ from analysis.synthesis.prisma_graph import prisma_from_store
 from analysis.synthesis.subgroups import subgroup_performance
 from facekg.records import ReviewUpdate
 from graph.neo4j_store import Neo4jStore
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ingest.structured import read_study_records
 from ontology import Ontology, load_ontology
 from tests.data import DEMO_STUDIES
@@ -52,11 +52,11 @@ QUERIES: list[Any] = [
 
 
 @pytest.fixture(scope="module")
-def both(neo4j_driver: neo4j.Driver) -> tuple[NetworkxStore, Neo4jStore, Ontology]:
+def both(neo4j_driver: neo4j.Driver) -> tuple[SqliteStore, Neo4jStore, Ontology]:
     """The demo corpus loaded once into an in-memory embedded store and into an emptied Neo4j."""
     ontology = load_ontology()
     records = list(read_study_records(DEMO_STUDIES))
-    memory_store, neo4j_store = NetworkxStore(None), Neo4jStore(neo4j_driver, neo4j_settings()[3])
+    memory_store, neo4j_store = SqliteStore(None), Neo4jStore(neo4j_driver, neo4j_settings()[3])
     neo4j_store.clear()
     with pytest.MonkeyPatch.context() as patch:
         # The update's id and time come from the clock; pin them so both stores hold the same update.
@@ -69,7 +69,7 @@ def both(neo4j_driver: neo4j.Driver) -> tuple[NetworkxStore, Neo4jStore, Ontolog
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_domain_query_gives_the_same_answer_on_both_stores(
-        both: tuple[NetworkxStore, Neo4jStore, Ontology], query: Callable[[Any, Ontology], Any]) -> None:
+        both: tuple[SqliteStore, Neo4jStore, Ontology], query: Callable[[Any, Ontology], Any]) -> None:
     memory, neo4j, ontology = both
     on_memory = query(memory, ontology)
     assert on_memory, "the query answers something on the demo corpus"

@@ -21,7 +21,7 @@ from facekg.records import StudyRecord
 from facekg.settings import Settings
 from graph.exports import FORMATS, export_format
 from graph.exports.history import restore
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
 from ontology import FKG, Ontology
 from tests.store_fixtures import corpus, review_update
@@ -43,8 +43,8 @@ def _round_trip(source: GraphStore, ontology: Ontology, name: str, target: Graph
 @pytest.mark.parametrize("name", REIMPORTABLE)
 def test_exports_round_trip_the_ingested_demo_corpus(name: str, demo_ingested_dir: Path, ontology: Ontology,
                                                      tmp_path: Path) -> None:
-    source = NetworkxStore(demo_ingested_dir)
-    target = NetworkxStore(tmp_path / "fresh")
+    source = SqliteStore(demo_ingested_dir)
+    target = SqliteStore(tmp_path / "fresh")
     _round_trip(source, ontology, name, target)
     assert target.review_updates() == source.review_updates()
     assert _dump(target) == _dump(source)
@@ -55,16 +55,16 @@ def test_exports_round_trip_the_ingested_demo_corpus(name: str, demo_ingested_di
 @pytest.mark.parametrize("name", REIMPORTABLE)
 def test_exports_round_trip_nulls_mixed_provenance_and_retraction(name: str, ontology: Ontology,
                                                                   tmp_path: Path) -> None:
-    source = NetworkxStore(tmp_path / "source")
+    source = SqliteStore(tmp_path / "source")
     source.write(corpus(), review_update("u1", created_at="2026-01-01T00:00:00.123456+00:00", studies=6))
-    target = NetworkxStore(tmp_path / "target")
+    target = SqliteStore(tmp_path / "target")
     _round_trip(source, ontology, name, target)
     assert _dump(target) == _dump(source)
     assert target.review_updates() == source.review_updates()
 
 
 def test_exports_turtle_states_evidence_and_provenance_as_triples(demo_ingested_dir: Path, ontology: Ontology) -> None:
-    store = NetworkxStore(demo_ingested_dir)
+    store = SqliteStore(demo_ingested_dir)
     study = next(s for s in store.studies() if any(c.provenance.evidence for c in s.conditions))
     fact = next(c for c in study.conditions if c.provenance.evidence)
     assert fact.provenance.evidence is not None
@@ -82,7 +82,7 @@ def test_exports_turtle_states_evidence_and_provenance_as_triples(demo_ingested_
 
 def test_exports_csv_tables_are_long_format_with_provenance_columns(demo_ingested_dir: Path,
                                                                     ontology: Ontology) -> None:
-    store = NetworkxStore(demo_ingested_dir)
+    store = SqliteStore(demo_ingested_dir)
     bundle = zipfile.ZipFile(io.BytesIO(export_format("csv").write(store, ontology)))
     assert sorted(bundle.namelist()) == ["facts.csv", "results.csv", "studies.csv", "updates.csv"]
     results = list(csv.DictReader(io.StringIO(bundle.read("results.csv").decode())))
@@ -98,8 +98,8 @@ def test_exports_csv_tables_are_long_format_with_provenance_columns(demo_ingeste
 
 def test_exports_import_refuses_a_store_that_holds_a_graph(demo_data_dir: Path, tmp_path: Path,
                                                            ontology: Ontology) -> None:
-    source = NetworkxStore(demo_data_dir)
-    target = NetworkxStore(tmp_path / "busy")
+    source = SqliteStore(demo_data_dir)
+    target = SqliteStore(tmp_path / "busy")
     target.write(corpus()[:1], review_update("u1"))
     before = _dump(target)
     with pytest.raises(StoreError, match="already holds a graph"):
@@ -132,7 +132,7 @@ def _csv_bundle(tables: dict[str, str]) -> bytes:
 
 
 def test_exports_bad_csv_cell_names_table_line_and_column(tmp_path: Path, ontology: Ontology) -> None:
-    source = NetworkxStore(tmp_path / "source")
+    source = SqliteStore(tmp_path / "source")
     source.write(corpus(), review_update("u1"))
     bundle = zipfile.ZipFile(io.BytesIO(export_format("csv").write(source, ontology)))
     tables = {name: bundle.read(name).decode() for name in bundle.namelist()}
@@ -150,7 +150,7 @@ def test_exports_bad_csv_cell_names_table_line_and_column(tmp_path: Path, ontolo
 
 
 def test_exports_rdf_fact_without_ordinal_names_the_node(tmp_path: Path, ontology: Ontology) -> None:
-    source = NetworkxStore(tmp_path / "source")
+    source = SqliteStore(tmp_path / "source")
     source.write(corpus()[:1], review_update("u1"))
     graph = Graph().parse(data=export_format("ttl").write(source, ontology), format="turtle")
     fact = next(graph.subjects(FKG.factKind, Literal("conditions")))
@@ -188,7 +188,7 @@ def test_exports_cli_export_then_import_gives_identical_studies(demo_data_dir: P
     imported = _facekg("import", str(bundle), data_dir=fresh)
     assert imported.returncode == 0, imported.stderr
     assert "imported" in imported.stdout
-    assert _dump(NetworkxStore(fresh)) == _dump(NetworkxStore(demo_data_dir))
+    assert _dump(SqliteStore(fresh)) == _dump(SqliteStore(demo_data_dir))
     again = _facekg("import", str(bundle), data_dir=fresh)
     assert again.returncode == 1 and "already holds a graph" in again.stderr
 

@@ -7,7 +7,7 @@ import pytest
 from analysis.gapmap import GapMap, architecture_families, gap_map, metric_families, render_gap_map
 from analysis.gaps import GapThresholds
 from facekg.errors import InvalidQuery
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ontology import Ontology
 from tests.gap_fixtures import DOWN, record, store_with
 
@@ -15,7 +15,7 @@ THRESHOLDS = GapThresholds(reference_year=2026)
 
 
 @pytest.fixture(scope="module")
-def store() -> NetworkxStore:
+def store() -> SqliteStore:
     return store_with()
 
 
@@ -36,7 +36,7 @@ def cell(gmap: GapMap, row: str, col: str) -> tuple[list[str], str]:
     pytest.param("KabukiSyndrome", "ConvolutionalNeuralNetwork", ["kabuki-b"], "single-study",
                  id="kabuki-cnn"),
 ])
-def test_gapmap_condition_by_architecture_cells(store: NetworkxStore, ontology: Ontology, row: str, col: str,
+def test_gapmap_condition_by_architecture_cells(store: SqliteStore, ontology: Ontology, row: str, col: str,
                                                 study_ids: list[str], grade: str) -> None:
     gmap = gap_map(store, ontology, rows="condition", cols="architecture", thresholds=THRESHOLDS)
     assert cell(gmap, row, col) == (study_ids, grade)
@@ -49,14 +49,14 @@ def test_gapmap_condition_by_architecture_cells(store: NetworkxStore, ontology: 
     pytest.param("Specificity", ["kabuki-b"], id="specificity"),
     pytest.param("TopKAccuracy", [], id="top-k-empty"),
 ])
-def test_gapmap_cause_by_metric_cells(store: NetworkxStore, ontology: Ontology, col: str,
+def test_gapmap_cause_by_metric_cells(store: SqliteStore, ontology: Ontology, col: str,
                                       study_ids: list[str]) -> None:
     gmap = gap_map(store, ontology, rows="cause", cols="metric", thresholds=THRESHOLDS)
     assert cell(gmap, "GeneRelated", col)[0] == study_ids
     assert cell(gmap, "Neurological", col) == ([], "no-study")
 
 
-def test_gapmap_is_complete_row_major(store: NetworkxStore, ontology: Ontology) -> None:
+def test_gapmap_is_complete_row_major(store: SqliteStore, ontology: Ontology) -> None:
     gmap = gap_map(store, ontology, rows="cause", cols="architecture")
     assert len(gmap.cells) == len(gmap.rows) * len(gmap.cols)
     assert [(c.row, c.col) for c in gmap.cells] == [(r.id, k.id) for r in gmap.rows for k in gmap.cols]
@@ -89,7 +89,7 @@ def test_gapmap_unmapped_architecture_gets_its_own_column(ontology: Ontology) ->
     pytest.param({"rows": "genes"}, "rows", id="rows"),
     pytest.param({"cols": "journals"}, "cols", id="cols"),
 ])
-def test_gapmap_invalid_axes_are_named(store: NetworkxStore, ontology: Ontology, kwargs: dict,
+def test_gapmap_invalid_axes_are_named(store: SqliteStore, ontology: Ontology, kwargs: dict,
                                        parameter: str) -> None:
     with pytest.raises(InvalidQuery) as raised:
         gap_map(store, ontology, **kwargs)
@@ -100,17 +100,17 @@ def test_gapmap_invalid_axes_are_named(store: NetworkxStore, ontology: Ontology,
     pytest.param("svg", b"<?xml", id="svg"),
     pytest.param("png", b"\x89PNG", id="png"),
 ])
-def test_gapmap_renders_every_condition_row_as_an_image(store: NetworkxStore, ontology: Ontology, fmt: str,
+def test_gapmap_renders_every_condition_row_as_an_image(store: SqliteStore, ontology: Ontology, fmt: str,
                                                          magic: bytes) -> None:
     image = render_gap_map(gap_map(store, ontology, rows="condition"), fmt)
     assert image.startswith(magic)
 
 
-def test_gapmap_svg_shows_labels_and_counts(store: NetworkxStore, ontology: Ontology) -> None:
+def test_gapmap_svg_shows_labels_and_counts(store: SqliteStore, ontology: Ontology) -> None:
     svg = render_gap_map(gap_map(store, ontology, rows="cause", cols="metric"), "svg").decode()
     assert "gene-related" in svg and "sensitivity" in svg
 
 
-def test_gapmap_render_rejects_json(store: NetworkxStore, ontology: Ontology) -> None:
+def test_gapmap_render_rejects_json(store: SqliteStore, ontology: Ontology) -> None:
     with pytest.raises(InvalidQuery):
         render_gap_map(gap_map(store, ontology), "json")

@@ -11,7 +11,7 @@ from analysis.gaps import RULE_NAMES, SEVERITY, UNCATEGORISED, GapThresholds, ev
 from analysis.universe import cache_path, load_facial_phenotype, normalise_xref, universe
 from facekg.errors import InvalidQuery
 from facekg.records import SampleFact, StudyRecord
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ontology import Ontology
 from tests.gap_fixtures import CDLS, REFERENCE_YEAR, record, store_with
 
@@ -19,11 +19,11 @@ THRESHOLDS = GapThresholds(reference_year=REFERENCE_YEAR)
 
 
 @pytest.fixture(scope="module")
-def store() -> NetworkxStore:
+def store() -> SqliteStore:
     return store_with()
 
 
-def items_by_id(store: NetworkxStore, ontology: Ontology, **kwargs: object) -> dict:
+def items_by_id(store: SqliteStore, ontology: Ontology, **kwargs: object) -> dict:
     kwargs.setdefault("thresholds", THRESHOLDS)
     report = evidence_gaps(store, ontology, **kwargs)  # type: ignore[arg-type]
     return {item.id: item for item in report.items}
@@ -38,7 +38,7 @@ def items_by_id(store: NetworkxStore, ontology: Ontology, **kwargs: object) -> d
     pytest.param("KabukiSyndromeType1", ["small-sample"], ["kabuki-a", "kabuki-b"], id="small-sample"),
     pytest.param("KabukiSyndrome", ["small-sample"], ["kabuki-a", "kabuki-b"], id="descendants-count"),
 ])
-def test_gaps_rules_fire_as_hand_computed(store: NetworkxStore, ontology: Ontology, condition: str,
+def test_gaps_rules_fire_as_hand_computed(store: SqliteStore, ontology: Ontology, condition: str,
                                           rules: list[str], study_ids: list[str]) -> None:
     item = items_by_id(store, ontology)[condition]
     assert [hit.rule for hit in item.rules] == rules
@@ -62,13 +62,13 @@ def test_gaps_rules_fire_as_hand_computed(store: NetworkxStore, ontology: Ontolo
     pytest.param("stale-evidence", "newest deep-learning study is from 2018, 8 years before 2026 "
                                    "(more than 5)", id="stale-evidence"),
 ])
-def test_gaps_reasons_say_why(store: NetworkxStore, ontology: Ontology, rule: str, reason: str) -> None:
+def test_gaps_reasons_say_why(store: SqliteStore, ontology: Ontology, rule: str, reason: str) -> None:
     hits = {hit.rule: hit for hit in items_by_id(store, ontology)["CorneliaDeLangeSyndrome"].rules}
     assert hits[rule].reason == reason
 
 
 def test_gaps_small_sample_reason_counts_studies_without_a_participant_count(
-        store: NetworkxStore, ontology: Ontology) -> None:
+        store: SqliteStore, ontology: Ontology) -> None:
     hit = items_by_id(store, ontology)["KabukiSyndromeType1"].rules[0]
     assert hit.reason == ("30 participants in all deep-learning studies, below 100 "
                           "(1 of 2 studies report no participant count)")
@@ -88,7 +88,7 @@ def test_gaps_participants_counts_people_only(samples: list[tuple[int, str]], ex
     assert participants(study) == expected
 
 
-def test_gaps_condition_with_good_evidence_is_not_a_gap(store: NetworkxStore, ontology: Ontology) -> None:
+def test_gaps_condition_with_good_evidence_is_not_a_gap(store: SqliteStore, ontology: Ontology) -> None:
     assert "DownSyndrome" not in items_by_id(store, ontology)
 
 
@@ -102,7 +102,7 @@ def test_gaps_condition_with_good_evidence_is_not_a_gap(store: NetworkxStore, on
     pytest.param(GapThresholds(reference_year=2030), "DownSyndrome", True, "stale-evidence",
                  id="reference-year-later"),
 ])
-def test_gaps_thresholds_move_the_rules(store: NetworkxStore, ontology: Ontology, thresholds: GapThresholds,
+def test_gaps_thresholds_move_the_rules(store: SqliteStore, ontology: Ontology, thresholds: GapThresholds,
                                         condition: str, present: bool, rule: str) -> None:
     items = items_by_id(store, ontology, thresholds=thresholds)
     fired = [hit.rule for hit in items[condition].rules] if condition in items else []
@@ -120,19 +120,19 @@ def test_gaps_retracted_studies_are_left_out_unless_asked(ontology: Ontology, in
     assert items["CorneliaDeLangeSyndrome"].grade == grade
 
 
-def test_gaps_items_are_ordered_worst_first(store: NetworkxStore, ontology: Ontology) -> None:
+def test_gaps_items_are_ordered_worst_first(store: SqliteStore, ontology: Ontology) -> None:
     report = evidence_gaps(store, ontology, thresholds=THRESHOLDS)
     severities = [item.severity for item in report.items]
     assert severities == sorted(severities)
     assert all([h.severity for h in i.rules] == sorted(h.severity for h in i.rules) for i in report.items)
 
 
-def test_gaps_rule_filter_keeps_conditions_where_it_fires(store: NetworkxStore, ontology: Ontology) -> None:
+def test_gaps_rule_filter_keeps_conditions_where_it_fires(store: SqliteStore, ontology: Ontology) -> None:
     items = items_by_id(store, ontology, rule="no-deep-learning")
     assert set(items) == {"NoonanSyndrome"}
 
 
-def test_gaps_cause_filter_and_rollup(store: NetworkxStore, ontology: Ontology) -> None:
+def test_gaps_cause_filter_and_rollup(store: SqliteStore, ontology: Ontology) -> None:
     report = evidence_gaps(store, ontology, thresholds=THRESHOLDS, cause="neurological")
     neurological = ontology.conditions_in_category("Neurological")
     assert {item.id for item in report.items} == neurological
@@ -143,7 +143,7 @@ def test_gaps_cause_filter_and_rollup(store: NetworkxStore, ontology: Ontology) 
     assert summary.rule_counts == expected
 
 
-def test_gaps_condition_in_two_categories_is_in_both_groups(store: NetworkxStore, ontology: Ontology) -> None:
+def test_gaps_condition_in_two_categories_is_in_both_groups(store: SqliteStore, ontology: Ontology) -> None:
     report = evidence_gaps(store, ontology, thresholds=THRESHOLDS)
     groups = {group.id: group for group in report.by_cause}
     assert "RettSyndrome" in groups["Neurological"].condition_ids
@@ -157,7 +157,7 @@ def test_gaps_condition_in_two_categories_is_in_both_groups(store: NetworkxStore
     pytest.param({"cause": "astrology"}, "cause", id="unknown-cause"),
     pytest.param({"universe_name": "everything"}, "universe", id="unknown-universe"),
 ])
-def test_gaps_invalid_parameters_are_named(store: NetworkxStore, ontology: Ontology, kwargs: dict,
+def test_gaps_invalid_parameters_are_named(store: SqliteStore, ontology: Ontology, kwargs: dict,
                                            parameter: str) -> None:
     with pytest.raises(InvalidQuery) as raised:
         evidence_gaps(store, ontology, **kwargs)
@@ -177,7 +177,7 @@ def facial_cache(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_gaps_facial_phenotype_universe_links_disorders_by_xref(store: NetworkxStore, ontology: Ontology,
+def test_gaps_facial_phenotype_universe_links_disorders_by_xref(store: SqliteStore, ontology: Ontology,
                                                                 facial_cache: Path) -> None:
     entries = universe("facial-phenotype", ontology, facial_cache)
     assert [(e.id, e.concept_id) for e in entries] == [
@@ -216,7 +216,7 @@ demo = pytest.mark.demo_corpus
 
 
 @demo
-def test_gaps_demo_corpus_rett_syndrome_has_no_study(demo_store: NetworkxStore, ontology: Ontology) -> None:
+def test_gaps_demo_corpus_rett_syndrome_has_no_study(demo_store: SqliteStore, ontology: Ontology) -> None:
     report = evidence_gaps(demo_store, ontology)
     rett = {item.id: item for item in report.items}["RettSyndrome"]
     assert rett.grade == "no-study"
@@ -227,7 +227,7 @@ def test_gaps_demo_corpus_rett_syndrome_has_no_study(demo_store: NetworkxStore, 
 
 
 @demo
-def test_gaps_demo_corpus_lists_table_conditions_without_deep_learning(demo_store: NetworkxStore,
+def test_gaps_demo_corpus_lists_table_conditions_without_deep_learning(demo_store: SqliteStore,
                                                                        ontology: Ontology) -> None:
     items = {item.label: item for item in evidence_gaps(demo_store, ontology).items}
     assert items["hemifacial spasm"].grade in ("no-study", "no-deep-learning")

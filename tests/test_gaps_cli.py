@@ -11,14 +11,14 @@ from typer.testing import CliRunner
 
 from cli.gaps import register
 from facekg.records import ReviewUpdate
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from tests.gap_fixtures import corpus
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("gaps-cli")
-    NetworkxStore(path).write(corpus(), ReviewUpdate(id="u1", created_at="2026-01-01T00:00:00+00:00",
+    SqliteStore(path).write(corpus(), ReviewUpdate(id="u1", created_at="2026-01-01T00:00:00+00:00",
                                                      source="tests"))
     return path
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from facekg.errors import InputError
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ingest.pipeline import ingest_files
 from ingest.structured import read_study_records
 from ontology import load_ontology
@@ -27,13 +27,13 @@ AB  - It lost its end-of-record tag.
 
 
 @pytest.fixture(scope="module")
-def demo_ingested(demo_ingested_dir: Path) -> NetworkxStore:
+def demo_ingested(demo_ingested_dir: Path) -> SqliteStore:
     """Curated demo records first, then the RIS and MEDLINE exports through the full pipeline (read only)."""
-    return NetworkxStore(demo_ingested_dir)
+    return SqliteStore(demo_ingested_dir)
 
 
 def test_ingest_of_both_demo_exports_deduplicates_to_one_study_each(tmp_path: Path) -> None:
-    store = NetworkxStore(tmp_path)
+    store = SqliteStore(tmp_path)
     summary = ingest_files(store, load_ontology(), [DEMO_RIS, DEMO_MEDLINE])
     curated_count = sum(1 for _ in read_study_records(DEMO_STUDIES))
     assert store.stats().studies == curated_count
@@ -41,7 +41,7 @@ def test_ingest_of_both_demo_exports_deduplicates_to_one_study_each(tmp_path: Pa
     assert {m["reason"] for m in summary.merge_report} <= {"doi", "pmid", "title-year"}
 
 
-def test_ingest_adds_abstracts_and_extracted_facts_with_evidence_spans(demo_ingested: NetworkxStore) -> None:
+def test_ingest_adds_abstracts_and_extracted_facts_with_evidence_spans(demo_ingested: SqliteStore) -> None:
     studies = list(demo_ingested.studies())
     assert all(s.abstract for s in studies)
     extracted = [(s, f) for s in studies for facts in s.fact_lists().values() for f in facts
@@ -56,7 +56,7 @@ def test_ingest_adds_abstracts_and_extracted_facts_with_evidence_spans(demo_inge
         assert fact.provenance.extractor_version
 
 
-def test_ingest_never_overwrites_curated_facts(demo_ingested: NetworkxStore) -> None:
+def test_ingest_never_overwrites_curated_facts(demo_ingested: SqliteStore) -> None:
     for curated in read_study_records(DEMO_STUDIES):
         stored = demo_ingested.get(curated.id)
         for attribute in ("sex", "age", "race_ethnicity", "skin_tone", "geography"):
@@ -67,7 +67,7 @@ def test_ingest_never_overwrites_curated_facts(demo_ingested: NetworkxStore) -> 
             [m.value for m in curated.metrics]
 
 
-def test_ingest_records_screening_suggestions_on_each_study(demo_ingested: NetworkxStore) -> None:
+def test_ingest_records_screening_suggestions_on_each_study(demo_ingested: SqliteStore) -> None:
     suggestions = {s.screening.suggestion for s in demo_ingested.studies() if s.screening}
     assert suggestions and suggestions <= {"include", "exclude", "unsure"}
 
@@ -76,7 +76,7 @@ def test_ingest_with_a_bad_file_fails_naming_it_and_leaves_the_graph_unchanged(t
     good, bad = tmp_path / "good.ris", tmp_path / "bad.ris"
     good.write_text(GOOD_RIS, encoding="utf-8")
     bad.write_text(BAD_RIS, encoding="utf-8")
-    store = NetworkxStore(tmp_path / "data")
+    store = SqliteStore(tmp_path / "data")
     ingest_files(store, load_ontology(), [good])
     before = store.export_rows().as_jsonable()
     with pytest.raises(InputError) as info:
@@ -88,7 +88,7 @@ def test_ingest_with_a_bad_file_fails_naming_it_and_leaves_the_graph_unchanged(t
 def test_ingest_skip_bad_quarantines_bad_records_and_loads_the_rest(tmp_path: Path) -> None:
     mixed = tmp_path / "mixed.ris"
     mixed.write_text(GOOD_RIS + BAD_RIS, encoding="utf-8")
-    store = NetworkxStore(tmp_path / "data")
+    store = SqliteStore(tmp_path / "data")
     summary = ingest_files(store, load_ontology(), [mixed], skip_bad=True)
     assert store.stats().studies == 1
     assert [(q.file, q.record) for q in summary.quarantined] == [(str(mixed), 2)]
@@ -107,7 +107,7 @@ def test_ingest_reads_a_pdf_named_by_pmid_when_the_record_has_no_abstract(tmp_pa
     (pdfs / "424242.pdf").write_bytes(make_pdf([
         "Facial photographs and acromegaly",
         "A ResNet-50 classified 212 patients with acromegaly; the AUC was 0.94 (95% CI 0.90-0.97)."]))
-    store = NetworkxStore(tmp_path / "data")
+    store = SqliteStore(tmp_path / "data")
     summary = ingest_files(store, load_ontology(), [export], pdf_dir=pdfs)
     assert summary.pdfs_attached == 1
     [study] = store.studies()

@@ -9,7 +9,7 @@ import pytest
 
 from facekg.errors import InputError
 from facekg.records import ConditionFact, DemographicReport, StudyRecord
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ingest.load import load_records
 from ingest.structured import read_study_records
 from ontology import load_ontology
@@ -17,11 +17,11 @@ from tests.data import extracted, study
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> NetworkxStore:
-    return NetworkxStore(tmp_path)
+def store(tmp_path: Path) -> SqliteStore:
+    return SqliteStore(tmp_path)
 
 
-def test_load_resolves_names_and_abbreviations_to_ontology_concepts(store: NetworkxStore) -> None:
+def test_load_resolves_names_and_abbreviations_to_ontology_concepts(store: SqliteStore) -> None:
     ontology = load_ontology()
     load_records(store, [study("s1", conditions=("CdLS",))], ontology, source="test")
     stored = store.get("s1")
@@ -30,7 +30,7 @@ def test_load_resolves_names_and_abbreviations_to_ontology_concepts(store: Netwo
     assert stored.metrics[0].metric_id == ontology.lookup("accuracy", kind="metric").id
 
 
-def test_load_keeps_and_reports_unknown_conditions_as_unmapped(store: NetworkxStore) -> None:
+def test_load_keeps_and_reports_unknown_conditions_as_unmapped(store: SqliteStore) -> None:
     summary = load_records(store, [study("s1", conditions=("Zorblax facial syndrome",))], load_ontology(),
                            source="test")
     assert summary.unmapped["conditions"] == ["Zorblax facial syndrome"]
@@ -39,7 +39,7 @@ def test_load_keeps_and_reports_unknown_conditions_as_unmapped(store: NetworkxSt
     assert stored.conditions[0].concept_id is None
 
 
-def test_loading_the_same_records_twice_leaves_the_graph_identical(store: NetworkxStore) -> None:
+def test_loading_the_same_records_twice_leaves_the_graph_identical(store: SqliteStore) -> None:
     records = [study("s1", doi="10.1/A"), study("s2", pmid="123")]
     first = load_records(store, records, load_ontology(), source="test")
     before = store.export_rows().as_jsonable()
@@ -50,7 +50,7 @@ def test_loading_the_same_records_twice_leaves_the_graph_identical(store: Networ
     assert store.export_rows().as_jsonable() == before
 
 
-def test_upsert_matches_on_doi_before_our_id(store: NetworkxStore) -> None:
+def test_upsert_matches_on_doi_before_our_id(store: SqliteStore) -> None:
     load_records(store, [study("first-id", doi="10.1/X")], load_ontology(), source="test")
     load_records(store, [study("other-id", doi="https://doi.org/10.1/x", conditions=("Noonan syndrome",))],
                  load_ontology(), source="test")
@@ -59,7 +59,7 @@ def test_upsert_matches_on_doi_before_our_id(store: NetworkxStore) -> None:
     assert names == {"Down syndrome", "Noonan syndrome"}
 
 
-def test_extracted_facts_never_overwrite_curated_ones(store: NetworkxStore) -> None:
+def test_extracted_facts_never_overwrite_curated_ones(store: SqliteStore) -> None:
     ontology = load_ontology()
     curated_record = study("s1", doi="10.1/c")
     load_records(store, [curated_record], ontology, source="curated")
@@ -76,7 +76,7 @@ def test_extracted_facts_never_overwrite_curated_ones(store: NetworkxStore) -> N
     assert stored.title == curated_record.title
 
 
-def test_each_load_records_a_review_update_with_counts(store: NetworkxStore) -> None:
+def test_each_load_records_a_review_update_with_counts(store: SqliteStore) -> None:
     summary = load_records(store, [study("s1")], load_ontology(), source="file.jsonl")
     [update] = store.review_updates()
     assert update.id == summary.review_update
@@ -101,7 +101,7 @@ def test_bad_line_names_file_line_and_field(tmp_path: Path, line: str, field: st
     assert message in str(info.value)
 
 
-def test_an_extracted_metric_restating_a_curated_one_is_not_added_again(store: NetworkxStore) -> None:
+def test_an_extracted_metric_restating_a_curated_one_is_not_added_again(store: SqliteStore) -> None:
     from facekg.records import MetricResult
 
     ontology = load_ontology()
@@ -114,7 +114,7 @@ def test_an_extracted_metric_restating_a_curated_one_is_not_added_again(store: N
     assert metrics == [("accuracy", 91.0, "curated"), ("AUC", 0.88, "extracted")]
 
 
-def test_a_reviewer_decision_is_stored_beside_the_suggestion_as_its_own_update(store: NetworkxStore) -> None:
+def test_a_reviewer_decision_is_stored_beside_the_suggestion_as_its_own_update(store: SqliteStore) -> None:
     from ingest.load import record_screening_decision
 
     load_records(store, [study("s1")], load_ontology(), source="test")

@@ -11,7 +11,7 @@ from analysis.synthesis.meta_analysis import MetaAnalysisQuery, analyse, overvie
 from analysis.synthesis.univariate import pool_proportions
 from facekg.errors import InvalidQuery, NotPoolable
 from facekg.records import Subgroup
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ontology import Ontology
 from tests.data import update
 from tests.synthesis_data import AUDITC_FN, AUDITC_FP, AUDITC_TN, AUDITC_TP
@@ -171,7 +171,7 @@ def test_meta_analysis_bivariate_model_through_the_graph_equals_the_direct_fit(o
 
 
 def test_meta_analysis_overview_lists_pooled_and_refused_pairs(ontology: Ontology) -> None:
-    store = NetworkxStore(None)
+    store = SqliteStore(None)
     store.write([*three_studies(), diagnostic_study("wbs", 50, 5, 5, 50, conditions=("Williams-Beuren syndrome",))],
                 update("u1"))
     result = overview(store, ontology)

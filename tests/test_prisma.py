@@ -11,7 +11,7 @@ from analysis.synthesis.prisma_diagram import render_prisma
 from analysis.synthesis.prisma_graph import prisma_from_store
 from facekg.errors import InputError
 from facekg.records import ReviewUpdate, ScreeningDecision
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ingest.load import record_screening_decision
 from tests.data import study
 
@@ -76,7 +76,7 @@ def test_prisma_refuses_counts_that_do_not_add_up_naming_update_and_field(change
 
 
 def test_prisma_from_the_graph_uses_updates_studies_and_reviewer_decisions() -> None:
-    store = NetworkxStore(None)
+    store = SqliteStore(None)
     mice = study("s1").model_copy(update={"review_update": "A", "screening": ScreeningDecision(
         suggestion="exclude", reasons=[{"criterion": "non-human", "evidence": "in mice"}])})
     first = [mice, study("s2", retracted=True).model_copy(update={"review_update": "A"}),

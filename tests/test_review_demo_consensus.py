@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ingest.load import load_records, new_review_update
 from ingest.pipeline import ingest_files
 from ingest.structured import read_study_records
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.demo_corpus, pytest.mark.slow]
 
 
 def test_review_consensus_facts_survive_reingesting_the_demo_corpus(tmp_path: Path) -> None:
-    store = NetworkxStore(tmp_path)
+    store = SqliteStore(tmp_path)
     ontology = load_ontology()
     load_records(store, read_study_records(DEMO_STUDIES), ontology, source="curated")
     ingest_files(store, ontology, [DEMO_RIS])

@@ -15,7 +15,7 @@ from facekg.errors import NotFound, StoreError
 from facekg.records import ReviewUpdate, StudyRecord
 from graph.mapping import GraphRows, NodeRow
 from graph.neo4j_store import Neo4jStore
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore, StudyQuery
 from tests.data import DEMO_STUDIES
 from tests.store_fixtures import (  # noqa: F401  (the *_fixture names register fixtures)
@@ -249,6 +249,86 @@ def test_store_clear_removes_everything(store: GraphStore) -> None:
     assert list(store.studies()) == []
 
 
+# -- revision and history -----------------------------------------------------------
+def test_store_revision_changes_on_every_commit_and_only_then(store: GraphStore) -> None:
+    seen = [store.revision()]
+    assert store.revision() == seen[0]
+    store.write_ontology(ontology_rows())
+    seen.append(store.revision())
+    store.write(corpus(), review_update())
+    seen.append(store.revision())
+    # Reads leave it alone.
+    store.get("s-2019"), list(store.studies()), store.query(StudyQuery()), store.stats(), store.export_rows()
+    assert store.revision() == seen[-1]
+    store.write(corpus(), review_update())
+    seen.append(store.revision())
+    store.clear()
+    seen.append(store.revision())
+    assert len(set(seen)) == len(seen)
+
+
+def test_store_failed_write_keeps_revision_and_history(store: GraphStore) -> None:
+    store.write(corpus(), review_update())
+    revision, history = store.revision(), store.study_history()
+    with pytest.raises(StoreError):
+        store.write([rich_study("s-2019", metrics=0, review_update="u2"), rich_study("x", review_update="gone")],
+                    review_update("u2", "2026-02-01T00:00:00+00:00"))
+    assert store.revision() == revision
+    assert store.study_history() == history
+
+
+def _two_updates(store: GraphStore) -> StudyRecord:
+    store.write(corpus(), review_update())
+    smaller = rich_study("s-none", year=2020, metrics=1, samples=0, review_update="u2")
+    store.write([smaller], review_update("u2", "2026-02-01T00:00:00+00:00"))
+    return smaller
+
+
+def test_store_study_history_lists_versions_oldest_first(store: GraphStore) -> None:
+    smaller = _two_updates(store)
+    history = store.study_history()
+    assert [(v.update_id, v.study_id) for v in history] == (
+        [("u1", study_id) for study_id in sorted(r.id for r in corpus())] + [("u2", "s-none")])
+    originals = {r.id: r for r in corpus()}
+    assert all(v.record == originals[v.study_id] for v in history[:-1])
+    assert history[-1].record == smaller
+    assert store.study_history(since_update="u1") == history[-1:]
+    assert store.study_history(since_update="u2") == []
+
+
+def test_store_study_history_keeps_one_version_per_update_the_last_written(store: GraphStore) -> None:
+    first, last = rich_study("dup", metrics=3), rich_study("dup", metrics=1, title="The second copy")
+    store.write([first], review_update())
+    store.write([first, last], review_update())
+    history = store.study_history()
+    assert [(v.study_id, v.update_id) for v in history] == [("dup", "u1")]
+    assert history[0].record == last
+
+
+def test_store_studies_as_of_rebuilds_each_update(store: GraphStore) -> None:
+    smaller = _two_updates(store)
+    assert list(store.studies_as_of("u1")) == sorted(corpus(), key=lambda r: r.id)
+    assert list(store.studies_as_of("u2")) == list(store.studies())
+    assert next(r for r in store.studies_as_of("u2") if r.id == "s-none") == smaller
+
+
+def test_store_history_unknown_update_raises_not_found(store: GraphStore) -> None:
+    store.write(corpus(), review_update())
+    with pytest.raises(NotFound) as info:
+        store.study_history(since_update="no-such-update")
+    assert info.value.identifier == "no-such-update"
+    with pytest.raises(NotFound):
+        list(store.studies_as_of("no-such-update"))
+
+
+def test_store_clear_forgets_the_history(store: GraphStore) -> None:
+    _two_updates(store)
+    store.clear()
+    assert store.study_history() == []
+    with pytest.raises(NotFound):
+        list(store.studies_as_of("u1"))
+
+
 # -- atomicity ---------------------------------------------------------------------
 def test_store_failed_write_leaves_the_store_unchanged(store: GraphStore) -> None:
     store.write_ontology(ontology_rows())
@@ -273,7 +353,7 @@ def test_store_label_conflict_fails_and_changes_nothing(store: GraphStore) -> No
 
 # -- both backends hold the same graph -------------------------------------------
 @pytest.mark.neo4j
-def test_store_backends_export_identical_rows(memory_store: NetworkxStore, neo4j_store: Neo4jStore) -> None:
+def test_store_backends_export_identical_rows(memory_store: SqliteStore, neo4j_store: Neo4jStore) -> None:
     for backend in (memory_store, neo4j_store):
         backend.write_ontology(ontology_rows())
         backend.write(corpus(), review_update())
@@ -287,7 +367,7 @@ def test_store_backends_export_identical_rows(memory_store: NetworkxStore, neo4j
 
 
 @pytest.mark.neo4j
-def test_store_backends_hold_the_demo_corpus_identically(memory_store: NetworkxStore, neo4j_store: Neo4jStore,
+def test_store_backends_hold_the_demo_corpus_identically(memory_store: SqliteStore, neo4j_store: Neo4jStore,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import ingest.load
     from ingest.structured import read_study_records

@@ -10,7 +10,7 @@ from scipy import stats
 from analysis.synthesis.subgroups import study_gaps, subgroup_performance
 from facekg.errors import InvalidQuery
 from facekg.records import MetricResult, Subgroup
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ontology import Ontology
 from tests.data import update
 from tests.synthesis_fixtures import diagnostic_study, table_result
@@ -68,7 +68,7 @@ def test_subgroups_gap_without_sizes_or_intervals_is_not_computable_and_says_so(
 
 
 def test_subgroups_report_flags_conditions_whose_evidence_has_no_subgroup_results(ontology: Ontology) -> None:
-    store = NetworkxStore(None)
+    store = SqliteStore(None)
     single = [MetricResult(metric="AUC", metric_id="AUC", value=0.8, unit="fraction",
                            subgroup=Subgroup(attribute="sex", value="female"))]
     store.write([diagnostic_study("alpha", 90, 10, 20, 80, extra=by_sex((40, 50), (45, 50))),

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from facekg.settings import Settings
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from tests.data import update
 from tests.synthesis_data import MADA_AUDITC
 from tests.synthesis_fixtures import auditc_studies
@@ -30,7 +30,7 @@ def is_svg(body: bytes) -> bool:
 def auditc_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """The 14 AuditC studies, stored as studies of Down syndrome, behind the real app."""
     data_dir: Path = tmp_path_factory.mktemp("auditc")
-    NetworkxStore(data_dir).write(auditc_studies(), update("auditc-load"))
+    SqliteStore(data_dir).write(auditc_studies(), update("auditc-load"))
     with TestClient(create_app(Settings(data_dir=data_dir, backend="memory"))) as client:
         yield client
 

@@ -7,7 +7,7 @@ import pytest
 from scipy import special
 
 from analysis.synthesis.meta_analysis import MetaAnalysisQuery, meta_analysis, overview
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ontology import Ontology
 from tests.meta_by_hand import by_hand, reml_by_hand
 
@@ -21,7 +21,7 @@ POOLED = {
 }
 
 
-def test_synthesis_demo_pools_exactly_the_pairs_the_data_allow(demo_store: NetworkxStore, ontology: Ontology) -> None:
+def test_synthesis_demo_pools_exactly_the_pairs_the_data_allow(demo_store: SqliteStore, ontology: Ontology) -> None:
     result = overview(demo_store, ontology)
     assert {(o.scope_id, o.metric) for o in result.pooled} == POOLED
     refused = [o for o in result.outcomes if o.status == "refused"]
@@ -30,7 +30,7 @@ def test_synthesis_demo_pools_exactly_the_pairs_the_data_allow(demo_store: Netwo
     assert [(o.scope_id, o.metric) for o in mixed] == [("Endocrine", "specificity")]
 
 
-def test_synthesis_demo_gene_related_accuracy_equals_the_sum_by_hand(demo_store: NetworkxStore,
+def test_synthesis_demo_gene_related_accuracy_equals_the_sum_by_hand(demo_store: SqliteStore,
                                                                     ontology: Ontology) -> None:
     analysis = meta_analysis(demo_store, ontology, MetaAnalysisQuery(cause="gene-related", metric="accuracy"))
     rows = {s.study_id: (s.events, s.total) for s in analysis.studies}
@@ -43,7 +43,7 @@ def test_synthesis_demo_gene_related_accuracy_equals_the_sum_by_hand(demo_store:
     assert analysis.pooled.estimate == pytest.approx(float(special.expit(mu)), abs=1e-6)
 
 
-def test_synthesis_demo_leaves_out_fold_means_and_unsized_test_sets_with_reasons(demo_store: NetworkxStore,
+def test_synthesis_demo_leaves_out_fold_means_and_unsized_test_sets_with_reasons(demo_store: SqliteStore,
                                                                                 ontology: Ontology) -> None:
     analysis = meta_analysis(demo_store, ontology, MetaAnalysisQuery(cause="gene-related", metric="accuracy"))
     reasons = {(e.study_id, e.result_index): e.reason for e in analysis.excluded}

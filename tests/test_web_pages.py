@@ -16,7 +16,7 @@ from api.negotiation import choose
 from api.web.evidence import highlight
 from facekg.records import ConditionFact, Evidence, Provenance, ReviewUpdate, StudyRecord
 from facekg.settings import Settings
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 PAGES = ["/", "/studies", "/studies?cause=GeneRelated&deep_learning=true", "/conditions", "/conditions/DownSyndrome",
@@ -135,7 +135,7 @@ def test_web_unknown_ids_are_html_for_browsers_and_problem_json_for_the_api(site
 
 def test_web_study_page_highlights_each_evidence_span_in_its_sentence(site: TestClient,
                                                                       demo_ingested_dir: Path) -> None:
-    store = NetworkxStore(demo_ingested_dir)
+    store = SqliteStore(demo_ingested_dir)
     study = next(s for s in store.studies() if any(c.provenance.evidence for c in s.conditions))
     page = site.get(f"/studies/{study.id}", headers=HTML).text
     for fact in study.conditions:
@@ -168,7 +168,7 @@ def test_web_condition_page_embeds_medical_condition_json_ld_with_its_studies(si
 
 def test_web_user_text_is_escaped(tmp_path: Path) -> None:
     hostile = "<script>alert(1)</script> & <b>bold</b>"
-    store = NetworkxStore(tmp_path)
+    store = SqliteStore(tmp_path)
     text = f"Faces {hostile}"
     study = StudyRecord(id="x-1", title=text, abstract=f"We studied {hostile}.", authors=[hostile], conditions=[
         ConditionFact(name=hostile, provenance=Provenance(source="extracted", evidence=Evidence(

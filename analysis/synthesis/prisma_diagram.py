@@ -30,6 +30,11 @@ def _wrap(lines: list[str], width: int = 40) -> str:
     return "\n".join(part for line in lines for part in textwrap.wrap(line, width, subsequent_indent="    ") or [""])
 
 
+def update_title(update: str) -> str:
+    """The diagram's title for the cumulative flow or one review update's (one wording for API, CLI, pages)."""
+    return "PRISMA 2020 flow: " + ("all updates" if update == "cumulative" else f"review update {update}")
+
+
 def render_prisma(flow: FlowCounts, title: str, fmt: str = "svg") -> bytes:
     """The flow diagram as SVG or PNG, laid out top to bottom in inches (y grows downwards as negative)."""
     from matplotlib.figure import Figure

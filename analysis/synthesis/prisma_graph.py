@@ -1,8 +1,10 @@
 """The PRISMA input as the graph holds it today, for :func:`analysis.synthesis.prisma.prisma_flow`.
 
-Each load or ingest recorded as a review update is one search update: its
-source names where the records came from, and the studies it created are the
-records that reached screening. What the store does not record yet is said in
+Each load or ingest recorded as a review update is one search update. An
+ingest records how many records it identified per source (``identified:NAME``
+counts: the database the export names, ``--source``, else the file) and how many
+duplicates it merged within the batch; a load is one source, the update's. The
+studies an update created are the records that reached screening. What the store does not record yet is said in
 the update's notes rather than invented:
 
 - records identified = the update's ``records_identified`` count when recorded,
@@ -28,6 +30,7 @@ from collections import Counter
 from analysis.synthesis.prisma import PrismaFlow, PrismaInput, ReasonCount, SourceCount, UpdateInput, prisma_flow
 from facekg.records import ReviewUpdate, StudyRecord
 from graph.store import GraphStore
+from ingest.load import IDENTIFIED
 
 RETRACTED = "retracted publication"
 
@@ -40,6 +43,15 @@ def _exclusion_reason(study: StudyRecord) -> str:
         return reviewer[-1]
     criteria = [r.get("criterion", "") for r in screening.reasons if r.get("criterion")]
     return criteria[0] if criteria else "no reason recorded"
+
+
+def _sources(update: ReviewUpdate, identified: int) -> list[SourceCount]:
+    """Records identified per source as the ingest recorded them, else all from the update's source."""
+    named = [SourceCount(source=key.removeprefix(IDENTIFIED), records=n)
+             for key, n in sorted(update.counts.items()) if key.startswith(IDENTIFIED)]
+    if named and sum(s.records for s in named) == identified:
+        return named
+    return [SourceCount(source=update.source or "unnamed source", records=identified)]
 
 
 def _update_input(update: ReviewUpdate, created: list[StudyRecord]) -> UpdateInput:
@@ -62,7 +74,7 @@ def _update_input(update: ReviewUpdate, created: list[StudyRecord]) -> UpdateInp
     reasons = Counter(_exclusion_reason(s) for s in excluded)
     return UpdateInput(
         id=update.id, label=f"{update.created_at[:10]} {update.source}",
-        databases=[SourceCount(source=update.source or "unnamed source", records=identified)],
+        databases=_sources(update, identified),
         duplicates_removed=max(identified - len(created), 0), screening_excluded=len(excluded),
         screening_reasons=[ReasonCount(reason=r, count=n) for r, n in sorted(reasons.items())],
         report_exclusions=[ReasonCount(reason=RETRACTED, count=retracted)] if retracted else [],

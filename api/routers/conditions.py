@@ -2,37 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from analysis.catalogue import (
-    CauseSummary,
-    ConditionDetail,
-    ConditionSummary,
-    condition_detail,
-    list_causes,
-    list_conditions,
-)
-from api.deps import OntologyDep, StoreDep
+from fastapi import APIRouter, Depends
+
+from analysis.catalogue import CauseSummary, ConditionDetail, ConditionSummary
+from api.deps import AnswersDep
+from api.paging import Paging, paging
 from api.schemas import Page
 
 router = APIRouter(prefix="/v1", tags=["conditions"])
+ConditionsPaging = Annotated[Paging, Depends(paging(1000, 1000))]
 
 
 @router.get("/conditions", response_model=Page[ConditionSummary])
-def conditions(store: StoreDep, ontology: OntologyDep) -> Page[ConditionSummary]:
+def conditions(answers: AnswersDep, page: ConditionsPaging) -> Page[ConditionSummary]:
     """Every condition with its study and deep-learning study counts and its cause categories."""
-    items = list_conditions(store, ontology)
-    return Page[ConditionSummary](data=items, count=len(items))
+    return page.page(Page[ConditionSummary], answers.conditions())
 
 
 @router.get("/conditions/{condition_id}", response_model=ConditionDetail)
-def condition(condition_id: str, store: StoreDep, ontology: OntologyDep) -> ConditionDetail:
+def condition(condition_id: str, answers: AnswersDep) -> ConditionDetail:
     """One condition: ontology entry, hierarchy and the studies that address it."""
-    return condition_detail(store, ontology, condition_id)
+    return answers.condition(condition_id)
 
 
 @router.get("/causes", response_model=Page[CauseSummary])
-def causes(store: StoreDep, ontology: OntologyDep) -> Page[CauseSummary]:
+def causes(answers: AnswersDep, page: ConditionsPaging) -> Page[CauseSummary]:
     """The four Table 4 cause categories, then the groups outside the framework, with counts."""
-    items = list_causes(store, ontology)
-    return Page[CauseSummary](data=items, count=len(items))
+    return page.page(Page[CauseSummary], answers.causes())

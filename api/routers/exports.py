@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 
 from analysis.overview import ReviewOverview
 from api.deps import OntologyDep, StoreDep
+from api.paging import Paging, paging
 from api.schemas import Page
 from api.web.views import ViewDep
 from graph.exports import FORMATS, export_format
@@ -30,9 +33,9 @@ EXPORTS: list[ExportInfo] = [
 
 
 @router.get("/exports", response_model=Page[ExportInfo])
-def list_exports() -> Page[ExportInfo]:
+def list_exports(page: Annotated[Paging, Depends(paging(100, 100))]) -> Page[ExportInfo]:
     """The whole-graph export formats; all but JSONL re-import losslessly with ``facekg import``."""
-    return Page[ExportInfo](data=EXPORTS, count=len(EXPORTS))
+    return page.page(Page[ExportInfo], EXPORTS)
 
 
 @router.get("/exports/{format}", responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}})

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import OntologyDep, SettingsDep, StoreDep
+from api.deps import AnswersDep, OntologyDep, SettingsDep, StoreDep
+from api.paging import Paging, paging
 from api.schemas import Health, Page
 from facekg import __version__
 from facekg.errors import StoreUnavailable
@@ -15,6 +18,7 @@ router = APIRouter(tags=["meta"])
 
 _TURTLE = "text/turtle"
 _JSONLD = "application/ld+json"
+UpdatesPaging = Annotated[Paging, Depends(paging(1000, 1000))]
 
 
 @router.get("/healthz", response_model=Health)
@@ -42,7 +46,6 @@ def ontology_document(request: Request, ontology: OntologyDep) -> Response:
 
 
 @router.get("/v1/updates", response_model=Page[ReviewUpdate], tags=["updates"])
-def review_updates(store: StoreDep) -> Page[ReviewUpdate]:
+def review_updates(answers: AnswersDep, page: UpdatesPaging) -> Page[ReviewUpdate]:
     """Every living-review update (each load or ingest), oldest first."""
-    updates = store.review_updates()
-    return Page[ReviewUpdate](data=updates, count=len(updates))
+    return page.page(Page[ReviewUpdate], answers.updates())

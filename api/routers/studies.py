@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from analysis.catalogue import StudyFilters, find_studies
-from api.deps import OntologyDep, StoreDep
+from analysis.catalogue import StudyFilters
+from api.deps import AnswersDep, StoreDep
+from api.paging import Paging, paging
 from api.schemas import Page
 from facekg.records import StudyRecord
 
 router = APIRouter(prefix="/v1/studies", tags=["studies"])
+StudiesPaging = Annotated[Paging, Depends(paging(50, 500))]
 
 
 @router.get("", response_model=Page[StudyRecord])
 def list_studies(
-    store: StoreDep,
-    ontology: OntologyDep,
+    answers: AnswersDep,
+    page: StudiesPaging,
     condition: Annotated[str | None, Query(description="condition name, abbreviation or id; "
                                                        "includes its subtypes")] = None,
     cause: Annotated[str | None, Query(description="cause category id or name, e.g. gene-related")] = None,
@@ -27,15 +29,13 @@ def list_studies(
     year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     q: Annotated[str | None, Query(description="text to find in title or abstract", max_length=200)] = None,
     include_retracted: bool = False,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Page[StudyRecord]:
-    """List studies, filtered and paged, newest first."""
+    """List studies, filtered and paged (the store pages), newest first."""
     filters = StudyFilters(condition=condition, cause=cause, architecture=architecture,
                            deep_learning_only=deep_learning, year_from=year_from, year_to=year_to, text=q,
-                           include_retracted=include_retracted, offset=offset, limit=limit)
-    page = find_studies(store, ontology, filters)
-    return Page[StudyRecord](data=page.items, count=page.total, offset=offset, limit=limit)
+                           include_retracted=include_retracted, offset=page.offset, limit=page.limit)
+    found = answers.studies(filters)
+    return page.page(Page[StudyRecord], found.items, count=found.total)
 
 
 @router.get("/{study_id}", response_model=StudyRecord)

@@ -12,7 +12,7 @@ from analysis.synthesis.forest import forest_data, render_forest
 from analysis.synthesis.meta_analysis import MetaAnalysisQuery, meta_analysis, overview
 from analysis.synthesis.paired import PairedData, model_vs_clinicians, render_paired
 from analysis.synthesis.prisma import PrismaFlow
-from analysis.synthesis.prisma_diagram import render_prisma
+from analysis.synthesis.prisma_diagram import render_prisma, update_title
 from analysis.synthesis.prisma_graph import prisma_from_store
 from analysis.synthesis.render import MEDIA_TYPES, check_format
 from analysis.synthesis.sroc import render_sroc, sroc_data
@@ -99,8 +99,7 @@ def prisma(store: StoreDep, update: Annotated[str, Query(description="cumulative
     flow = prisma_from_store(store)
     if format == "json":
         return flow
-    title = "PRISMA 2020 flow: " + ("all updates" if update == "cumulative" else f"review update {update}")
-    return _picture(render_prisma(flow.flow(update), title, format), format)
+    return _picture(render_prisma(flow.flow(update), update_title(update), format), format)
 
 
 @router.get("/characteristics", response_model=Characteristics,

@@ -31,7 +31,8 @@ from facekg.errors import StoreError
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Home"), ("/studies", "Studies"), ("/conditions", "Conditions"), ("/gaps", "Evidence gaps"),
-    ("/gap-map", "Gap map"), ("/bias", "Bias reporting"), ("/updates", "Updates"), ("/open-data", "Open data"),
+    ("/gap-map", "Gap map"), ("/bias", "Bias reporting"), ("/synthesis", "Synthesis"), ("/updates", "Updates"),
+    ("/open-data", "Open data"),
 )
 ATTRIBUTE_LABELS = {"sex": "Sex", "age": "Age", "race_ethnicity": "Race/ethnicity", "skin_tone": "Skin tone",
                     "geography": "Geography"}

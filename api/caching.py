@@ -1,0 +1,100 @@
+"""HTTP caching by store revision: ``ETag``, ``If-None-Match`` -> 304, and ``X-Facekg-Update`` on every answer.
+
+An answer of the review's read endpoints depends only on the store's revision, the code's version and
+what the client asked for (its ``Accept``, and who it is), so the entity tag is a digest of exactly those:
+a client that sends it back before the next write gets ``304 Not Modified`` without the answer being
+computed. The tag is weak because gzip may re-encode the same answer. A pure ASGI middleware, so it adds
+no buffering and streams what it passes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from analysis.answers import Answers
+from facekg import __version__
+from facekg.errors import FacekgError
+
+UPDATE_HEADER = "X-Facekg-Update"
+NO_UPDATE = "none"
+# The read endpoints whose answers follow the store revision: the API's reads and the website's pages.
+REVISIONED_PREFIXES = ("/v1/studies", "/v1/conditions", "/v1/causes", "/v1/gaps", "/v1/overview", "/v1/updates",
+                       "/v1/exports", "/v1/synthesis", "/v1/ontology")
+REVISIONED_PAGES = ("/", "/studies", "/conditions", "/gaps", "/gap-map", "/bias", "/updates", "/open-data",
+                    "/facekg")
+# Request headers that change the answer; Vary names them so shared caches keep the variants apart.
+VARYING = ("accept", "hx-request", "authorization", "cookie")
+
+
+def revisioned(path: str) -> bool:
+    """Whether the answer at ``path`` is a function of the store revision (and so may be tagged)."""
+    if path.startswith(REVISIONED_PREFIXES):
+        return True
+    return path == "/" or any(path == page or path.startswith(page + "/") for page in REVISIONED_PAGES[1:])
+
+
+def entity_tag(revision: str, headers: Headers) -> str:
+    """The weak ETag of an answer: revision, code version, the year (gap rules age evidence) and the variant."""
+    parts = [revision, __version__, str(datetime.now(UTC).year), *(headers.get(name, "") for name in VARYING)]
+    return 'W/"' + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24] + '"'
+
+
+def matches(if_none_match: str | None, tag: str) -> bool:
+    """RFC 9110 weak comparison of ``If-None-Match`` against the current tag (``*`` matches any)."""
+    if not if_none_match:
+        return False
+    opaque = tag.removeprefix("W/")
+    return any(candidate.strip() == "*" or candidate.strip().removeprefix("W/") == opaque
+               for candidate in if_none_match.split(","))
+
+
+def _state(answers: Answers) -> tuple[str, str]:
+    update = answers.reflects()
+    return answers.revision(), update.id if update is not None else NO_UPDATE
+
+
+class RevisionCaching:
+    """Tag revisioned GET answers, answer a matching ``If-None-Match`` with 304, say which update they reflect."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not revisioned(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        answers: Answers | None = getattr(scope["app"].state, "answers", None)
+        if answers is None:
+            await self.app(scope, receive, send)
+            return
+        try:  # the store may block (Neo4j) or be down: ask in a thread, and let the route report failures
+            revision, update = await run_in_threadpool(_state, answers)
+        except FacekgError:
+            await self.app(scope, receive, send)
+            return
+        request_headers = Headers(scope=scope)
+        tag = entity_tag(revision, request_headers)
+        common = {UPDATE_HEADER: update, "ETag": tag, "Cache-Control": "no-cache",
+                  "Vary": ", ".join(name.title() for name in VARYING)}
+        if matches(request_headers.get("if-none-match"), tag):
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in common.items()]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def tagged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers[UPDATE_HEADER] = update
+                if message["status"] == 200:
+                    headers["ETag"] = tag
+                    headers["Cache-Control"] = common["Cache-Control"]
+                    headers.add_vary_header(common["Vary"])
+            await send(message)
+
+        await self.app(scope, receive, tagged)
