@@ -9,14 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from facekg.records import ReviewUpdate
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from tests.synthesis_fixtures import auditc_studies, diagnostic_study
 
 
 def write_synthesis_review(data_dir: Path) -> Path:
     studies = [*auditc_studies(), diagnostic_study("ted-1", 40, 10, 5, 45, conditions=("thyroid eye disease",))]
     studies = [s.model_copy(update={"review_update": "u1"}) for s in studies]
-    NetworkxStore(data_dir).write(studies, ReviewUpdate(
+    SqliteStore(data_dir).write(studies, ReviewUpdate(
         id="u1", created_at="2026-01-01T00:00:00+00:00", source="auditc.ris",
         counts={"records_read": 17, "records_identified": 17, "identified:PubMed": 17, "created": len(studies)}))
     return data_dir

@@ -133,7 +133,10 @@ def test_cli_reads_settings_from_a_dot_env_file(tmp_path: Path) -> None:
     assert "setting FACEKG_PORT:" in _one_line_error(result)
     (tmp_path / ".env").write_text("FACEKG_DATA_DIR=from-dot-env\n", encoding="utf-8")
     result = subprocess.run([FACEKG, "stats"], env=clean, cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and (tmp_path / "from-dot-env").is_dir()
+    assert result.returncode == 1 and "'from-dot-env' does not exist" in _one_line_error(result)
+    (tmp_path / "from-dot-env").mkdir()
+    result = subprocess.run([FACEKG, "stats"], env=clean, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
 
 
 def test_cli_debug_shows_the_traceback(tmp_path: Path) -> None:

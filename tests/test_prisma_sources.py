@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from api.app import create_app
 from cli.app import app as cli_app
 from facekg.settings import Settings
-from graph.networkx_store import NetworkxStore
+from graph.sqlite_store import SqliteStore
 from ingest.load import record_screening_decision
 from ingest.pipeline import ingest_files
 from ontology import load_ontology
@@ -75,13 +75,13 @@ def review_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (exports / "search-2022.ris").write_text(FIRST_RIS, encoding="utf-8")
     (exports / "hand-search.bib").write_text(FIRST_BIB, encoding="utf-8")
     (exports / "search-2023.ris").write_text(SECOND_RIS, encoding="utf-8")
-    ingest_files(NetworkxStore(data_dir), load_ontology(), [exports / "search-2022.ris",
+    ingest_files(SqliteStore(data_dir), load_ontology(), [exports / "search-2022.ris",
                                                             exports / "hand-search.bib"])
     result = CliRunner().invoke(cli_app, ["ingest", str(exports / "search-2023.ris"), "--source", "Scopus",
                                           "--no-progress"],
                                 env={"FACEKG_DATA_DIR": str(data_dir), "FACEKG_BACKEND": "memory"})
     assert result.exit_code == 0, result.output
-    store = NetworkxStore(data_dir)
+    store = SqliteStore(data_dir)
     noonan = next(s for s in store.studies() if s.doi == "10.9999/prisma.4")
     record_screening_decision(store, noonan.id, "exclude", "ann", reason="no deep-learning result")
     return data_dir

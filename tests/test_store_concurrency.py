@@ -97,8 +97,8 @@ def test_kill_9_mid_write_leaves_all_or_none(tmp_path: Path, where: str, expecte
     assert child.stdout is not None
     line = child.stdout.readline().strip()
     os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=60)
-    assert line == ("inside" if where == "inside" else "committed"), child.stderr.read() if child.stderr else ""
+    _, err = child.communicate(timeout=60)  # reaps the child and closes its pipes
+    assert line == ("inside" if where == "inside" else "committed"), err
     store = SqliteStore(data_dir)
     studies = store.stats().studies
     assert studies == 1 + expected
@@ -131,7 +131,8 @@ def test_a_reader_during_writes_sees_whole_updates_only(tmp_path: Path) -> None:
     while writer.poll() is None:
         stats = reader.stats()  # one read transaction: studies, results and updates from one state
         seen.append((stats.studies, stats.nodes.get("Result", 0), stats.review_updates))
-    assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
+    _, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0, err
     final = reader.stats()
     seen.append((final.studies, final.nodes.get("Result", 0), final.review_updates))
     assert seen[-1] == (1000, 3000, 25)
