@@ -24,7 +24,12 @@
     lists (case-insensitive); each predicted concept (id, or text when unmapped) that
     matches no alias is a false positive, each alias list no mention matches a false negative.
 
+    ``--baseline REV`` scores the extractor of git revision REV on the same parts in the same
+    run (its code is exported with ``git archive`` into a temporary directory and run there in
+    a subprocess), printed beside the working tree's figures: before and after.
+
     python scripts/eval_extraction.py                 # demo + NCBI devel + real abstracts
+    python scripts/eval_extraction.py --skip-demo --skip-ncbi --baseline int   # before/after
     python scripts/eval_extraction.py --split test    # NCBI test (reporting only)
     python scripts/eval_extraction.py --ncbi-dir ../shared/benchmarks/ncbi-disease --errors 20
 """
@@ -33,6 +38,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -151,8 +161,37 @@ def _surface_forms(items: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
     return out
 
 
-def benchmark_scores(path: Path, part: str) -> dict[str, Score]:
-    """Per-field scores on one part (``tuning``/``held-back``/``all``) of the real-abstract benchmark."""
+# Run inside an exported older revision: extract the benchmark records, one JSON object per line.
+_BASELINE_EXTRACT = """
+import json, sys
+from ingest.nlp.pipeline import extract_many
+records = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for result in extract_many(records):
+        out.write(json.dumps(result) + "\\n")
+"""
+
+
+def baseline_extractions(path: Path, revision: str) -> dict[str, dict[str, Any]]:
+    """The extraction outputs of git ``revision``'s extractor on every benchmark record, by id."""
+    with tempfile.TemporaryDirectory(prefix="facekg-baseline-") as tmp:
+        tree = Path(tmp) / "tree"
+        tree.mkdir()
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", revision], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+        out = Path(tmp) / "out.jsonl"
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        subprocess.run([sys.executable, "-c", _BASELINE_EXTRACT, str(path), str(out)], cwd=tree, env=env, check=True)
+        results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {r["id"]: r for r in results}
+
+
+def benchmark_scores(path: Path, part: str,
+                     extractions: dict[str, dict[str, Any]] | None = None) -> dict[str, Score]:
+    """Per-field scores on one part (``tuning``/``held-back``/``all``) of the real-abstract benchmark.
+
+    ``extractions`` (by record id) are scored instead of running the working tree's extractor.
+    """
     from ingest.nlp.pipeline import extract_many
 
     records = [r for _line, r in iter_json_lines(path, input_rules=False)
@@ -160,7 +199,8 @@ def benchmark_scores(path: Path, part: str) -> dict[str, Score]:
     scores: dict[str, Score] = {k: Score() for k in (
         "conditions", "genes", "architectures", "metrics", "samples", "demographics", "flags")}
     by_id = {r["id"]: r for r in records}
-    for out in extract_many(records):
+    outputs = [extractions[r["id"]] for r in records] if extractions is not None else extract_many(records)
+    for out in outputs:
         gold = by_id[out["id"]]
         conditions = [c for c in out["conditions"] if c.get("label") == "CONDITION"]
         tp, fp, fn = _match_aliases(_surface_forms(conditions), gold["conditions"])
@@ -250,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts", default="tuning,held-back",
                         help="benchmark parts to score: tuning, held-back, all (comma-separated)")
     parser.add_argument("--skip-benchmark", action="store_true")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also score git revision REV's extractor on the benchmark (before/after, same run)")
     args = parser.parse_args(argv)
 
     if not args.skip_demo:
@@ -272,11 +314,16 @@ def main(argv: list[str] | None = None) -> int:
         if not args.benchmark.exists():
             print(f"(c) real-abstract benchmark not found at {args.benchmark}: skipped")
         else:
+            before = baseline_extractions(args.benchmark, args.baseline) if args.baseline else None
             for part in args.parts.split(","):
                 n = sum(1 for _l, r in iter_json_lines(args.benchmark, input_rules=False)
                         if part == "all" or benchmark_part(r["id"]) == part)
                 print(f"(c) real abstracts, {part} part ({n} records): {args.benchmark}")
-                for name, score in benchmark_scores(args.benchmark, part).items():
+                after = benchmark_scores(args.benchmark, part)
+                old = benchmark_scores(args.benchmark, part, before) if before is not None else {}
+                for name, score in after.items():
+                    if name in old:
+                        print("  " + old[name].row(f"{name} ({args.baseline})"))
                     print("  " + score.row(name))
     return 0
 

@@ -14,8 +14,18 @@ of "95% CI", p-values, ages and years, counts of things ("502 images"), model na
 4. a list of values ending in "respectively" with no metric of its own takes the last
    coordinated metric list ("...; 20 dysmorphologists scored 71%, 60% and 78%, respectively");
 5. a value after "against/versus/compared with/than/whereas" inherits the metric before it.
-Bounds and ranges ("at least 94%", "ranged from 92.3% to 95.1%") and thresholds are not
-point values and are skipped.
+Bounds ("at least 94%") and thresholds are not point values and are skipped.
+
+Models: when a sentence names several architectures, each figure is attached to one
+(``model``): by position in a "respectively" list ("ResNet-50, VGG-16 and DenseNet-121 reached
+AUCs of 0.91, 0.88 and 0.85, respectively"), to the model named right after the value
+("91% (ResNet-50)", "0.91 for ResNet-50"), else to the nearest model named before it in the
+sentence ("ResNet-50 reached 91% and VGG-16 85%").
+
+Also: ranges over models or folds ("ranged from 81.5% to 88.2%", "between 0.82 and 0.83")
+give both ends, each with the range as printed (``value_text``); a ``± SD`` after a value is
+kept as ``sd``; symbols "r =", "ρ =", "κ =" name correlation and kappa figures; "p value < 0.01"
+is never a figure.
 
 ``top-k``: "top-10 accuracy", "top-5 sensitivity" come from the ontology's synonyms;
 "(within|among) the top 10 ... 91%" is matched here. A figure is the clinicians' when
@@ -25,10 +35,12 @@ the clause around it names clinicians, dysmorphologists, experts... before any m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from ingest.nlp.architectures import is_generic
 
 if not Doc.has_extension("metrics"):
     Doc.set_extension("metrics", default=[])
@@ -98,12 +110,13 @@ _TOP1_PHRASE = re.compile(
 _SYMBOL_METRIC = re.compile(r"(?<![\w-])(?P<sym>(?:weighted\s+)?κ|r|ρ|rho|R²)(?=\s*=\s*-?(?:0?[.,]\d|1(?:\.0+)?\b))")
 _SYMBOL_NAMES = {"κ": "kappa", "weighted κ": "weighted kappa", "r": "correlation", "ρ": "Spearman correlation", "rho": "Spearman correlation", "R²": "R2"}
 _CONTINUATION = re.compile(
-    r"^\s*(?:\([^()\d]{1,40}\)\s*)?(?:(?:for|in|with|on|using|at)\s+[^;.%()]{1,50}?)?\s*(?:,|;|and|, and|while|whereas|but)\s*"
+    r"^\s*(?:\((?!\s*\d)[^()]{1,40}\)\s*)?(?:(?:for|in|with|on|using|at)\s+[^;.%()]{1,50}?)?\s*(?:,|;|and|, and|while|whereas|but)\s*"
     r"(?:(?:the|an?|in|for|with|on)\s+[^;.%\d()]{0,30}?)?$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[;:]|\b(?:against|versus|vs\.?|compared|whereas|while|than|but|respectively)\b", re.IGNORECASE
+    r"[;:]|\b(?:against|versus|vs\.?|compared|whereas|while|than|but|respectively|outperform\w*|surpass\w*|"
+    r"exceed\w*)\b", re.IGNORECASE
 )
 # "agreement with experts": the experts are the reference, not the subject of the figure
 _AGREEMENT_WITH = re.compile(
@@ -257,6 +270,47 @@ def _subject(text: str, pos: int) -> str:
     return "model"
 
 
+_MODEL_AFTER = re.compile(r"^\s*(?:\(\s*|for\s+|with\s+|using\s+|by\s+|of\s+)(?:the\s+)?$", re.IGNORECASE)
+
+
+def attach_models(mentions: list[MetricMention], models: list[Span], sent: Span) -> list[MetricMention]:
+    """Each figure with the architecture it belongs to, when the sentence names more than one (see module doc)."""
+    named = [m for m in models if m.ent_id_ or m.text]
+    if len({m.ent_id_ or m.text.lower() for m in named}) < 2 or not mentions:
+        return mentions
+    text, base = sent.text, sent.start_char
+    spans = [(m.start_char - base, m.end_char - base, m) for m in named]
+    chosen: dict[int, Span] = {}
+    # a coordinated list of models and a "respectively" run of as many figures
+    groups: list[list[tuple[int, int, Span]]] = []
+    for item in spans:
+        if groups and _CONNECTOR.match(text[groups[-1][-1][1]: item[0]]):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+    respectively = [i for i in order if mentions[i].value_text is None
+                    and _RESPECTIVELY.match(text[mentions[order[-1]].end - base:])]
+    for group in groups:
+        before = [i for i in respectively if mentions[i].start - base > group[-1][1]]
+        if len(group) >= 2 and len(before) == len(group):
+            chosen.update({i: g[2] for i, g in zip(before, group, strict=True)})
+    for i, mention in enumerate(mentions):
+        if i in chosen:
+            continue
+        value_end = mention.end - base
+        after = [g for g in spans if g[0] >= value_end and _MODEL_AFTER.match(text[value_end:g[0]])]
+        if after:
+            chosen[i] = after[0][2]
+            continue
+        value_start = mention.start - base
+        earlier = [g for g in spans if g[1] <= value_start]
+        if earlier:
+            chosen[i] = earlier[-1][2]
+    return [replace(m, model=chosen[i].text, model_id=chosen[i].ent_id_ or None) if i in chosen else m
+            for i, m in enumerate(mentions)]
+
+
 class MetricMatcher:
     """Pairs metric names with values in each sentence (see module doc)."""
 
@@ -267,11 +321,15 @@ class MetricMatcher:
     def match(self, doc: Doc) -> list[MetricMention]:
         mentions: list[MetricMention] = []
         by_sentence: dict[int, list[Span]] = {}
+        models: dict[int, list[Span]] = {}
         for ent in doc.ents:
             if ent.label_ == "METRIC":
                 by_sentence.setdefault(ent.sent.start, []).append(ent)
+            elif ent.label_ == "ARCHITECTURE" and not is_generic(ent.ent_id_ or None):
+                models.setdefault(ent.sent.start, []).append(ent)
         for sent in doc.sents:
-            mentions.extend(self._sentence(sent, by_sentence.get(sent.start, [])))
+            found = self._sentence(sent, by_sentence.get(sent.start, []))
+            mentions.extend(attach_models(found, models.get(sent.start, []), sent))
         return mentions
 
     def _sentence(self, sent: Span, metrics: list[Span]) -> list[MetricMention]:
