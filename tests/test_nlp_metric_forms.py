@@ -84,7 +84,7 @@ def test_nlp_metric_ranges_of_ages_years_and_bounds_are_not_figures(sentence: st
         pytest.param("The AUC was 0.84 (95% CI 0.79-0.88) on the external set.",
                      [("AUC", 0.84, "fraction", None, 0.79, 0.88)], id="ci-kept"),
         pytest.param("Agreement with the reference was good (weighted \u03ba=0.71, 95 CI: 0.65-0.77).",
-                     [("kappa", 0.71, "fraction", None, 0.65, 0.77)], id="kappa-symbol-ci-without-percent"),
+                     [("weighted kappa", 0.71, "fraction", None, 0.65, 0.77)], id="kappa-symbol-ci-without-percent"),
     ],
 )
 def test_nlp_metric_spread_and_interval_are_kept(sentence: str, expected: list[tuple]) -> None:

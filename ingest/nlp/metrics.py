@@ -56,7 +56,7 @@ _VALUE = re.compile(rf"(?<![\w.\-–/])(?P<v>{_NUM})(?:\s*(?P<pct>%|percent\b|pe
 _NOT_VALUE_BEFORE = re.compile(
     r"(?:\b[pP]\s*[<=>≤]\s*$|\b[pP][- ]?values?\s*(?:of\s+|[<=>≤]\s*)$|\btop[- ]?$|\b(?:n|N)\s*=\s*$|\b(?:aged?|ages)\s+$|±\s*$|\bSD\s*$|"
     r"\bver(?:sion)?\s*$|\b(?:at least|more than|less than|fewer than|over|above|below|exceed(?:ed|s)?|up to|"
-    r"thresholds? of|cut-?offs? of|(?<![Ff]1[- ])(?<![Ff][- ])scores? of|ranged? from|between|from)\s+$|[<>≤≥]\s*$|"
+    r"thresholds? of|cut-?offs? of|(?<![Ff]1[- ])(?<![Ff][- ])(?<!Dice )scores? of|ranged? from|between|from)\s+$|[<>≤≥]\s*$|"
     r"\b(?:from|between)\s+\d+(?:\.\d+)?\s*%?\s+(?:to|and)\s+$|"
     r"\b(?:thresholds?|cut-?offs?) of\s+\d+(?:\.\d+)?\s*(?:,|and|or)\s+$)"
 )
@@ -111,7 +111,7 @@ _SYMBOL_METRIC = re.compile(r"(?<![\w-])(?P<sym>(?:weighted\s+)?κ|r|ρ|rho|R²)
 _SYMBOL_NAMES = {"κ": "kappa", "weighted κ": "weighted kappa", "r": "correlation", "ρ": "Spearman correlation", "rho": "Spearman correlation", "R²": "R2"}
 _CONTINUATION = re.compile(
     r"^\s*(?:\((?!\s*\d)[^()]{1,40}\)\s*)?(?:(?:for|in|with|on|using|at)\s+[^;.%()]{1,50}?)?\s*(?:,|;|and|, and|while|whereas|but)\s*"
-    r"(?:(?:the|an?|in|for|with|on)\s+[^;.%\d()]{0,30}?)?$",
+    r"(?:(?:the|an?|in|for|with|on)\s+[^;.%\d()]{0,30}?|(?:was|were|is|are|reached|achieved)\s*)?$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(

@@ -54,8 +54,10 @@ _WORD_NUMBERS = {
 }
 _NUMBER = (r"(?P<num>\d{1,3}(?:(?:,|[ \u2009\u202f\u00a0])\d{3})+(?!\d)|\d+(?![.,]\d)|"
            r"(?:" + "|".join(_WORD_NUMBERS) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)")
-_MODIFIER = (r"(?:(?!(?:of|in|and|or|with|from|to|per|at|for|were|was|is|are|had|has|have|the|a|an|these|"
-             r"those|their|our|its|by|than|who|which|that)\b)[A-Za-z][\w'\-]*\s+){0,3}?")
+_MODIFIER = (r"(?:(?:(?:age|sex|gender|ethnicity)(?:\s*(?:,|and|-)\s*|\s+))+matched\s+|"  # "age and sex-matched"
+             r"(?:(?-i:[A-Z])[\w'\-]*,?\s+(?:(?:and|or)\s+)?){2,6}?)?"  # "Caucasian, African, and Asian"
+             r"(?:(?!(?:of|in|and|or|with|from|to|per|at|for|were|was|is|are|had|has|have|the|a|an|these|"
+             r"those|their|our|its|by|than|who|which|that)\b)[A-Za-z][\w'\-]*,?\s+){0,3}?")
 _COUNT = re.compile(
     rf"(?<![\w.,%\-–/])(?:n\s*=\s*)?{_NUMBER}\s+{_MODIFIER}(?P<noun>"
     + "|".join(sorted(UNITS, key=len, reverse=True))
@@ -64,7 +66,15 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 _N_EQUALS = re.compile(r"(?<![\w])[nN]\s*=\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
-_NOT_COUNT_BEFORE = re.compile(r"(?:\btop[- ]?|%\s*|\bp\s*[<=]\s*|\b(?:aged?|of the)\s+)$", re.IGNORECASE)
+_NOT_COUNT_BEFORE = re.compile(r"(?:\btop[- ]?|%\s*|\bp\s*[<=]\s*|\b(?:aged?)\s+)$", re.IGNORECASE)
+# "302 and 289 facial images": the first number counts the same thing as the second
+_LEADING_NUMBER = re.compile(r"(?<![\w.,%\-–/])(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?:and|or)\s+$")
+# "(182 Marfan and 490 control)": a number with a condition name, beside a number of controls
+_CASES_AND_CONTROLS = re.compile(
+    r"(?<![\w.,%\-–/])(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?P<what>[A-Z][\w'\-]*(?:\s+[\w'\-]+){0,2}?)\s+"
+    r"(?:and|vs\.?|versus)\s+(?P<num2>\d{1,3}(?:,\d{3})+|\d+)\s+(?:healthy\s+|unaffected\s+)?controls?\b")
+# "42 children with Williams syndrome": people counted with a condition are patients
+_WITH_CONDITION = re.compile(r"^\s+(?:with|diagnosed with|affected by|suffering from|who had)\b", re.IGNORECASE)
 _ANY_UNIT = {**UNITS, **_SINGULAR_UNITS}
 # "61 healthy volunteers", "40 unaffected individuals", "typically developing children": controls
 _CONTROL_MODIFIER = re.compile(
@@ -120,7 +130,22 @@ class SampleSizeMatcher:
                 if noun in _PEOPLE and (_CONTROL_MODIFIER.search(m.group(0)) or (
                         noun == "volunteers" and _PATIENT_WORDS.search(text))):
                     unit = "controls"
+                elif unit == "participants" and _WITH_CONDITION.match(text[m.end():]):
+                    unit = "patients"
+                lead = _LEADING_NUMBER.search(text[max(0, m.start() - 20): m.start()])
+                first = parse_number(lead.group("num")) if lead else None
+                if lead and first and not (1900 <= first <= 2100 and "," not in lead.group("num")):
+                    out.append(SampleMention(first, unit, lead.group(0).strip(), base + m.start() - len(lead.group(0)),
+                                             base + m.start(), text))
                 out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))
+                taken.append((m.start(), m.end()))
+            for m in _CASES_AND_CONTROLS.finditer(text):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                for group, unit in (("num", "patients"), ("num2", "controls")):
+                    value = parse_number(m.group(group))
+                    if value:
+                        out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))
                 taken.append((m.start(), m.end()))
             counted = {mention.value for mention in out if mention.sentence is text}
             for m in _N_EQUALS.finditer(text):
