@@ -31,8 +31,8 @@ def study_from(abstract: str) -> StudyRecord:
         pytest.param("We recorded 58 patients with hemifacial spasm and 61 healthy volunteers.",
                      [(58, "patients"), (61, "controls")], 119, id="healthy-volunteers-are-controls"),
         pytest.param("Photographs of 42 children with Williams syndrome and 40 typically developing children "
-                     "were compared.", [(42, "participants"), (40, "controls")], 82,
-                     id="typically-developing-are-controls"),
+                     "were compared.", [(42, "patients"), (40, "controls")], 82,
+                     id="people-with-a-condition-are-patients-typically-developing-are-controls"),
         pytest.param("The cohort comprised 120 cases and 95 volunteers.", [(120, "patients"), (95, "controls")], 215,
                      id="volunteers-beside-cases-are-controls"),
         pytest.param("Thirty volunteers posed six facial expressions.", [(30, "participants")], 30,
