@@ -21,7 +21,8 @@ Negation: a cue in a clause with "not", "no", "without", "lack of", "unavailable
 counts as *not reported*. An attribute is reported (True) if any sentence reports it,
 else False. Its status (``doc._.demographic_status``) tells the two kinds of False apart, as the
 bias ledger does: ``reported``, ``stated-not-reported`` (only negated cues: "ethnicity was not
-recorded") or ``not-mentioned`` (no cue at all). Each decision keeps its evidence, and a geography or race_ethnicity cue keeps the
+recorded") or ``not-mentioned`` (no cue at all). Each decision keeps its evidence, and a geography or
+race_ethnicity cue keeps the
 countries or ancestry groups it names, normalised by the places vocabulary (``values``), which
 is what the bias analysis reads.
 """
@@ -159,7 +160,7 @@ def is_negated(text: str, start: int, end: int) -> bool:
 
 def status_of_cues(cues: list[DemographicCue]) -> dict[str, str]:
     """Per attribute: reported if any cue reports it, stated-not-reported if only negated cues, else not-mentioned."""
-    status = {attr: NOT_MENTIONED for attr in DEMOGRAPHIC_ATTRIBUTES}
+    status: dict[str, str] = {attr: NOT_MENTIONED for attr in DEMOGRAPHIC_ATTRIBUTES}
     for cue in cues:
         if cue.reported:
             status[cue.attribute] = REPORTED

@@ -54,9 +54,11 @@ _CI = re.compile(
 )
 _VALUE = re.compile(rf"(?<![\w.\-–/])(?P<v>{_NUM})(?:\s*(?P<pct>%|percent\b|per cent\b))?(?![\w.]*\d)")
 _NOT_VALUE_BEFORE = re.compile(
-    r"(?:\b[pP]\s*[<=>≤]\s*$|\b[pP][- ]?values?\s*(?:of\s+|[<=>≤]\s*)$|\btop[- ]?$|\b(?:n|N)\s*=\s*$|\b(?:aged?|ages)\s+$|±\s*$|\bSD\s*$|"
+    r"(?:\b[pP]\s*[<=>≤]\s*$|\b[pP][- ]?values?\s*(?:of\s+|[<=>≤]\s*)$|\btop[- ]?$|\b(?:n|N)\s*=\s*$|"
+    r"\b(?:aged?|ages)\s+$|±\s*$|\bSD\s*$|"
     r"\bver(?:sion)?\s*$|\b(?:at least|more than|less than|fewer than|over|above|below|exceed(?:ed|s)?|up to|"
-    r"thresholds? of|cut-?offs? of|(?<![Ff]1[- ])(?<![Ff][- ])(?<!Dice )scores? of|ranged? from|between|from)\s+$|[<>≤≥]\s*$|"
+    r"thresholds? of|cut-?offs? of|"
+    r"(?<![Ff]1[- ])(?<![Ff][- ])(?<!Dice )scores? of|ranged? from|between|from)\s+$|[<>≤≥]\s*$|"
     r"\b(?:from|between)\s+\d+(?:\.\d+)?\s*%?\s+(?:to|and)\s+$|"
     r"\b(?:thresholds?|cut-?offs?) of\s+\d+(?:\.\d+)?\s*(?:,|and|or)\s+$)"
 )
@@ -90,7 +92,8 @@ _VALUE_LIST_GAP = re.compile(r"^(?:\s*(?:,|and|/|;)\s*)+$", re.IGNORECASE)
 _RESPECTIVELY = re.compile(
     r"^[\s,)\]]*(?:(?:for|in|on|with|at|using)\b[^;.\d%]{0,120}?)?,?\s*respectively", re.IGNORECASE)
 _COMPARISON = re.compile(
-    r"^[\s,;)\]]*(?:(?:on|in|for|at|with)\s+[^;.%\d()]{0,40}?\s+)?(?:and\s+)?(?:against|versus|vs\.?|compared (?:with|to)|than|relative to|over|whereas|while|"
+    r"^[\s,;)\]]*(?:(?:on|in|for|at|with)\s+[^;.%\d()]{0,40}?\s+)?(?:and\s+)?"
+    r"(?:against|versus|vs\.?|compared (?:with|to)|than|relative to|over|whereas|while|"
     r"close to|similar to|comparable to|outperform(?:ed|ing|s)?|exceed(?:ed|ing|s)?|surpass(?:ed|ing|es)?)\s+"
     r"(?:the performance of\s+|that of\s+|those of\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,6}?\(?\s*$",
     re.IGNORECASE,
@@ -108,9 +111,11 @@ _TOP1_PHRASE = re.compile(
 )
 # "r = 0.88", "Spearman ρ = 0.56": coefficients written as symbols
 _SYMBOL_METRIC = re.compile(r"(?<![\w-])(?P<sym>(?:weighted\s+)?κ|r|ρ|rho|R²)(?=\s*=\s*-?(?:0?[.,]\d|1(?:\.0+)?\b))")
-_SYMBOL_NAMES = {"κ": "kappa", "weighted κ": "weighted kappa", "r": "correlation", "ρ": "Spearman correlation", "rho": "Spearman correlation", "R²": "R2"}
+_SYMBOL_NAMES = {"κ": "kappa", "weighted κ": "weighted kappa", 
+                 "r": "correlation", "ρ": "Spearman correlation", "rho": "Spearman correlation", "R²": "R2"}
 _CONTINUATION = re.compile(
-    r"^\s*(?:\((?!\s*\d)[^()]{1,40}\)\s*)?(?:(?:for|in|with|on|using|at)\s+[^;.%()]{1,50}?)?\s*(?:,|;|and|, and|while|whereas|but)\s*"
+    r"^\s*(?:\((?!\s*\d)[^()]{1,40}\)\s*)?(?:(?:for|in|with|on|using|at)\s+[^;.%()]{1,50}?)?"
+    r"\s*(?:,|;|and|, and|while|whereas|but)\s*"
     r"(?:(?:the|an?|in|for|with|on)\s+[^;.%\d()]{0,30}?|(?:was|were|is|are|reached|achieved)\s*)?$",
     re.IGNORECASE,
 )

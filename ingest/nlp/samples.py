@@ -168,7 +168,8 @@ class SampleSizeMatcher:
         return doc
 
 
-@Language.factory("facekg_samples", assigns=["doc._.sample_sizes", "doc._.sample_total"], requires=["token.is_sent_start"],
+@Language.factory("facekg_samples", assigns=["doc._.sample_sizes", "doc._.sample_total"],
+                  requires=["token.is_sent_start"],
                   default_config={})
 def make_sample_size_matcher(nlp: Language, name: str) -> SampleSizeMatcher:
     return SampleSizeMatcher(nlp, name)
