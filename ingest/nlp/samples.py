@@ -135,8 +135,10 @@ class SampleSizeMatcher:
                 lead = _LEADING_NUMBER.search(text[max(0, m.start() - 20): m.start()])
                 first = parse_number(lead.group("num")) if lead else None
                 if lead and first and not (1900 <= first <= 2100 and "," not in lead.group("num")):
-                    out.append(SampleMention(first, unit, lead.group(0).strip(), base + m.start() - len(lead.group(0)),
-                                             base + m.start(), text))
+                    num_start = max(0, m.start() - 20) + lead.start("num")
+                    num_end = num_start + len(lead.group("num"))
+                    out.append(SampleMention(first, unit, text[num_start:num_end], base + num_start, base + num_end,
+                                             text))
                 out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))
                 taken.append((m.start(), m.end()))
             for m in _CASES_AND_CONTROLS.finditer(text):
