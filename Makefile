@@ -74,7 +74,7 @@ bench-readers: install
 	$(PY) scripts/bench_readers.py
 
 eval-extraction: install
-	$(PY) scripts/eval_extraction.py
+	$(PY) scripts/eval_extraction.py $(EVAL_ARGS)
 
 simulate-screening: install
 	$(PY) scripts/simulate_screening.py --relevant 20 --repeats 5

@@ -46,17 +46,13 @@ from analysis.evidence import (
 )
 from analysis.universe import UniverseEntry, UniverseName, universe
 from facekg.errors import InvalidQuery
+from facekg.participants import participant_total
 from facekg.records import StudyRecord
 from graph.store import GraphStore
 
 if TYPE_CHECKING:
     from ontology import Ontology
 
-PERSON_UNITS = frozenset({"participants", "participant", "subjects", "individuals", "people", "persons",
-                          "children", "adults"})
-PATIENT_UNITS = frozenset({"patients", "patient", "cases", "probands"})
-CONTROL_UNITS = frozenset({"controls", "control", "healthy controls"})
-PAIR_UNITS = frozenset({"matched pairs", "pairs"})
 DIAGNOSTIC_METRICS = ("sensitivity", "specificity", "AUC")
 UNCATEGORISED = "uncategorised"
 
@@ -141,17 +137,10 @@ def _single_study(ctx: RuleContext) -> tuple[str, list[str]] | None:
 def participants(study: StudyRecord) -> int | None:
     """The study's participant count, or None when no sample is counted in people.
 
-    Samples in images or videos are not people. Samples may overlap (a total and
-    its subsets), so the count is the largest of: the largest whole-sample count
-    (participants, subjects, ...), the largest patient count plus the largest
-    control count, and twice the largest number of matched pairs.
+    The rule is :func:`facekg.participants.participant_total` (patients plus controls,
+    overlapping counts not added twice, images and videos not people).
     """
-    def largest(units: frozenset[str]) -> int:
-        return max((s.value for s in study.samples if s.value is not None and s.unit.casefold() in units),
-                   default=0)
-    count = max(largest(PERSON_UNITS), largest(PATIENT_UNITS) + largest(CONTROL_UNITS),
-                2 * largest(PAIR_UNITS))
-    return count or None
+    return participant_total((s.value, s.unit) for s in study.samples)
 
 
 def _small_sample(ctx: RuleContext) -> tuple[str, list[str]] | None:

@@ -27,6 +27,7 @@ class FKG(DefinedNamespace):
     AtrialFibrillation: URIRef  # atrial fibrillation
     AUC: URIRef  # AUC
     AutismSpectrumDisorder: URIRef  # autism spectrum disorder
+    AveragePrecision: URIRef  # average precision
     BalancedAccuracy: URIRef  # balanced accuracy
     BellsPalsy: URIRef  # Bell's palsy
     BiologicalAgeing: URIRef  # biological ageing
@@ -62,6 +63,7 @@ class FKG(DefinedNamespace):
     DenseNet: URIRef  # DenseNet
     DenseNet121: URIRef  # DenseNet-121
     Depression: URIRef  # depression
+    DiceCoefficient: URIRef  # Dice coefficient
     DownSyndrome: URIRef  # Down syndrome
     DrugRelatedTouretteSyndrome: URIRef  # drug-related Tourette syndrome
     Dystonia: URIRef  # dystonia
@@ -131,6 +133,8 @@ class FKG(DefinedNamespace):
     MajorDepressiveDisorder: URIRef  # major depressive disorder
     MarfanSyndrome: URIRef  # Marfan syndrome
     MaskRCNN: URIRef  # Mask R-CNN
+    MeanAveragePrecision: URIRef  # mAP
+    MeanIoU: URIRef  # mIoU
     Melasma: URIRef  # melasma
     MesialTemporalLobeEpilepsy: URIRef  # mesial temporal lobe epilepsy
     Metric: URIRef  # metric

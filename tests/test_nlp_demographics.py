@@ -13,7 +13,7 @@ from tests.nlp_support import extract
         pytest.param("We enrolled 1,049 patients and 17 560 facial images.", [(1049, "patients"), (17560, "images")],
                      id="thousands-separators"),
         pytest.param("Videos of 54 individuals with Parkinson disease (N=54) and 48 healthy controls were recorded.",
-                     [(54, "participants"), (48, "controls")], id="n-equals-same-sample-once"),
+                     [(54, "patients"), (48, "controls")], id="n-equals-same-sample-once"),
         pytest.param("The cohort comprised patients with acromegaly (n = 207).", [(207, "patients")],
                      id="n-equals-takes-noun-before"),
         pytest.param("Twenty-five children and 312 photographs were included.",

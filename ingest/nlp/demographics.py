@@ -19,7 +19,10 @@ the ruler, built from the places vocabulary :mod:`ontology.places`):
 Negation: a cue in a clause with "not", "no", "without", "lack of", "unavailable",
 "unknown", "missing" ("ethnicity was not recorded", "no information on skin type")
 counts as *not reported*. An attribute is reported (True) if any sentence reports it,
-else False. Each decision keeps its evidence, and a geography or race_ethnicity cue keeps the
+else False. Its status (``doc._.demographic_status``) tells the two kinds of False apart, as the
+bias ledger does: ``reported``, ``stated-not-reported`` (only negated cues: "ethnicity was not
+recorded") or ``not-mentioned`` (no cue at all). Each decision keeps its evidence, and a geography or
+race_ethnicity cue keeps the
 countries or ancestry groups it names, normalised by the places vocabulary (``values``), which
 is what the bias analysis reads.
 """
@@ -39,6 +42,10 @@ if not Doc.has_extension("demographics"):
     Doc.set_extension("demographics", default={})
 if not Doc.has_extension("demographic_evidence"):
     Doc.set_extension("demographic_evidence", default=[])
+if not Doc.has_extension("demographic_status"):
+    Doc.set_extension("demographic_status", default={})
+
+REPORTED, STATED_NOT_REPORTED, NOT_MENTIONED = "reported", "stated-not-reported", "not-mentioned"
 
 _N = r"\d[\d,.]*"
 CUES: dict[str, re.Pattern[str]] = {
@@ -151,6 +158,17 @@ def is_negated(text: str, start: int, end: int) -> bool:
     return bool(NEGATED_BEFORE.search(text[lo:start]) or NEGATED_AFTER.search(text[end:hi]))
 
 
+def status_of_cues(cues: list[DemographicCue]) -> dict[str, str]:
+    """Per attribute: reported if any cue reports it, stated-not-reported if only negated cues, else not-mentioned."""
+    status: dict[str, str] = {attr: NOT_MENTIONED for attr in DEMOGRAPHIC_ATTRIBUTES}
+    for cue in cues:
+        if cue.reported:
+            status[cue.attribute] = REPORTED
+        elif status[cue.attribute] == NOT_MENTIONED:
+            status[cue.attribute] = STATED_NOT_REPORTED
+    return status
+
+
 class DemographicReporter:
     """Decides per attribute whether the sample's demographics are reported (see module doc)."""
 
@@ -183,6 +201,7 @@ class DemographicReporter:
         for cue in matches:
             flags[cue.attribute] = flags[cue.attribute] or cue.reported
         doc._.demographics = flags
+        doc._.demographic_status = status_of_cues(matches)
         doc._.demographic_evidence = matches
 
     def __call__(self, doc: Doc) -> Doc:
@@ -190,7 +209,8 @@ class DemographicReporter:
         return doc
 
 
-@Language.factory("facekg_demographics", assigns=["doc._.demographics", "doc._.demographic_evidence"],
+@Language.factory("facekg_demographics",
+                  assigns=["doc._.demographics", "doc._.demographic_status", "doc._.demographic_evidence"],
                   requires=["doc.ents", "token.is_sent_start"], default_config={})
 def make_demographic_reporter(nlp: Language, name: str) -> DemographicReporter:
     return DemographicReporter(nlp, name)

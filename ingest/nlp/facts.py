@@ -41,7 +41,9 @@ def facts_from_extraction(extraction: Mapping[str, Any]) -> dict[str, list[Fact]
 
     Mentions of the same concept collapse to one fact whose evidence is the first
     mention. Demographic reports and flags take their evidence from the matching
-    cue when the extraction carries one (``demographic_evidence``/``flag_evidence``);
+    cue when the extraction carries one (``demographic_evidence``/``flag_evidence``); an
+    attribute whose ``demographics_status`` is ``not-mentioned`` gives no report (False is kept
+    for "stated as not reported");
     a demographic report's ``values`` are the countries or ancestry groups its
     reporting cues named.
     Phenotype mentions (HPO terms) are not conditions and are left out.
@@ -71,19 +73,22 @@ def facts_from_extraction(extraction: Mapping[str, Any]) -> dict[str, list[Fact]
                                               provenance=_provenance(a, version)))
     for m in extraction.get("metrics") or []:
         add("metrics", MetricResult(metric=m["name"], value=m["value"], unit=m.get("unit"),
-                                    ci_low=m.get("ci_low"), ci_high=m.get("ci_high"),
-                                    subject=m.get("subject", "model"), provenance=_provenance(m, version)))
+                                    value_text=m.get("value_text"), ci_low=m.get("ci_low"), ci_high=m.get("ci_high"),
+                                    context=m.get("model"), subject=m.get("subject", "model"),
+                                    provenance=_provenance(m, version)))
     for s in extraction.get("sample_sizes") or []:
         add("samples", SampleFact(value=s["value"], unit=s["unit"], description=s.get("text"),
                                   provenance=_provenance(s, version)))
     reported = extraction.get("demographics_reported") or {}
+    status = extraction.get("demographics_status") or {}
     for attr in DEMOGRAPHIC_ATTRIBUTES:
-        if attr in reported:
-            cue = _first_evidence(extraction, "demographic_evidence", attribute=attr, reported=reported[attr])
-            named = {value for item in extraction.get("demographic_evidence") or []
-                     if item.get("attribute") == attr and item.get("reported") for value in item.get("values") or ()}
-            add("demographics", DemographicReport(attribute=attr, reported=bool(reported[attr]), values=sorted(named),
-                                                  provenance=_provenance(cue, version)))
+        if attr not in reported or status.get(attr) == "not-mentioned":
+            continue  # nothing said either way: no fact, the ledger counts it as not mentioned
+        cue = _first_evidence(extraction, "demographic_evidence", attribute=attr, reported=bool(reported[attr]))
+        named = {value for item in extraction.get("demographic_evidence") or []
+                 if item.get("attribute") == attr and item.get("reported") for value in item.get("values") or ()}
+        add("demographics", DemographicReport(attribute=attr, reported=bool(reported[attr]), values=sorted(named),
+                                              provenance=_provenance(cue, version)))
     for name in ("external_validation", "clinician_comparison"):
         if name in extraction:
             cue = _first_evidence(extraction, "flag_evidence", name=name, value=bool(extraction[name]))

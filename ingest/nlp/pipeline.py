@@ -207,7 +207,8 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
     architectures = [a for a in architectures if a["concept_id"] not in umbrella]
     metric_list = [
         {"name": m.name, "value": m.value, "unit": m.unit, "ci_low": m.ci_low, "ci_high": m.ci_high,
-         "text": m.text, "start": m.start, "end": m.end, "subject": m.subject, "sentence": m.sentence.strip()}
+         "text": m.text, "start": m.start, "end": m.end, "subject": m.subject, "sentence": m.sentence.strip(),
+         "sd": m.sd, "value_text": m.value_text, "model": m.model, "model_id": m.model_id}
         for m in doc._.metrics
     ]
     sample_list = [
@@ -223,7 +224,9 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
         "architectures": architectures,
         "metrics": metric_list,
         "sample_sizes": sample_list,
+        "sample_total": doc._.sample_total,
         "demographics_reported": dict(doc._.demographics),
+        "demographics_status": dict(doc._.demographic_status),
         "external_validation": bool(doc._.external_validation),
         "clinician_comparison": bool(doc._.clinician_comparison),
         "is_deep_learning": doc._.is_deep_learning,

@@ -7,6 +7,14 @@ Chinese controls"). ``unit`` is the noun normalised: participants, patients,
 controls, images, videos (subjects/individuals/people/children/adults -> participants,
 cases -> patients, photographs/photos/pictures/faces -> images). For ``n = 207`` the
 unit is the nearest countable noun before it, else participants.
+
+Controls: a count of people qualified as healthy, normal, unaffected or typically developing
+("61 healthy volunteers", "40 unaffected individuals") is a count of controls, and so are
+volunteers in a sentence that also counts patients or cases. Images and videos stay apart
+from people ("1,200 images of 300 patients" is 1,200 images and 300 patients).
+
+``doc._.sample_total`` is the study's participant total from these counts, by the rule the
+gap analysis uses (:func:`facekg.participants.participant_total`).
 """
 
 from __future__ import annotations
@@ -17,8 +25,12 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from facekg.participants import participant_total
+
 if not Doc.has_extension("sample_sizes"):
     Doc.set_extension("sample_sizes", default=[])
+if not Doc.has_extension("sample_total"):
+    Doc.set_extension("sample_total", default=None)
 
 UNITS = {
     "participants": "participants", "subjects": "participants", "individuals": "participants",
@@ -42,8 +54,10 @@ _WORD_NUMBERS = {
 }
 _NUMBER = (r"(?P<num>\d{1,3}(?:(?:,|[ \u2009\u202f\u00a0])\d{3})+(?!\d)|\d+(?![.,]\d)|"
            r"(?:" + "|".join(_WORD_NUMBERS) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)")
-_MODIFIER = (r"(?:(?!(?:of|in|and|or|with|from|to|per|at|for|were|was|is|are|had|has|have|the|a|an|these|"
-             r"those|their|our|its|by|than|who|which|that)\b)[A-Za-z][\w'\-]*\s+){0,3}?")
+_MODIFIER = (r"(?:(?:(?:age|sex|gender|ethnicity)(?:\s*(?:,|and|-)\s*|\s+))+matched\s+|"  # "age and sex-matched"
+             r"(?:(?-i:[A-Z])[\w'\-]*,?\s+(?:(?:and|or)\s+)?){2,6}?)?"  # "Caucasian, African, and Asian"
+             r"(?:(?!(?:of|in|and|or|with|from|to|per|at|for|were|was|is|are|had|has|have|the|a|an|these|"
+             r"those|their|our|its|by|than|who|which|that)\b)[A-Za-z][\w'\-]*,?\s+){0,3}?")
 _COUNT = re.compile(
     rf"(?<![\w.,%\-–/])(?:n\s*=\s*)?{_NUMBER}\s+{_MODIFIER}(?P<noun>"
     + "|".join(sorted(UNITS, key=len, reverse=True))
@@ -52,8 +66,23 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 _N_EQUALS = re.compile(r"(?<![\w])[nN]\s*=\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
-_NOT_COUNT_BEFORE = re.compile(r"(?:\btop[- ]?|%\s*|\bp\s*[<=]\s*|\b(?:aged?|of the)\s+)$", re.IGNORECASE)
+_NOT_COUNT_BEFORE = re.compile(r"(?:\btop[- ]?|%\s*|\bp\s*[<=]\s*|\b(?:aged?)\s+)$", re.IGNORECASE)
+# "302 and 289 facial images": the first number counts the same thing as the second
+_LEADING_NUMBER = re.compile(r"(?<![\w.,%\-–/])(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?:and|or)\s+$")
+# "(182 Marfan and 490 control)": a number with a condition name, beside a number of controls
+_CASES_AND_CONTROLS = re.compile(
+    r"(?<![\w.,%\-–/])(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?P<what>[A-Z][\w'\-]*(?:\s+[\w'\-]+){0,2}?)\s+"
+    r"(?:and|vs\.?|versus)\s+(?P<num2>\d{1,3}(?:,\d{3})+|\d+)\s+(?:healthy\s+|unaffected\s+)?controls?\b")
+# "42 children with Williams syndrome": people counted with a condition are patients
+_WITH_CONDITION = re.compile(r"^\s+(?:with|diagnosed with|affected by|suffering from|who had)\b", re.IGNORECASE)
 _ANY_UNIT = {**UNITS, **_SINGULAR_UNITS}
+# "61 healthy volunteers", "40 unaffected individuals", "typically developing children": controls
+_CONTROL_MODIFIER = re.compile(
+    r"\b(?:healthy|normal|unaffected|non-?affected|typically[- ]developing|neurotypical|control|"
+    r"age[- ]matched|sex[- ]matched|matched)\b", re.IGNORECASE)
+_PEOPLE = {"participants", "volunteers", "subjects", "individuals", "people", "persons", "children", "adults",
+           "infants", "neonates", "newborns", "adolescents"}
+_PATIENT_WORDS = re.compile(r"\b(?:patients|cases|probands)\b", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(r"\b(" + "|".join(sorted(_ANY_UNIT, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
@@ -96,8 +125,29 @@ class SampleSizeMatcher:
                 value = parse_number(m.group("num"))
                 if value is None or value == 0 or (1900 <= value <= 2100 and "," not in m.group("num")):
                     continue
-                unit = UNITS[re.sub(r"\s+", " ", m.group("noun").lower())]
+                noun = re.sub(r"\s+", " ", m.group("noun").lower())
+                unit = UNITS[noun]
+                if noun in _PEOPLE and (_CONTROL_MODIFIER.search(m.group(0)) or (
+                        noun == "volunteers" and _PATIENT_WORDS.search(text))):
+                    unit = "controls"
+                elif unit == "participants" and _WITH_CONDITION.match(text[m.end():]):
+                    unit = "patients"
+                lead = _LEADING_NUMBER.search(text[max(0, m.start() - 20): m.start()])
+                first = parse_number(lead.group("num")) if lead else None
+                if lead and first and not (1900 <= first <= 2100 and "," not in lead.group("num")):
+                    num_start = max(0, m.start() - 20) + lead.start("num")
+                    num_end = num_start + len(lead.group("num"))
+                    out.append(SampleMention(first, unit, text[num_start:num_end], base + num_start, base + num_end,
+                                             text))
                 out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))
+                taken.append((m.start(), m.end()))
+            for m in _CASES_AND_CONTROLS.finditer(text):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                for group, unit in (("num", "patients"), ("num2", "controls")):
+                    value = parse_number(m.group(group))
+                    if value:
+                        out.append(SampleMention(value, unit, m.group(0), base + m.start(), base + m.end(), text))
                 taken.append((m.start(), m.end()))
             counted = {mention.value for mention in out if mention.sentence is text}
             for m in _N_EQUALS.finditer(text):
@@ -113,13 +163,15 @@ class SampleSizeMatcher:
 
     def set_annotations(self, doc: Doc, matches: list[SampleMention]) -> None:
         doc._.sample_sizes = matches
+        doc._.sample_total = participant_total((m.value, m.unit) for m in matches)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
         return doc
 
 
-@Language.factory("facekg_samples", assigns=["doc._.sample_sizes"], requires=["token.is_sent_start"],
+@Language.factory("facekg_samples", assigns=["doc._.sample_sizes", "doc._.sample_total"],
+                  requires=["token.is_sent_start"],
                   default_config={})
 def make_sample_size_matcher(nlp: Language, name: str) -> SampleSizeMatcher:
     return SampleSizeMatcher(nlp, name)
