@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from analysis.answers import Answers
+from analysis.as_of import AsOfAnswers
 from api.caching import RevisionCaching
 from api.problems import install_problem_handlers
 from api.routers import conditions, exports, gaps, meta, studies, synthesis
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.store = store if store is not None else open_store(settings)
         app.state.answers = Answers(app.state.store, app.state.ontology, cache_dir=settings.cache_dir,
                                     size=settings.answers_cache_size)
+        app.state.as_of = AsOfAnswers(app.state.answers)
         try:
             yield
         finally:
