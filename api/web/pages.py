@@ -202,8 +202,9 @@ def bias(request: Request, view: ViewDep, condition: OptionalText = None, attrib
 
 @router.get("/updates")
 def updates(request: Request, view: ViewDep) -> Response:
-    """Every review update, newest first, with its date, source and counts."""
-    return render(request, view, "updates.html", updates=list(reversed(view.updates())))
+    """Every review update, newest first, with its date, source, counts and change list."""
+    changes = {entry.update.id: entry for entry in view.answers.changes()}
+    return render(request, view, "updates.html", updates=list(reversed(view.updates())), changes=changes)
 
 
 @router.get("/open-data")
