@@ -28,7 +28,7 @@ NO_UPDATE = "none"
 REVISIONED_PREFIXES = ("/v1/studies", "/v1/conditions", "/v1/causes", "/v1/gaps", "/v1/overview", "/v1/updates",
                        "/v1/exports", "/v1/synthesis", "/v1/ontology", "/v1/changes", "/feeds")
 REVISIONED_PAGES = ("/", "/studies", "/conditions", "/gaps", "/gap-map", "/bias", "/updates", "/open-data",
-                    "/facekg")
+                    "/synthesis", "/facekg")
 # Request headers that change the answer; Vary names them so shared caches keep the variants apart.
 VARYING = ("accept", "hx-request", "authorization", "cookie")
 
