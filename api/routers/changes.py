@@ -1,4 +1,4 @@
-"""What each review update changed (``/v1/changes``) and the feeds subscribers follow."""
+"""What each review update changed (``/v1/changes``), the feeds subscribers follow, and the releases."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from analysis.changes import UpdateChanges
-from api.deps import AnswersDep
+from api.deps import AnswersDep, SettingsDep
 from api.feeds import ATOM, JSON_FEED, atom_feed, json_feed
 from api.paging import Paging, paging
 from api.schemas import Page
+from graph.exports.release import Release, releases
 
 router = APIRouter(tags=["updates"])
 ChangesPaging = Annotated[Paging, Depends(paging(100, 1000))]
@@ -24,6 +25,12 @@ Since = Annotated[str | None, Query(description="a review update id (the updates
 def changes(answers: AnswersDep, page: ChangesPaging, since: Since = None) -> Page[UpdateChanges]:
     """Studies and facts each review update added, changed or removed, oldest update first."""
     return page.page(Page[UpdateChanges], answers.changes(since))
+
+
+@router.get("/v1/releases", response_model=Page[Release])
+def list_releases(settings: SettingsDep, page: ChangesPaging) -> Page[Release]:
+    """The named releases (``facekg release``), oldest first: each freezes a review update with its exports."""
+    return page.page(Page[Release], releases(settings.data_dir))
 
 
 @router.get("/feeds/updates.atom", response_class=Response, responses={200: {"content": {ATOM: {}}}})

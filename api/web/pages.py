@@ -17,6 +17,7 @@ from analysis.catalogue import StudyFilters
 from analysis.gapmap import COL_KINDS, ROW_KINDS
 from analysis.gaps import RULE_NAMES
 from api.web.charts import bar_chart
+from api.web.citation import cite_as, software_citation
 from api.web.jsonld import condition_jsonld, study_jsonld
 from api.web.render import render, url_with
 from api.web.views import STUDY_SORTS, ReviewView, StudySort, ViewDep
@@ -105,8 +106,9 @@ def study(request: Request, view: ViewDep, study_id: str) -> Response:
     """One study: every fact with its evidence and provenance, retraction status, DOI and PubMed links."""
     record = view.study(study_id)
     known = {c.id for c in view.conditions() if c.mapped}
-    return render(request, view, "study.html", study=record, known_conditions=known,
-                  jsonld=study_jsonld(record, str(request.url_for("study", study_id=record.id))))
+    url = str(request.url_for("study", study_id=record.id))
+    return render(request, view, "study.html", study=record, known_conditions=known, jsonld=study_jsonld(record, url),
+                  citation=cite_as(record.title, url, view.latest_release(), view.reflects()))
 
 
 @router.get("/conditions")
@@ -134,7 +136,9 @@ def condition(request: Request, view: ViewDep, condition_id: str) -> Response:
     return render(request, view, "condition.html", condition=detail, studies=counted, retracted=retracted,
                   gaps=view.condition_gaps(detail.id), bias=bias[0] if bias else None,
                   labels={c.id: c.label for c in view.conditions()}, causes={c.id: c.label for c in view.causes()},
-                  jsonld=condition_jsonld(detail, str(request.url), study_urls))
+                  jsonld=condition_jsonld(detail, str(request.url), study_urls),
+                  citation=cite_as(f"Evidence on {detail.label}", str(request.url_for("condition",
+                                   condition_id=detail.id)), view.latest_release(), view.reflects()))
 
 
 @router.get("/gaps")
@@ -212,8 +216,8 @@ def open_data(request: Request, view: ViewDep) -> Response:
     """The whole-graph exports, the ontology, the API and how a review's own site embeds facekg."""
     from api.routers.exports import EXPORTS
 
-    return render(request, view, "open_data.html", exports=EXPORTS,
-                  cors=view.settings.cors_origin_list())
+    return render(request, view, "open_data.html", exports=EXPORTS, cors=view.settings.cors_origin_list(),
+                  releases=view.releases(), software_citation=software_citation())
 
 
 @router.get("/docs")

@@ -32,6 +32,7 @@ from analysis.overview import ReviewOverview
 from api.deps import AnswersDep
 from facekg.records import ReviewUpdate, StudyRecord
 from facekg.settings import Settings
+from graph.exports.release import Release, releases
 from graph.store import GraphStore, StudyPage
 from ontology import Ontology
 
@@ -66,6 +67,15 @@ class ReviewView:
     def answers_today(self) -> Answers:
         """Today's answers, whichever update this view reflects (the banner compares the two)."""
         return self.today if self.today is not None else self.answers
+
+    def releases(self) -> list[Release]:
+        """The named releases (``facekg release``), oldest first."""
+        return releases(self.settings.data_dir)
+
+    def latest_release(self) -> Release | None:
+        """The latest named release, or None before the first."""
+        found = self.releases()
+        return found[-1] if found else None
 
     # -- studies --
     def overview(self) -> ReviewOverview:
