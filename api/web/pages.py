@@ -19,7 +19,7 @@ from analysis.gaps import RULE_NAMES
 from api.web.charts import bar_chart
 from api.web.citation import cite_as, software_citation
 from api.web.jsonld import condition_jsonld, study_jsonld
-from api.web.render import render, url_with
+from api.web.render import pin, render, url_with
 from api.web.views import STUDY_SORTS, ReviewView, StudySort, ViewDep
 from facekg.errors import InvalidQuery, NotFound
 
@@ -63,11 +63,12 @@ def home(request: Request, view: ViewDep) -> Response:
     """What the review covers, its counts and its last update."""
     overview = view.overview()
     framework = [c for c in overview.by_cause if c.in_framework]
-    years = bar_chart("Counted studies per publication year", "/v1/overview",
+    data_url = pin("/v1/overview", view.as_of())
+    years = bar_chart("Counted studies per publication year", data_url,
                       [(str(y.year) if y.year else "no year", y.studies, y.deep_learning_studies)
                        for y in overview.by_year], value_name="studies", secondary_name="deep learning",
                       label_width=70)
-    causes = bar_chart("Counted studies per cause category", "/v1/overview",
+    causes = bar_chart("Counted studies per cause category", data_url,
                        [(c.label, c.study_count, c.deep_learning_study_count) for c in overview.by_cause],
                        value_name="studies", secondary_name="deep learning")
     return render(request, view, "home.html", overview=overview, framework=framework, charts=[years, causes])

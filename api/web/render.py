@@ -45,6 +45,13 @@ def url_with(path: str, params: Mapping[str, Any], **changes: Any) -> str:
     return f"{path}?{query}" if query else path
 
 
+def pin(url: str, as_of: str | None) -> str:
+    """``url`` answered as of ``as_of`` (unchanged when None): chart data and pictures follow their page."""
+    if not as_of or "as_of=" in url:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'as_of': as_of})}"
+
+
 def percent(share: float | None) -> str:
     return "–" if share is None else f"{share * 100:.0f}%"
 
@@ -56,6 +63,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(url_with=url_with, doi_url=doi_url, pubmed_url=pubmed_url, highlight=highlight,
                        attribute_labels=ATTRIBUTE_LABELS, nav=NAV, version=__version__)
     env.filters["percent"] = percent
+    env.filters["pin"] = pin
     env.filters["without"] = lambda mapping, *keys: {k: v for k, v in mapping.items() if k not in keys}
     return env
 

@@ -72,6 +72,13 @@ class ReviewView:
         """The named releases (``facekg release``), oldest first."""
         return releases(self.settings.data_dir)
 
+    def as_of(self) -> str | None:
+        """The update this view reflects when it is an earlier one than today's latest, else None."""
+        reflects, latest = self.reflects(), self.answers_today().reflects()
+        if reflects is None or latest is None or reflects.id == latest.id:
+            return None
+        return reflects.id
+
     def latest_release(self) -> Release | None:
         """The latest named release, or None before the first."""
         found = self.releases()
