@@ -120,6 +120,8 @@ def test_the_studies_page_as_of_leaves_out_later_studies(client: TestClient, two
     today = client.get("/studies", params={"limit": 100}).text
     then = client.get("/studies", params={"limit": 100, "as_of": loaded.first}).text
     assert f"/studies/{later}" in today and f"/studies/{later}" not in then
+    assert f'href="/studies/{loaded.changed_id}?as_of={loaded.first}"' in then  # links keep the update
+    assert f'href="/studies/{loaded.changed_id}"' in today
 
 
 def test_answers_as_of_an_update_are_materialised_once(client: TestClient, two: tuple[Path, TwoUpdates]) -> None:
