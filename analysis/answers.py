@@ -31,6 +31,7 @@ from analysis.catalogue import (
     list_causes,
     list_conditions,
 )
+from analysis.changes import UpdateChanges, review_changes
 from analysis.gapmap import GapMap, gap_map, render_gap_map
 from analysis.gaps import EvidenceGapReport, GapThresholds, evidence_gaps
 from analysis.overview import ReviewOverview, review_overview
@@ -203,6 +204,10 @@ class Answers:
     def updates(self) -> list[ReviewUpdate]:
         """Every review update, oldest first."""
         return self.answer("updates", None, lambda store: store.review_updates())
+
+    def changes(self, since: str | None = None) -> list[UpdateChanges]:
+        """What each update after ``since`` (an update id or a date) changed, oldest first."""
+        return self.answer("changes", since, lambda store: review_changes(store, since))
 
     def studies(self, filters: StudyFilters) -> StudyPage:
         """One page of the study list (the store pages; pages already asked for are kept)."""

@@ -36,6 +36,8 @@ class ReviewOverview(BaseModel):
     unmapped_conditions: int = Field(description="condition names studies use that the ontology lacks")
     by_year: list[YearCount] = Field(description="oldest first; studies without a year last")
     by_cause: list[CauseSummary] = Field(description="the four Table 4 categories first, then the others")
+    review_update: str | None = Field(default=None, description="the review update the counts reflect (also the "
+                                                                "X-Facekg-Update header)")
 
 
 def review_overview(store: GraphStore, ontology: Ontology) -> ReviewOverview:
@@ -47,7 +49,9 @@ def review_overview(store: GraphStore, ontology: Ontology) -> ReviewOverview:
     years = Counter(s.year for s in counted)
     deep = Counter(s.year for s in counted if is_deep_learning_study(s))
     order = sorted(years, key=lambda y: (y is None, y or 0))
+    updates = store.review_updates()
     return ReviewOverview(
+        review_update=updates[-1].id if updates else None,
         studies=len(counted), retracted_studies=len(studies) - len(counted),
         deep_learning_studies=sum(deep.values()), conditions=len(mapped),
         conditions_with_studies=sum(1 for c in mapped if c.study_count),

@@ -10,9 +10,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from analysis.answers import Answers
+from analysis.as_of import AsOfAnswers
 from api.caching import RevisionCaching
 from api.problems import install_problem_handlers
-from api.routers import conditions, exports, gaps, meta, studies, synthesis
+from api.routers import changes, conditions, exports, gaps, meta, studies, synthesis
 from api.web import install_website
 from facekg import __version__
 from facekg.runtime import open_store
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.store = store if store is not None else open_store(settings)
         app.state.answers = Answers(app.state.store, app.state.ontology, cache_dir=settings.cache_dir,
                                     size=settings.answers_cache_size)
+        app.state.as_of = AsOfAnswers(app.state.answers)
         try:
             yield
         finally:
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(gaps.router)
     app.include_router(synthesis.router)
     app.include_router(exports.router)
+    app.include_router(changes.router)
     install_website(app)
     return app
 

@@ -1,5 +1,7 @@
 """HTTP caching by store revision: ``ETag``, ``If-None-Match`` -> 304, and ``X-Facekg-Update`` on every answer.
 
+``X-Facekg-Update`` names the update the answer reflects: the one ``?as_of=`` names, else the latest.
+
 An answer of the review's read endpoints depends only on the store's revision, the code's version and
 what the client asked for (its ``Accept``, and who it is), so the entity tag is a digest of exactly those:
 a client that sends it back before the next write gets ``304 Not Modified`` without the answer being
@@ -11,22 +13,24 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from analysis.answers import Answers
+from analysis.as_of import AS_OF, AsOfAnswers
 from facekg import __version__
-from facekg.errors import FacekgError
+from facekg.errors import FacekgError, InvalidQuery
+from graph.exports.release import latest_release
 
 UPDATE_HEADER = "X-Facekg-Update"
 NO_UPDATE = "none"
 # The read endpoints whose answers follow the store revision: the API's reads and the website's pages.
 REVISIONED_PREFIXES = ("/v1/studies", "/v1/conditions", "/v1/causes", "/v1/gaps", "/v1/overview", "/v1/updates",
-                       "/v1/exports", "/v1/synthesis", "/v1/ontology")
+                       "/v1/exports", "/v1/synthesis", "/v1/ontology", "/v1/changes", "/v1/releases", "/feeds")
 REVISIONED_PAGES = ("/", "/studies", "/conditions", "/gaps", "/gap-map", "/bias", "/updates", "/open-data",
-                    "/facekg")
+                    "/synthesis", "/facekg")
 # Request headers that change the answer; Vary names them so shared caches keep the variants apart.
 VARYING = ("accept", "hx-request", "authorization", "cookie")
 
@@ -53,9 +57,20 @@ def matches(if_none_match: str | None, tag: str) -> bool:
                for candidate in if_none_match.split(","))
 
 
-def _state(answers: Answers) -> tuple[str, str]:
+def _state(kept: AsOfAnswers, as_of: str | None, data_dir: Path | None) -> tuple[str, str]:
+    """What the answer's tag covers (store revision, latest release) and the update it reflects: the one
+    ``as_of`` names, else the latest."""
+    answers = kept.live
+    # pages cite the latest release, which `facekg release` records beside the store, not in it
+    release = latest_release(data_dir) if data_dir is not None else None
+    revision = f"{answers.revision()}|{release.version if release is not None else ''}"
+    if as_of is not None:
+        try:
+            return revision, kept.update(as_of).id
+        except InvalidQuery:
+            return revision, NO_UPDATE  # the route answers 422 naming the parameter
     update = answers.reflects()
-    return answers.revision(), update.id if update is not None else NO_UPDATE
+    return revision, update.id if update is not None else NO_UPDATE
 
 
 class RevisionCaching:
@@ -68,12 +83,15 @@ class RevisionCaching:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not revisioned(scope["path"]):
             await self.app(scope, receive, send)
             return
-        answers: Answers | None = getattr(scope["app"].state, "answers", None)
-        if answers is None:
+        kept: AsOfAnswers | None = getattr(scope["app"].state, "as_of", None)
+        if kept is None:
             await self.app(scope, receive, send)
             return
         try:  # the store may block (Neo4j) or be down: ask in a thread, and let the route report failures
-            revision, update = await run_in_threadpool(_state, answers)
+            as_of = QueryParams(scope.get("query_string", b"").decode("latin-1")).get(AS_OF)
+            settings = getattr(scope["app"].state, "settings", None)
+            data_dir = settings.data_dir if settings is not None else None
+            revision, update = await run_in_threadpool(_state, kept, as_of, data_dir)
         except FacekgError:
             await self.app(scope, receive, send)
             return

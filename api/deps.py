@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from analysis.answers import Answers
+from analysis.as_of import AS_OF, AsOfAnswers
 from facekg.settings import Settings
 from graph.store import GraphStore
 from ontology import Ontology
@@ -35,13 +36,40 @@ OntologyDep = Annotated[Ontology, Depends(get_ontology)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_answers(request: Request, store: StoreDep, ontology: OntologyDep, settings: SettingsDep) -> Answers:
-    """The app's kept answers over its store (made here when absent, or when a test swapped the store)."""
-    answers: Answers | None = getattr(request.app.state, "answers", None)
-    if answers is None or answers.store is not store:
-        answers = Answers(store, ontology, cache_dir=settings.cache_dir, size=settings.answers_cache_size)
-        request.app.state.answers = answers
-    return answers
+AsOfParam = Annotated[str | None, Query(
+    alias=AS_OF, description="a review update id: answer as the graph stood after that update (GET /v1/updates "
+                             "lists them); default: the latest")]
+
+
+def get_kept_answers(request: Request, store: StoreDep, ontology: OntologyDep, settings: SettingsDep) -> AsOfAnswers:
+    """The app's kept answers over its store, today's and as of earlier updates (made here when absent, or
+    when a test swapped the store)."""
+    kept: AsOfAnswers | None = getattr(request.app.state, "as_of", None)
+    if kept is None or kept.store is not store:
+        live = Answers(store, ontology, cache_dir=settings.cache_dir, size=settings.answers_cache_size)
+        kept = AsOfAnswers(live)
+        request.app.state.answers = live
+        request.app.state.as_of = kept
+    return kept
+
+
+KeptAnswersDep = Annotated[AsOfAnswers, Depends(get_kept_answers)]
+
+
+def get_answers(kept: KeptAnswersDep, as_of: AsOfParam = None) -> Answers:
+    """The answers as of the update the request's ``as_of`` names (422 naming it when none), else today's.
+
+    The one place ``?as_of=`` is read: every read endpoint and page takes its answers, or its store, here.
+    """
+    return kept.answers(as_of)
 
 
 AnswersDep = Annotated[Answers, Depends(get_answers)]
+
+
+def get_review_store(answers: AnswersDep) -> GraphStore:
+    """The store the request reads: the live one, or the review as of the ``as_of`` update (read-only)."""
+    return answers.store
+
+
+ReviewStoreDep = Annotated[GraphStore, Depends(get_review_store)]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 
 from analysis.overview import ReviewOverview
-from api.deps import OntologyDep, StoreDep
+from api.deps import OntologyDep, ReviewStoreDep
 from api.paging import Paging, paging
 from api.schemas import Page
 from api.web.views import ViewDep
@@ -39,7 +39,7 @@ def list_exports(page: Annotated[Paging, Depends(paging(100, 100))]) -> Page[Exp
 
 
 @router.get("/exports/{format}", responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}})
-def export(format: str, store: StoreDep, ontology: OntologyDep) -> Response:
+def export(format: str, store: ReviewStoreDep, ontology: OntologyDep) -> Response:
     """The whole graph in one format, with every fact's evidence span and provenance, as a download."""
     chosen = export_format(format)
     return Response(chosen.write(store, ontology), media_type=chosen.media_type,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from analysis.catalogue import StudyFilters
-from api.deps import AnswersDep, StoreDep
+from api.deps import AnswersDep, ReviewStoreDep
 from api.paging import Paging, paging
 from api.schemas import Page
 from facekg.records import StudyRecord
@@ -39,6 +39,6 @@ def list_studies(
 
 
 @router.get("/{study_id}", response_model=StudyRecord)
-def get_study(study_id: str, store: StoreDep) -> StudyRecord:
+def get_study(study_id: str, store: ReviewStoreDep) -> StudyRecord:
     """One study with all its facts and their provenance."""
     return store.get(study_id)

@@ -17,7 +17,7 @@ from analysis.synthesis.prisma_graph import prisma_from_store
 from analysis.synthesis.render import MEDIA_TYPES, check_format
 from analysis.synthesis.sroc import render_sroc, sroc_data
 from analysis.synthesis.subgroups import SubgroupReport, subgroup_performance
-from api.deps import OntologyDep, StoreDep
+from api.deps import OntologyDep, ReviewStoreDep
 from api.schemas_synthesis import MetaAnalysisPage, OverviewPage
 from facekg.errors import InvalidQuery
 
@@ -35,7 +35,7 @@ def _picture(content: bytes, fmt: str) -> Response:
 
 @router.get("/meta-analysis", response_model=MetaAnalysisPage | OverviewPage, responses=PICTURES)
 def meta_analysis_endpoint(
-    store: StoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
+    store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
     metric: Annotated[str, Query(description="sensitivity, specificity or accuracy (univariate)")] = "sensitivity",
     model: Annotated[Literal["univariate", "bivariate"], Query()] = "univariate",
     subject: Annotated[Literal["model", "clinicians"], Query(description="whose figures to pool")] = "model",
@@ -73,7 +73,7 @@ def meta_analysis_endpoint(
 
 
 @router.get("/model-vs-clinicians", response_model=PairedData, responses=PICTURES)
-def clinicians(store: StoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
+def clinicians(store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
                metric: Annotated[str | None, Query(description="one metric only")] = None,
                format: Format = "json") -> PairedData | Response:
     """The model's and the clinicians' figure on the same metric, study by study (never pooled)."""
@@ -82,7 +82,7 @@ def clinicians(store: StoreDep, ontology: OntologyDep, condition: Condition = No
 
 
 @router.get("/subgroups", response_model=SubgroupReport)
-def subgroups(store: StoreDep, ontology: OntologyDep, condition: Condition = None,
+def subgroups(store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None,
               attribute: Annotated[str | None, Query(description="sex, age, race_ethnicity, skin_tone or "
                                                                  "geography")] = None,
               include_unverified: bool = False) -> SubgroupReport:
@@ -92,7 +92,7 @@ def subgroups(store: StoreDep, ontology: OntologyDep, condition: Condition = Non
 
 
 @router.get("/prisma", response_model=PrismaFlow, responses=PICTURES)
-def prisma(store: StoreDep, update: Annotated[str, Query(description="cumulative or a review update id "
+def prisma(store: ReviewStoreDep, update: Annotated[str, Query(description="cumulative or a review update id "
                                                                      "(picture only)")] = "cumulative",
            format: Format = "json") -> PrismaFlow | Response:
     """The PRISMA 2020 flow of the review, per update and cumulative, from what the store holds."""
@@ -105,7 +105,7 @@ def prisma(store: StoreDep, update: Annotated[str, Query(description="cumulative
 @router.get("/characteristics", response_model=Characteristics,
             responses={200: {"content": {"text/csv": {}}}})
 def characteristics_endpoint(
-    store: StoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
+    store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
     architecture: Annotated[str | None, Query(description="architecture or family, e.g. CNN")] = None,
     deep_learning: Annotated[bool, Query(description="only studies that use deep learning")] = False,
     year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,

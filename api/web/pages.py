@@ -17,8 +17,9 @@ from analysis.catalogue import StudyFilters
 from analysis.gapmap import COL_KINDS, ROW_KINDS
 from analysis.gaps import RULE_NAMES
 from api.web.charts import bar_chart
+from api.web.citation import cite_as, software_citation
 from api.web.jsonld import condition_jsonld, study_jsonld
-from api.web.render import render, url_with
+from api.web.render import pin, render, url_with
 from api.web.views import STUDY_SORTS, ReviewView, StudySort, ViewDep
 from facekg.errors import InvalidQuery, NotFound
 
@@ -62,11 +63,12 @@ def home(request: Request, view: ViewDep) -> Response:
     """What the review covers, its counts and its last update."""
     overview = view.overview()
     framework = [c for c in overview.by_cause if c.in_framework]
-    years = bar_chart("Counted studies per publication year", "/v1/overview",
+    data_url = pin("/v1/overview", view.as_of())
+    years = bar_chart("Counted studies per publication year", data_url,
                       [(str(y.year) if y.year else "no year", y.studies, y.deep_learning_studies)
                        for y in overview.by_year], value_name="studies", secondary_name="deep learning",
                       label_width=70)
-    causes = bar_chart("Counted studies per cause category", "/v1/overview",
+    causes = bar_chart("Counted studies per cause category", data_url,
                        [(c.label, c.study_count, c.deep_learning_study_count) for c in overview.by_cause],
                        value_name="studies", secondary_name="deep learning")
     return render(request, view, "home.html", overview=overview, framework=framework, charts=[years, causes])
@@ -105,8 +107,9 @@ def study(request: Request, view: ViewDep, study_id: str) -> Response:
     """One study: every fact with its evidence and provenance, retraction status, DOI and PubMed links."""
     record = view.study(study_id)
     known = {c.id for c in view.conditions() if c.mapped}
-    return render(request, view, "study.html", study=record, known_conditions=known,
-                  jsonld=study_jsonld(record, str(request.url_for("study", study_id=record.id))))
+    url = str(request.url_for("study", study_id=record.id))
+    return render(request, view, "study.html", study=record, known_conditions=known, jsonld=study_jsonld(record, url),
+                  citation=cite_as(record.title, url, view.latest_release(), view.reflects()))
 
 
 @router.get("/conditions")
@@ -134,7 +137,9 @@ def condition(request: Request, view: ViewDep, condition_id: str) -> Response:
     return render(request, view, "condition.html", condition=detail, studies=counted, retracted=retracted,
                   gaps=view.condition_gaps(detail.id), bias=bias[0] if bias else None,
                   labels={c.id: c.label for c in view.conditions()}, causes={c.id: c.label for c in view.causes()},
-                  jsonld=condition_jsonld(detail, str(request.url), study_urls))
+                  jsonld=condition_jsonld(detail, str(request.url), study_urls),
+                  citation=cite_as(f"Evidence on {detail.label}", str(request.url_for("condition",
+                                   condition_id=detail.id)), view.latest_release(), view.reflects()))
 
 
 @router.get("/gaps")
@@ -202,8 +207,9 @@ def bias(request: Request, view: ViewDep, condition: OptionalText = None, attrib
 
 @router.get("/updates")
 def updates(request: Request, view: ViewDep) -> Response:
-    """Every review update, newest first, with its date, source and counts."""
-    return render(request, view, "updates.html", updates=list(reversed(view.updates())))
+    """Every review update, newest first, with its date, source, counts and change list."""
+    changes = {entry.update.id: entry for entry in view.answers.changes()}
+    return render(request, view, "updates.html", updates=list(reversed(view.updates())), changes=changes)
 
 
 @router.get("/open-data")
@@ -211,8 +217,8 @@ def open_data(request: Request, view: ViewDep) -> Response:
     """The whole-graph exports, the ontology, the API and how a review's own site embeds facekg."""
     from api.routers.exports import EXPORTS
 
-    return render(request, view, "open_data.html", exports=EXPORTS,
-                  cors=view.settings.cors_origin_list())
+    return render(request, view, "open_data.html", exports=EXPORTS, cors=view.settings.cors_origin_list(),
+                  releases=view.releases(), software_citation=software_citation())
 
 
 @router.get("/docs")

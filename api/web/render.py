@@ -5,9 +5,9 @@ and are package data. Jinja2 autoescapes every ``.html`` template, so user text
 (titles, abstracts, evidence) is always escaped; ``StrictUndefined`` turns a
 misspelt variable into an error instead of an empty string.
 
-Phase 2 seam: :func:`page_context` is the one place that says which review
-update the page reflects (``reflects``); the ``as_of`` banner is drawn from it
-by ``base.html``.
+:func:`page_context` is the one place that says which review update the page
+reflects (``reflects``) and whether that is an earlier one (``as_of``, kept on
+the navigation links); ``base.html`` draws the banner from them.
 """
 
 from __future__ import annotations
@@ -45,6 +45,13 @@ def url_with(path: str, params: Mapping[str, Any], **changes: Any) -> str:
     return f"{path}?{query}" if query else path
 
 
+def pin(url: str, as_of: str | None) -> str:
+    """``url`` answered as of ``as_of`` (unchanged when None): chart data and pictures follow their page."""
+    if not as_of or "as_of=" in url:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'as_of': as_of})}"
+
+
 def percent(share: float | None) -> str:
     return "–" if share is None else f"{share * 100:.0f}%"
 
@@ -56,6 +63,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(url_with=url_with, doi_url=doi_url, pubmed_url=pubmed_url, highlight=highlight,
                        attribute_labels=ATTRIBUTE_LABELS, nav=NAV, version=__version__)
     env.filters["percent"] = percent
+    env.filters["pin"] = pin
     env.filters["without"] = lambda mapping, *keys: {k: v for k, v in mapping.items() if k not in keys}
     return env
 
@@ -76,9 +84,11 @@ def page_context(request: Request, view: ReviewView) -> dict[str, Any]:
     """What every page shows around its own content: navigation, the update it reflects, version."""
     try:
         reflects = view.reflects()
+        latest = view.answers_today().reflects()
     except StoreError:  # an error page must render even when the store is down
-        reflects = None
-    return {"current": current_section(request.url.path), "reflects": reflects,
+        reflects = latest = None
+    as_of = reflects.id if reflects is not None and latest is not None and reflects.id != latest.id else None
+    return {"current": current_section(request.url.path), "reflects": reflects, "as_of": as_of,
             "params": dict(request.query_params)}
 
 

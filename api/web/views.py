@@ -5,9 +5,9 @@ never through the analyses or the store directly, so:
 
 * when the analyses change signature (issue 9 materialises them per review
   update), only this module changes;
-* answering "as of" an earlier review update (phase 2: ``?as_of=``) is one new
-  field here, passed to every call, plus the ``reflects`` update the page
-  banner shows (:meth:`ReviewView.reflects`).
+* answering "as of" an earlier review update (``?as_of=``) is the choice of
+  ``answers`` (:func:`api.deps.get_answers`), and the page banner shows the
+  ``reflects`` update (:meth:`ReviewView.reflects`).
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ from analysis.catalogue import (
 from analysis.gapmap import Axis, GapMap, architecture_columns, check_axes
 from analysis.gaps import EvidenceGapReport, GapItem
 from analysis.overview import ReviewOverview
+from api.deps import AnswersDep
 from facekg.records import ReviewUpdate, StudyRecord
 from facekg.settings import Settings
+from graph.exports.release import Release, releases
 from graph.store import GraphStore, StudyPage
 from ontology import Ontology
 
@@ -51,6 +53,7 @@ class ReviewView:
     ontology: Ontology
     settings: Settings
     answers: Answers
+    today: Answers | None = None
 
     # -- which update the answers reflect (phase 2: the update named by ?as_of=) --
     def updates(self) -> list[ReviewUpdate]:
@@ -58,8 +61,28 @@ class ReviewView:
         return self.answers.updates()
 
     def reflects(self) -> ReviewUpdate | None:
-        """The review update every answer on the page reflects: the latest one."""
+        """The review update every answer on the page reflects: the ``as_of`` one, else the latest."""
         return self.answers.reflects()
+
+    def answers_today(self) -> Answers:
+        """Today's answers, whichever update this view reflects (the banner compares the two)."""
+        return self.today if self.today is not None else self.answers
+
+    def releases(self) -> list[Release]:
+        """The named releases (``facekg release``), oldest first."""
+        return releases(self.settings.data_dir)
+
+    def as_of(self) -> str | None:
+        """The update this view reflects when it is an earlier one than today's latest, else None."""
+        reflects, latest = self.reflects(), self.answers_today().reflects()
+        if reflects is None or latest is None or reflects.id == latest.id:
+            return None
+        return reflects.id
+
+    def latest_release(self) -> Release | None:
+        """The latest named release, or None before the first."""
+        found = self.releases()
+        return found[-1] if found else None
 
     # -- studies --
     def overview(self) -> ReviewOverview:
@@ -133,10 +156,16 @@ class ReviewView:
         return self.answers.gap_map_picture(fmt, rows=rows, cols=cols)
 
 
-def get_view(request: Request) -> ReviewView:
-    """The view of the review for this request (phase 2 reads ``as_of`` here, in one place)."""
-    return ReviewView(store=request.app.state.store, ontology=request.app.state.ontology,
-                      settings=request.app.state.settings, answers=request.app.state.answers)
+def get_view(request: Request, answers: Answers | None = None) -> ReviewView:
+    """The view of the review over ``answers`` (today's when None: error pages)."""
+    chosen = answers if answers is not None else request.app.state.answers
+    return ReviewView(store=chosen.store, ontology=request.app.state.ontology,
+                      settings=request.app.state.settings, answers=chosen, today=request.app.state.answers)
 
 
-ViewDep = Annotated[ReviewView, Depends(get_view)]
+def view_dependency(request: Request, answers: AnswersDep) -> ReviewView:
+    """The view of the review for this request: as of the update ``?as_of=`` names, else today's."""
+    return get_view(request, answers)
+
+
+ViewDep = Annotated[ReviewView, Depends(view_dependency)]
