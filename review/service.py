@@ -424,7 +424,7 @@ def _validated(model: type[M], data: dict[str, Any]) -> M:
 def _validated_json(model: type[M], data: dict[str, Any]) -> M:
     """Validate as JSON input: strict on types (a string is no number) but JSON's own conversions allowed."""
     try:
-        return model.model_validate_json(json.dumps(data))
+        return model.model_validate_json(json.dumps(data), strict=True)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InvalidEntry(first["msg"], record=data.get("study_id"), field=_field(first)) from exc
