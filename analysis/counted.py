@@ -24,13 +24,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, get_args
 
 from facekg.errors import InvalidQuery
 from facekg.records import ReviewUpdate, StudyRecord
 from graph.mapping import GraphRows
-from graph.store import GraphStats, GraphStore, StudyPage, StudyQuery
+from graph.store import GraphStats, GraphStore, StudyPage, StudyQuery, StudyVersion
 from review.screening import COUNTED, COUNTING_RULES, CountingRule, Status
+from review.workspace import revision_of
 
 View = Literal["counted", "excluded", "all"]
 VIEWS: tuple[View, ...] = get_args(View)
@@ -138,9 +140,38 @@ def current_counting() -> Counting | None:
     return _CURRENT.get()
 
 
+def counting_variant(default: CountingRule = "provisional") -> tuple[str, str]:
+    """The current request's (rule, view): what, besides the revisions, an answer depends on (cache keys, ETags)."""
+    current = _CURRENT.get()
+    return (current.rule, current.view) if current is not None else (default, "counted")
+
+
+def provisional_seen() -> frozenset[str]:
+    """The provisional studies counted so far in the current request (to keep with a cached answer)."""
+    current = _CURRENT.get()
+    return frozenset(current.provisional_ids) if current is not None else frozenset()
+
+
+def note_provisional(ids: Iterable[str]) -> None:
+    """Note provisional studies counted by a kept answer, so a cached answer is labelled as a fresh one is."""
+    current = _CURRENT.get()
+    if current is not None:
+        current.provisional_ids.update(ids)
+
+
 def unfiltered(store: GraphStore) -> GraphStore:
-    """The store under a :class:`CountedStore` (PRISMA and the review itself see every study)."""
-    return store.inner if isinstance(store, CountedStore) else store
+    """The store under a :class:`CountedStore` (PRISMA and the review itself see every study).
+
+    A store that reads another (an answers snapshot) names it as ``snapshot_of``; the chain is followed.
+    """
+    seen: object = store
+    while True:
+        if isinstance(seen, CountedStore):
+            return seen.inner
+        source = getattr(seen, "snapshot_of", None)
+        if source is None:
+            return store
+        seen = source
 
 
 class CountedStore:
@@ -150,8 +181,20 @@ class CountedStore:
     study's reasons); writes go to the wrapped store unchanged.
     """
 
-    def __init__(self, inner: GraphStore) -> None:
+    def __init__(self, inner: GraphStore, workspace: Path | str | None = None) -> None:
         self.inner = inner
+        self.workspace = Path(workspace) if workspace is not None else None
+
+    def revision(self) -> str:
+        """The graph's revision and the review workspace's: a reviewer's write changes what counts."""
+        review = revision_of(self.workspace) if self.workspace is not None else "0"
+        return f"{self.inner.revision()}+review.{review}"
+
+    def study_history(self, since_update: str | None = None) -> list[StudyVersion]:
+        return self.inner.study_history(since_update)
+
+    def studies_as_of(self, update_id: str) -> Iterator[StudyRecord]:
+        return self.inner.studies_as_of(update_id)
 
     def _view(self) -> View:
         current = _CURRENT.get()

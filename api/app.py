@@ -56,11 +56,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app = FastAPI(title="facekg", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     install_problem_handlers(app)
-    install_review(app, settings)
     if settings.cors_origin_list():
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list(), allow_methods=["GET", "HEAD"],
                            allow_headers=["Accept"], max_age=600)
     app.add_middleware(RevisionCaching)
+    install_review(app, settings)  # its counting middleware wraps the caching one: tags depend on the rule
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.include_router(meta.router)
     app.include_router(studies.router)

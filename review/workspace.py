@@ -196,6 +196,15 @@ class Workspace:
                                   before=json.loads(row[8]) if row[8] else None,
                                   after=json.loads(row[9]) if row[9] else None) for row in rows]
 
+    def revision(self) -> str:
+        """The workspace's revision (see :func:`revision_of`)."""
+        return revision_of(self.path)
+
+    @staticmethod
+    def file_in(data_dir: Path | str) -> Path:
+        """Where a data dir keeps its workspace (the file need not exist yet)."""
+        return Path(data_dir) / FILE_NAME
+
     def versions(self, kind: Kind, record_id: str) -> int:
         """How many versions a record has (0: none)."""
         db = self._connect()
@@ -205,6 +214,28 @@ class Workspace:
         finally:
             db.close()
         return int(row[0])
+
+
+def revision_of(path: Path | str) -> str:
+    """The revision of the workspace at ``path``: the id of its latest audit row ("0" before any write).
+
+    Every write adds an audit row, so the revision changes with every write and with nothing else;
+    caches of answers and entity tags key on it. Reading it never creates the file.
+    """
+    path = Path(path)
+    if not path.exists():
+        return "0"
+    try:
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+        try:
+            row = db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        if "no such table" in str(exc):
+            return "0"
+        raise StoreError(f"review workspace {path}: {exc}") from exc
+    return str(row[0])
 
 
 def _now() -> str:
