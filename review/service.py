@@ -410,7 +410,11 @@ def _reasons(entry: ScreeningEntry) -> list[str]:
 
 
 def _field(error: ErrorDetails) -> str:
-    return ".".join(str(part) for part in error["loc"]) or "body"
+    """The offending field: the error's location, or (a whole-entry check) the field its message starts with."""
+    if error["loc"]:
+        return ".".join(str(part) for part in error["loc"])
+    named = re.match(r"(?:Value error, )?([a-z_]+): ", error["msg"])
+    return named.group(1) if named else "body"
 
 
 def _validated(model: type[M], data: dict[str, Any]) -> M:
