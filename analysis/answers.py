@@ -32,6 +32,7 @@ from analysis.catalogue import (
     list_conditions,
 )
 from analysis.changes import UpdateChanges, review_changes
+from analysis.counted import counting_variant, note_provisional, provisional_seen
 from analysis.gapmap import GapMap, gap_map, render_gap_map
 from analysis.gaps import EvidenceGapReport, GapThresholds, evidence_gaps
 from analysis.overview import ReviewOverview, review_overview
@@ -60,7 +61,13 @@ class RevisionSnapshot:
     def __init__(self, store: GraphStore) -> None:
         self._store = store
         self._studies: list[StudyRecord] | None = None
+        self._provisional: frozenset[str] = frozenset()
         self._lock = threading.Lock()
+
+    @property
+    def snapshot_of(self) -> GraphStore:
+        """The store this snapshot reads (see :func:`analysis.counted.unfiltered`)."""
+        return self._store
 
     def write(self, records: Sequence[StudyRecord], update: ReviewUpdate) -> None:
         raise StoreError("a revision snapshot is read-only")
@@ -74,7 +81,10 @@ class RevisionSnapshot:
     def studies(self) -> Iterator[StudyRecord]:
         with self._lock:
             if self._studies is None:
+                before = provisional_seen()
                 self._studies = list(self._store.studies())
+                self._provisional = provisional_seen() - before
+        note_provisional(self._provisional)  # each reader counts what the first one counted
         return iter(self._studies)
 
     def get(self, study_id: str) -> StudyRecord:
@@ -124,7 +134,7 @@ class Answers:
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._inflight: dict[Hashable, threading.Lock] = {}
         self._revision: str | None = None
-        self._snapshot: tuple[str, RevisionSnapshot] | None = None
+        self._snapshots: dict[tuple[str, str], RevisionSnapshot] = {}
         self.computed = 0  # answers computed (misses), for tests and benchmarks
 
     # -- the machinery --
@@ -134,7 +144,7 @@ class Answers:
         with self._lock:
             if revision != self._revision:
                 self._entries.clear()
-                self._snapshot = None
+                self._snapshots.clear()
                 self._revision = revision
         return revision
 
@@ -142,15 +152,17 @@ class Answers:
         """Drop every kept answer and the snapshot (benchmarks measure the cost of recomputing with it)."""
         with self._lock:
             self._entries.clear()
-            self._snapshot = None
+            self._snapshots.clear()
 
     def answer(self, question: str, params: Hashable, compute: Callable[[GraphStore], T]) -> T:
         """``compute(snapshot)`` for this question and parameters at the current revision, kept until the next.
 
+        Answers are also kept apart by the request's counting rule and view (:mod:`analysis.counted`), and
+        remember which provisional studies they counted, so a kept answer is labelled as a fresh one.
         Errors (unknown ids, bad parameters) are raised each time and never kept.
         """
         revision = self.revision()
-        key = (revision, question, params)
+        key = (revision, counting_variant(), question, params)
         found, value = self._lookup(key)
         if found:
             return value
@@ -161,8 +173,9 @@ class Answers:
             if found:
                 return value
             try:
+                before = provisional_seen()
                 value = compute(self.snapshot(revision))
-                self._keep(key, value)
+                self._keep(key, (value, provisional_seen() - before))
             finally:
                 with self._lock:
                     self._inflight.pop(key, None)
@@ -171,17 +184,23 @@ class Answers:
     def snapshot(self, revision: str | None = None) -> RevisionSnapshot:
         """The snapshot every question of this revision reads (its studies are read on first use)."""
         revision = revision or self.revision()
+        variant = counting_variant()
         with self._lock:
-            if self._snapshot is None or self._snapshot[0] != revision:
-                self._snapshot = (revision, RevisionSnapshot(self.store))
-            return self._snapshot[1]
+            if revision != self._revision:  # a newer revision was seen meanwhile: answer from a fresh one
+                return RevisionSnapshot(self.store)
+            if variant not in self._snapshots:
+                self._snapshots[variant] = RevisionSnapshot(self.store)
+            return self._snapshots[variant]
 
     def _lookup(self, key: Hashable) -> tuple[bool, Any]:
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
-                return True, self._entries[key]
-        return False, None
+                value, provisional = self._entries[key]
+            else:
+                return False, None
+        note_provisional(provisional)
+        return True, value
 
     def _keep(self, key: Hashable, value: Any) -> None:
         with self._lock:

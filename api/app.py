@@ -11,15 +11,18 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from analysis.answers import Answers
 from analysis.as_of import AsOfAnswers
+from analysis.counted import CountedStore
+from api.auth import install_review
 from api.caching import RevisionCaching
 from api.problems import install_problem_handlers
-from api.routers import changes, conditions, exports, gaps, meta, studies, synthesis
+from api.routers import changes, conditions, exports, gaps, meta, review, studies, synthesis
 from api.web import install_website
 from facekg import __version__
 from facekg.runtime import open_store
 from facekg.settings import Settings, load_settings
 from graph.store import GraphStore
 from ontology import load_ontology
+from review.workspace import Workspace
 
 DESCRIPTION = """\
 facekg answers questions about the evidence on deep-learning facial image analysis in medicine:
@@ -40,7 +43,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.ontology = load_ontology()
-        app.state.store = store if store is not None else open_store(settings)
+        app.state.store = CountedStore(store if store is not None else open_store(settings),
+                                       workspace=Workspace.file_in(settings.data_dir))
         app.state.answers = Answers(app.state.store, app.state.ontology, cache_dir=settings.cache_dir,
                                     size=settings.answers_cache_size)
         app.state.as_of = AsOfAnswers(app.state.answers)
@@ -58,6 +62,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list(), allow_methods=["GET", "HEAD"],
                            allow_headers=["Accept"], max_age=600)
     app.add_middleware(RevisionCaching)
+    install_review(app, settings)  # its counting middleware wraps the caching one: tags depend on the rule
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.include_router(meta.router)
     app.include_router(studies.router)
@@ -66,6 +71,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(synthesis.router)
     app.include_router(exports.router)
     app.include_router(changes.router)
+    app.include_router(review.router)
     install_website(app)
     return app
 

@@ -20,6 +20,7 @@ from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analysis.as_of import AS_OF, AsOfAnswers
+from analysis.counted import counting_variant
 from facekg import __version__
 from facekg.errors import FacekgError, InvalidQuery
 from graph.exports.release import latest_release
@@ -43,8 +44,13 @@ def revisioned(path: str) -> bool:
 
 
 def entity_tag(revision: str, headers: Headers) -> str:
-    """The weak ETag of an answer: revision, code version, the year (gap rules age evidence) and the variant."""
-    parts = [revision, __version__, str(datetime.now(UTC).year), *(headers.get(name, "") for name in VARYING)]
+    """The weak ETag of an answer: revision, code version, the year (gap rules age evidence) and the variant.
+
+    ``revision`` is the graph's and the review workspace's (:meth:`analysis.counted.CountedStore.revision`);
+    the variant includes the counting rule and view in force (the query's or the server's default).
+    """
+    parts = [revision, __version__, str(datetime.now(UTC).year), *counting_variant(),
+             *(headers.get(name, "") for name in VARYING)]
     return 'W/"' + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24] + '"'
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli import extract, gaps, records, release, review, serve, sync, synthesis
+from cli import extract, gaps, records, release, review, reviewer, serve, sync, synthesis
 from cli.errors import REPORTED, fail, show_tracebacks
 from facekg import __version__
 
@@ -31,7 +31,7 @@ def options(
 
 
 # The command groups, in the order `facekg --help` lists them.
-for group in (records, review, extract, gaps, synthesis, sync, release, serve):
+for group in (records, review, reviewer, extract, gaps, synthesis, sync, release, serve):
     group.register(app)
 
 

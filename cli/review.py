@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -137,8 +138,77 @@ def decide(
                f"(suggestion was {screening.suggestion})")
 
 
+review_app = typer.Typer(help="The review workspace and the graph's review fields.", no_args_is_help=True)
+corrections_app = typer.Typer(help="Reviewers' verdicts on extracted facts, as training examples.",
+                              no_args_is_help=True)
+
+
+@contextmanager
+def _review(backend: BackendOption = None) -> Iterator[Any]:
+    from review.service import ReviewService
+    from review.workspace import Workspace
+
+    with opened_store(backend) as store, reported_errors():
+        yield ReviewService(Workspace.in_data_dir(command_settings(backend).data_dir), store)
+
+
+@review_app.command("sync")
+def review_sync(backend: BackendOption = None) -> None:
+    """Re-derive every study's screening status and consensus facts from the workspace (safe to repeat)."""
+    with _review(backend) as review:
+        summary = review.sync()
+    typer.echo(f"checked {summary.studies_checked} studies with review entries; wrote {summary.studies_written} "
+               f"(review update {summary.review_update or 'none: the graph was up to date'})")
+
+
+def audit(
+    kind: Annotated[str | None, typer.Option(help="only this kind: reviewer, screening, consensus, extraction, "
+                                             "rob, correction")] = None,
+    study: Annotated[str | None, typer.Option(help="only this study's entries")] = None,
+    actor: Annotated[str | None, typer.Option(help="only this reviewer's writes")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="at most this many rows")] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line, with before and after")] = False,
+) -> None:
+    """Every write to the review, oldest first: when, who, what (key hashes are never shown)."""
+    from review.workspace import Workspace
+
+    with reported_errors():
+        total, rows = Workspace.in_data_dir(command_settings().data_dir).audit(
+            kind=kind, study_id=study, actor=actor, limit=limit)
+    for row in rows:
+        if as_json:
+            typer.echo(row.model_dump_json())
+        else:
+            typer.echo(f"{row.at}\t{row.actor}\t{row.action}\t{row.kind}\t{row.record_id}\tv{row.version}")
+    typer.echo(f"{len(rows)} of {total} audit rows", err=True)
+
+
+class CorrectionsFormat(StrEnum):
+    spacy = "spacy"
+    jsonl = "jsonl"
+
+
+@corrections_app.command("export")
+def corrections_export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="where to write (a .spacy DocBin or a .jsonl file)")],
+    fmt: Annotated[CorrectionsFormat, typer.Option("--format", help="spacy (DocBin) or jsonl")] =
+    CorrectionsFormat.jsonl,
+    backend: BackendOption = None,
+) -> None:
+    """Write every correction (span, label, verdict) from the review workspace for training the extractor."""
+    with _review(backend) as review:
+        summary = review.export_corrections(fmt.value, out)
+    typer.echo(f"wrote {summary.written} corrections to {summary.path}"
+               + (f" in {summary.documents} documents" if fmt is CorrectionsFormat.spacy else ""))
+    for item in summary.skipped:
+        typer.echo(f"  skipped {item}", err=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``ingest``, ``screen`` and ``decide``."""
+    """Add ``ingest``, ``screen``, ``decide``, ``review sync``, ``audit`` and ``corrections export``."""
     app.command("ingest")(ingest)
     app.command("screen")(screen)
     app.command("decide")(decide)
+    app.add_typer(review_app, name="review")
+    app.command("audit")(audit)
+    app.add_typer(corrections_app, name="corrections")

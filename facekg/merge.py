@@ -66,6 +66,10 @@ def merge_records(existing: StudyRecord, incoming: StudyRecord) -> StudyRecord:
     for name in ("authors", "keywords", "source_urls"):
         data[name] = list(dict.fromkeys([*data[name], *getattr(incoming, name)]))
     data["retracted"] = existing.retracted or incoming.retracted
+    if existing.screening is not None and existing.screening.status is not None and data.get("screening"):
+        # What the review decided (review/workspace.py) outlives any re-ingest's suggestion.
+        data["screening"].update(existing.screening.model_dump(include={"status", "review_reasons", "decision",
+                                                                        "decided_by"}))
     data["rejected_claims"] = [list(claim) for claim in dict.fromkeys(
         tuple(claim) for claim in [*existing.rejected_claims, *incoming.rejected_claims])]
     rejected = frozenset(tuple(claim) for claim in data["rejected_claims"])

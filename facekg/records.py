@@ -252,6 +252,11 @@ class ScreeningDecision(_Model):
     reasons: list[dict[str, str]] = Field(default_factory=list)
     decided_by: str | None = None
     decision: Literal["include", "exclude"] | None = None
+    # Written from the review workspace (review/screening.py decides it); left out of dumps while unset.
+    status: Literal["included", "excluded", "provisionally-included", "provisionally-excluded"] | None = Field(
+        default=None, exclude_if=_empty, description="the review's resolved screening status")
+    review_reasons: list[str] = Field(default_factory=list, exclude_if=_empty,
+                                      description="why the review excluded the study: criteria, then notes")
 
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
     neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    counting: Literal["consensus", "provisional"] = Field(
+        default="provisional", description="which studies analyses count: only those included by consensus, or "
+        "(provisional) every study not excluded so far; the counting= query parameter overrides it per request")
     cors_origins: str = Field(default="", description="comma-separated origins whose pages may call the API "
                               "from the browser (CORS), e.g. https://review.example.org; empty: none")
 

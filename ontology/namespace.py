@@ -307,8 +307,10 @@ class FKG(DefinedNamespace):
     reported: URIRef  # reported
     retracted: URIRef  # retracted
     reviewer: URIRef  # reviewer
+    reviewReasons: URIRef  # review reasons
     sampleDescription: URIRef  # sample description
     screeningReasons: URIRef  # screening reasons
+    screeningStatus: URIRef  # screening status
     sentence: URIRef  # sentence
     startOffset: URIRef  # start offset
     statedName: URIRef  # stated name

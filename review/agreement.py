@@ -23,8 +23,6 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
-from sklearn.metrics import cohen_kappa_score
-from statsmodels.stats.inter_rater import cohens_kappa
 
 from facekg.errors import InvalidQuery
 from facekg.records import Fact
@@ -81,6 +79,11 @@ def agreement(scope: str, reviewers: Sequence[str], ratings: Sequence[tuple[str,
     if np.isclose(chance, 1.0):
         result.note = "kappa is undefined: both reviewers gave every subject the same single rating"
         return result
+    # Imported here: scikit-learn and statsmodels take seconds to import, which every server worker and
+    # CLI command would pay at start-up for a computation few of them make.
+    from sklearn.metrics import cohen_kappa_score
+    from statsmodels.stats.inter_rater import cohens_kappa
+
     kappa = float(cohen_kappa_score(first, second, labels=categories))
     with np.errstate(divide="ignore", invalid="ignore"):
         interval = cohens_kappa(table)

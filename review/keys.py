@@ -6,11 +6,19 @@ random bytes and is shown once, when the key is made (:class:`NewKey`).
 Hashing uses argon2-cffi's :class:`~argon2.PasswordHasher` (its RFC 9106
 defaults, a per-key random salt inside the hash), whose verification compares
 in constant time.
+
+Argon2 is slow on purpose (tenths of a second and 64 MiB per check), too slow to pay on every request of
+a session: a key that verified once is remembered, in this process only, as the SHA-256 digest of the key
+together with the stored hash it matched (:class:`VerifiedKeys`). A new or revoked key changes the stored
+record, so nothing remembered outlives the key it was for; the key itself is never kept.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -50,12 +58,47 @@ def key_id_of(key: str) -> str:
     return key_id
 
 
+class VerifiedKeys:
+    """Keys that verified against a stored hash, remembered by digest (bounded, least recently used dropped)."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _entry(key: str, key_hash: str) -> tuple[str, str]:
+        return hashlib.sha256(key.encode()).hexdigest(), key_hash
+
+    def knows(self, key: str, key_hash: str) -> bool:
+        entry = self._entry(key, key_hash)
+        with self._lock:
+            if entry in self._seen:
+                self._seen.move_to_end(entry)
+                return True
+        return False
+
+    def remember(self, key: str, key_hash: str) -> None:
+        with self._lock:
+            self._seen[self._entry(key, key_hash)] = None
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+
+
+_VERIFIED = VerifiedKeys()
+
+
 def verify_key(key: str, key_hash: str) -> bool:
-    """Whether ``key`` matches the stored hash (constant-time comparison inside argon2)."""
+    """Whether ``key`` matches the stored hash (constant-time comparison inside argon2; remembered once true)."""
+    if _VERIFIED.knows(key, key_hash):
+        return True
     try:
-        return _HASHER.verify(key_hash, key)
+        valid = _HASHER.verify(key_hash, key)
     except (VerificationError, InvalidHashError):
         return False
+    if valid:
+        _VERIFIED.remember(key, key_hash)
+    return valid
 
 
 def authenticate(key: str | None, reviewers: Iterable[Reviewer]) -> Reviewer:

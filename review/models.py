@@ -81,12 +81,12 @@ class _Judged(ReviewModel):
 
     @model_validator(mode="after")
     def _reasons_fit_decision(self) -> _Judged:
-        if self.decision == "exclude" and not self.reasons:
-            raise ValueError("an exclusion needs at least one reason: a criterion from the protocol")
+        if self.decision == "exclude" and not self.reasons and not (self.note or "").strip():
+            raise ValueError("reasons: an exclusion needs at least one reason, a criterion from the protocol or a note")
         if self.decision == "include" and self.reasons:
-            raise ValueError("an inclusion takes no exclusion reasons")
+            raise ValueError("reasons: an inclusion takes no exclusion reasons")
         if len(set(self.reasons)) != len(self.reasons):
-            raise ValueError("reasons repeat a criterion")
+            raise ValueError("reasons: they repeat a criterion")
         return self
 
 

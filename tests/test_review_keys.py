@@ -52,3 +52,15 @@ def test_keys_a_revoked_key_fails() -> None:
     reviewer, key = _reviewer("AB", revoked=True)
     with pytest.raises(Unauthenticated, match="revoked"):
         authenticate(key, [reviewer])
+
+
+def test_keys_a_key_remembered_as_verified_still_fails_after_revocation_or_a_new_key() -> None:
+    reviewer, key = _reviewer("AB")
+    assert authenticate(key, [reviewer]).id == "AB"
+    assert authenticate(key, [reviewer]).id == "AB"  # the second check is answered from memory
+    with pytest.raises(Unauthenticated, match="revoked"):
+        authenticate(key, [reviewer.model_copy(update={"revoked": True})])
+    renewed = new_key()
+    rekeyed = reviewer.model_copy(update={"key_id": key[4:].partition(".")[0], "key_hash": renewed.key_hash})
+    with pytest.raises(Unauthenticated, match="not valid"):
+        authenticate(key, [rekeyed])

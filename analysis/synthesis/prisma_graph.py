@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from analysis.counted import unfiltered
 from analysis.synthesis.prisma import PrismaFlow, PrismaInput, ReasonCount, SourceCount, UpdateInput, prisma_flow
 from facekg.records import ReviewUpdate, StudyRecord
 from graph.store import GraphStore
@@ -38,6 +39,8 @@ RETRACTED = "retracted publication"
 def _exclusion_reason(study: StudyRecord) -> str:
     screening = study.screening
     assert screening is not None
+    if screening.review_reasons:
+        return screening.review_reasons[0]
     reviewer = [r.get("evidence", "") for r in screening.reasons if r.get("criterion", "").startswith("reviewer:")]
     if reviewer and reviewer[-1]:
         return reviewer[-1]
@@ -83,7 +86,7 @@ def _update_input(update: ReviewUpdate, created: list[StudyRecord]) -> UpdateInp
 
 def prisma_input(store: GraphStore) -> PrismaInput:
     """The review's flow input from the review updates and the studies they created."""
-    studies = list(store.studies())
+    studies = list(unfiltered(store).studies())  # the flow reports excluded studies too
     searches = [u for u in store.review_updates() if "records_read" in u.counts]
     if not searches:
         return PrismaInput(updates=[UpdateInput(id="none", label="no records loaded yet")])

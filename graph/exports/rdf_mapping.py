@@ -82,7 +82,7 @@ EVIDENCE_FIELDS: dict[str, URIRef] = {
 }
 SCREENING_FIELDS: dict[str, URIRef] = {
     "suggestion": FKG.suggestion, "reasons": FKG.screeningReasons, "decided_by": FKG.decidedBy,
-    "decision": FKG.decision,
+    "decision": FKG.decision, "status": FKG.screeningStatus, "review_reasons": FKG.reviewReasons,
 }
 SUBGROUP_FIELDS: dict[str, URIRef] = {
     "attribute": FKG.subgroupAttribute, "value": FKG.subgroupValue, "scale": FKG.subgroupScale,
