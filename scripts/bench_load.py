@@ -4,8 +4,8 @@
   each), with its wall time and peak RSS; the floor is a bare SQLite ``executemany`` of the same records'
   JSON into one table, in one transaction, on the same disk.
 - Neo4j: ``Neo4jStore.write`` in batches of studies; the floor is a raw ``UNWIND $rows CREATE`` of the
-  same node and edge rows (one statement per label or edge type and batch, plain ``CREATE`` with one
-  index for the edges' ends, no constraints, no history, no replace semantics), in the same batches.
+  same node, edge and history rows (one statement per label or edge type and batch, plain ``CREATE``
+  with one index for the edges' ends, no constraints, no replace semantics), in the same batches.
 """
 
 from __future__ import annotations
@@ -135,6 +135,8 @@ def _raw_batches(records: Sequence[StudyRecord], update: ReviewUpdate, batch: in
                 continue
             seen.add(node.key)
             nodes[node.label].append({**{k: v for k, v in node.props.items() if v is not None}, "key": node.key})
+        # The history rows too: the store keeps each study's record JSON per review update.
+        nodes["FacekgVersion"].extend(plan.versions)
         edges: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for edge in plan.edges.values():
             props = {k: v for k, v in edge.props.items() if v is not None}
