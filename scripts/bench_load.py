@@ -30,6 +30,8 @@ FACEKG = str(Path(sys.executable).parent / "facekg")
 RAW_LABEL = "BenchRaw"
 RAW_INDEX = f"CREATE INDEX bench_raw_key IF NOT EXISTS FOR (n:{RAW_LABEL}) ON (n.key)"
 RAW_NODES = f"UNWIND $rows AS row CREATE (n:{RAW_LABEL}) SET n = row"
+# Relationships first, in bounded batches: DETACH DELETE of a dense concept node overflows the tx memory.
+RAW_CLEAR_EDGES = (f"MATCH (:{RAW_LABEL})-[r]->() WITH r LIMIT 20000 DELETE r RETURN count(*) AS deleted")
 RAW_CLEAR = f"MATCH (n:{RAW_LABEL}) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"
 
 
@@ -174,7 +176,8 @@ def neo4j_raw(store: Neo4jStore, batches: list[dict[str, Any]]) -> float:
 
 
 def raw_clear(store: Neo4jStore) -> None:
-    while True:
-        records, _summary, _keys = store._driver.execute_query(RAW_CLEAR, database_=store.database)
-        if int(records[0]["deleted"]) == 0:
-            return
+    for statement in (RAW_CLEAR_EDGES, RAW_CLEAR):
+        while True:
+            records, _summary, _keys = store._driver.execute_query(statement, database_=store.database)
+            if int(records[0]["deleted"]) == 0:
+                break
