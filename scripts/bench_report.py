@@ -39,8 +39,8 @@ this section; nothing here is edited by hand. Every figure stands beside a floor
 - **Neo4j load**: `Neo4jStore.write` in batches of {batch} studies (one transaction each: replace the
   subgraphs, MERGE shared concepts on their key constraint, CREATE the rest, history and revision), beside
   a raw `UNWIND $rows CREATE` of the same rows (nodes, edges and the per-update history records; one
-  statement per label or edge type and batch, one index for the edges' ends, nothing else), in the same batches; interleaved, median of
-  {runs} up to {repeat_max} studies.
+  statement per label or edge type and batch, one index for the edges' ends, nothing else), in the same
+  batches; interleaved, median of {runs} up to {repeat_max} studies.
 - **Reads**: `facekg serve --workers 1` per store, {requests} requests per read and client count from
   1, 8 and 50 concurrent loopback clients (threads with keep-alive connections, gzip accepted), beside
   the same load on `/healthz` (the floor: the same app, server and clients, no work). "cold" is the first
