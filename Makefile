@@ -12,7 +12,7 @@ ASSETS := api/web/static/vendor/MANIFEST.json
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
-.PHONY: install browser run demo test test-fast lint typecheck bench-extract bench-store bench-readers eval-extraction simulate-screening clean
+.PHONY: install browser run demo test test-fast lint typecheck bench bench-extract bench-store bench-readers eval-extraction simulate-screening clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,20 @@ lint: install
 
 typecheck: install
 	$(PY) -m mypy $(SOURCES)
+
+# Load and serve 1k/10k/100k synthetic studies on both stores (BENCH_SIZES=1000,10000 for a quicker run);
+# rewrites the Store section of docs/benchmarks.md. A throwaway Neo4j is started unless NEO4J_URI is set.
+bench: install
+	@set -euo pipefail; \
+	export NEO4J_PASSWORD="$${NEO4J_PASSWORD:-facekg-test-pw}"; \
+	if [ -z "$${NEO4J_URI:-}" ]; then \
+	  scripts/neo4j-local.sh fetch; \
+	  export NEO4J_INSTANCE=bench NEO4J_HEAP="$${NEO4J_HEAP:-1g}" NEO4J_PAGECACHE="$${NEO4J_PAGECACHE:-512m}"; \
+	  uri_line="$$(scripts/neo4j-local.sh start)"; \
+	  trap 'scripts/neo4j-local.sh stop' EXIT; \
+	  export "$$uri_line"; \
+	fi; \
+	$(PY) scripts/bench.py
 
 bench-extract: install
 	$(PY) scripts/bench_extract.py

@@ -144,3 +144,13 @@ def test_api_openapi_and_docs_are_served(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/v1/studies" in spec["paths"] and "/v1/gaps/evidence" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_api_finds_a_study_by_doi_in_any_case_and_refuses_an_unknown_one(client: TestClient) -> None:
+    found = client.get("/v1/studies/doi/10.1038/S41591-018-0279-0")
+    assert found.status_code == 200
+    assert found.json()["id"] == "gurovich-2019-deepgestalt"
+    assert client.get("/v1/studies/doi/https://doi.org/10.1038/s41591-018-0279-0").json()["id"] == found.json()["id"]
+    missing = client.get("/v1/studies/doi/10.9999/not-there")
+    assert missing.status_code == 404
+    assert "10.9999/not-there" in missing.json()["detail"]

@@ -10,6 +10,7 @@ from analysis.catalogue import StudyFilters
 from api.deps import AnswersDep, ReviewStoreDep
 from api.paging import Paging, paging
 from api.schemas import Page
+from facekg.errors import NotFound
 from facekg.records import StudyRecord
 
 router = APIRouter(prefix="/v1/studies", tags=["studies"])
@@ -36,6 +37,15 @@ def list_studies(
                            include_retracted=include_retracted, offset=page.offset, limit=page.limit)
     found = answers.studies(filters)
     return page.page(Page[StudyRecord], found.items, count=found.total)
+
+
+@router.get("/doi/{doi:path}", response_model=StudyRecord)
+def study_by_doi(doi: str, store: StoreDep) -> StudyRecord:
+    """The study with this DOI (any case; a https://doi.org/ prefix is allowed): an index lookup."""
+    found = store.find(doi=doi, pmid=None, study_id=None)
+    if found is None:
+        raise NotFound("study with DOI", doi)
+    return found
 
 
 @router.get("/{study_id}", response_model=StudyRecord)
