@@ -40,7 +40,7 @@ def list_studies(
 
 
 @router.get("/doi/{doi:path}", response_model=StudyRecord)
-def study_by_doi(doi: str, store: StoreDep) -> StudyRecord:
+def study_by_doi(doi: str, store: ReviewStoreDep) -> StudyRecord:
     """The study with this DOI (any case; a https://doi.org/ prefix is allowed): an index lookup."""
     found = store.find(doi=doi, pmid=None, study_id=None)
     if found is None:
