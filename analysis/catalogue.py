@@ -134,10 +134,11 @@ def _summary(ontology: Ontology, concept: Concept, by_condition: dict[str, list[
 
 
 def condition_detail(store: GraphStore, ontology: Ontology, condition: str) -> ConditionDetail:
+    """One condition's entry and studies; an unmapped condition a study names (as listed) resolves too."""
     concept = ontology.lookup(condition, kind="condition")
-    if concept is None:
-        raise NotFound("condition", condition)
     by_condition = studies_by_concept(store.studies())
+    if concept is None:
+        return _unmapped_detail(condition, by_condition)
     summary = _summary(ontology, concept, by_condition)
     studies = {s.id: s for s in condition_studies(ontology, concept.id, by_condition)}
     children = sorted(c.id for c in ontology.conditions() if concept.id in c.parents)
@@ -145,6 +146,18 @@ def condition_detail(store: GraphStore, ontology: Ontology, condition: str) -> C
         **summary.model_dump(), definition=concept.definition, parents=list(concept.parents), children=children,
         study_ids=sorted(sid for sid, s in studies.items() if not s.retracted),
         retracted_study_ids=sorted(sid for sid, s in studies.items() if s.retracted))
+
+
+def _unmapped_detail(condition: str, by_condition: dict[str, list[StudyRecord]]) -> ConditionDetail:
+    """The detail of a condition outside the ontology: the studies naming it, nothing else is known."""
+    studies = by_condition.get(condition)
+    if not studies:
+        raise NotFound("condition", condition)
+    count, dl = _counted(studies)
+    return ConditionDetail(id=condition, label=unmapped_name(condition), mapped=False, study_count=count,
+                           deep_learning_study_count=dl,
+                           study_ids=sorted(s.id for s in studies if not s.retracted),
+                           retracted_study_ids=sorted(s.id for s in studies if s.retracted))
 
 
 def list_causes(store: GraphStore, ontology: Ontology) -> list[CauseSummary]:

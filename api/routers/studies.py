@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from analysis.catalogue import StudyFilters
 from api.deps import AnswersDep, StoreDep
 from api.paging import Paging, paging
+from api.problems import error_responses
 from api.schemas import Page
 from facekg.records import StudyRecord
 
@@ -38,7 +39,7 @@ def list_studies(
     return page.page(Page[StudyRecord], found.items, count=found.total)
 
 
-@router.get("/{study_id}", response_model=StudyRecord)
+@router.get("/{study_id}", response_model=StudyRecord, responses=error_responses(404))
 def get_study(study_id: str, store: StoreDep) -> StudyRecord:
     """One study with all its facts and their provenance."""
     return store.get(study_id)

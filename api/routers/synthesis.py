@@ -18,22 +18,28 @@ from analysis.synthesis.render import MEDIA_TYPES, check_format
 from analysis.synthesis.sroc import render_sroc, sroc_data
 from analysis.synthesis.subgroups import SubgroupReport, subgroup_performance
 from api.deps import OntologyDep, StoreDep
+from api.limits import PictureLimit
+from api.problems import error_responses
 from api.schemas_synthesis import MetaAnalysisPage, OverviewPage
 from facekg.errors import InvalidQuery
+from facekg.records import DemographicAttributeName
 
 router = APIRouter(prefix="/v1/synthesis", tags=["synthesis"])
 
 Format = Annotated[Literal["json", "svg", "png"], Query(description="json (the numbers), svg or png")]
 Condition = Annotated[str | None, Query(description="condition name, abbreviation or id; includes its subtypes")]
 Cause = Annotated[str | None, Query(description="cause category id or name, e.g. gene-related")]
-PICTURES: dict[int | str, dict[str, Any]] = {200: {"content": {"image/svg+xml": {}, "image/png": {}}}}
+# Picture operations: the 200 is also SVG or PNG, and a picture is rate-limited per client (429).
+PICTURES: dict[int | str, dict[str, Any]] = error_responses(404, 429, ok={"content": {"image/svg+xml": {},
+                                                                                   "image/png": {}}})
 
 
 def _picture(content: bytes, fmt: str) -> Response:
     return Response(content, media_type=MEDIA_TYPES[check_format(fmt)])
 
 
-@router.get("/meta-analysis", response_model=MetaAnalysisPage | OverviewPage, responses=PICTURES)
+@router.get("/meta-analysis", response_model=MetaAnalysisPage | OverviewPage, responses=PICTURES,
+            dependencies=[PictureLimit])
 def meta_analysis_endpoint(
     store: StoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
     metric: Annotated[str, Query(description="sensitivity, specificity or accuracy (univariate)")] = "sensitivity",
@@ -72,7 +78,7 @@ def meta_analysis_endpoint(
     return MetaAnalysisPage(analysis=analysis, forest=forest, review_update=analysis.review_update)
 
 
-@router.get("/model-vs-clinicians", response_model=PairedData, responses=PICTURES)
+@router.get("/model-vs-clinicians", response_model=PairedData, responses=PICTURES, dependencies=[PictureLimit])
 def clinicians(store: StoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
                metric: Annotated[str | None, Query(description="one metric only")] = None,
                format: Format = "json") -> PairedData | Response:
@@ -81,17 +87,16 @@ def clinicians(store: StoreDep, ontology: OntologyDep, condition: Condition = No
     return data if format == "json" else _picture(render_paired(data, format), format)
 
 
-@router.get("/subgroups", response_model=SubgroupReport)
+@router.get("/subgroups", response_model=SubgroupReport, responses=error_responses(404))
 def subgroups(store: StoreDep, ontology: OntologyDep, condition: Condition = None,
-              attribute: Annotated[str | None, Query(description="sex, age, race_ethnicity, skin_tone or "
-                                                                 "geography")] = None,
+              attribute: Annotated[DemographicAttributeName | None, Query(description="one attribute only")] = None,
               include_unverified: bool = False) -> SubgroupReport:
     """Per condition, the performance gap between subgroups, or the flag that none are reported."""
     return subgroup_performance(store, ontology, condition=condition, attribute=attribute,
                                 include_unverified=include_unverified)
 
 
-@router.get("/prisma", response_model=PrismaFlow, responses=PICTURES)
+@router.get("/prisma", response_model=PrismaFlow, responses=PICTURES, dependencies=[PictureLimit])
 def prisma(store: StoreDep, update: Annotated[str, Query(description="cumulative or a review update id "
                                                                      "(picture only)")] = "cumulative",
            format: Format = "json") -> PrismaFlow | Response:
@@ -103,7 +108,7 @@ def prisma(store: StoreDep, update: Annotated[str, Query(description="cumulative
 
 
 @router.get("/characteristics", response_model=Characteristics,
-            responses={200: {"content": {"text/csv": {}}}})
+            responses=error_responses(404, ok={"content": {"text/csv": {}}}))
 def characteristics_endpoint(
     store: StoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
     architecture: Annotated[str | None, Query(description="architecture or family, e.g. CNN")] = None,
