@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from fastapi import Depends, Request
 
+from api.deps import SettingsDep
 from facekg.settings import Settings
 
 MAX_CLIENTS = 10_000  # buckets kept; the least recently seen client is forgotten first
@@ -79,16 +80,24 @@ def _check(request: Request, kind: str, bucket: TokenBucket | None) -> None:
         raise RateLimited(kind, bucket.per_minute, wait)
 
 
-async def limit_pictures(request: Request) -> None:
+def app_limits(request: Request, settings: Settings) -> RateLimits:
+    """The app's buckets, made from its settings on first use (``create_app`` makes them at start)."""
+    limits: RateLimits | None = getattr(request.app.state, "rate_limits", None)
+    if limits is None:
+        limits = request.app.state.rate_limits = RateLimits.from_settings(settings)
+    return limits
+
+
+async def limit_pictures(request: Request, settings: SettingsDep) -> None:
     """Counts a request for an SVG or PNG picture (``format=svg`` or ``png``) against the client's bucket."""
     if request.query_params.get("format") in ("svg", "png"):
-        _check(request, "picture", request.app.state.rate_limits.pictures)
+        _check(request, "picture", app_limits(request, settings).pictures)
 
 
-async def limit_universe(request: Request) -> None:
+async def limit_universe(request: Request, settings: SettingsDep) -> None:
     """Counts a request over the facial-phenotype universe against the client's bucket."""
     if request.query_params.get("universe") == "facial-phenotype":
-        _check(request, "facial-phenotype universe", request.app.state.rate_limits.universe)
+        _check(request, "facial-phenotype universe", app_limits(request, settings).universe)
 
 
 PictureLimit = Depends(limit_pictures)
