@@ -16,7 +16,7 @@ from analysis.evidence import (
     is_deep_learning_study,
     studies_by_concept,
 )
-from facekg.errors import InvalidQuery, NotFound
+from facekg.errors import NotFound, UnknownName
 from facekg.records import StudyRecord
 from graph.schema import is_unmapped, unmapped_name
 from graph.store import GraphStore, ListingOptions, StudyPage, StudyQuery
@@ -68,8 +68,9 @@ class CauseSummary(BaseModel):
 def _resolve(ontology: Ontology, value: str, kind: str, parameter: str) -> Concept:
     concept = ontology.lookup(value, kind=kind)
     if concept is None:
-        raise InvalidQuery(parameter, f"unknown {kind.replace('_', ' ')} {value!r}; "
-                                      f"see /v1/{'causes' if kind == 'cause_category' else kind + 's'}")
+        raise UnknownName(parameter, kind.replace("_", " "), value,
+                          f"/v1/{'causes' if kind == 'cause_category' else kind + 's'}"
+                          if kind != "architecture" else None)
     return concept
 
 
@@ -79,8 +80,7 @@ def _with_descendants(ontology: Ontology, concept_id: str) -> frozenset[str]:
 
 def study_query(filters: StudyFilters, ontology: Ontology) -> StudyQuery:
     """Turn user-facing filters into a store query with expanded concept sets."""
-    if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
-        raise InvalidQuery("year_from", f"year_from {filters.year_from} is after year_to {filters.year_to}")
+    # year_from after year_to is a range no study falls in: an empty page, as for any other empty filter.
     condition_ids: frozenset[str] | None = None
     if filters.condition:
         condition_ids = _with_descendants(ontology, _resolve(ontology, filters.condition, "condition",

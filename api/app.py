@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from analysis.answers import Answers
 from api.caching import RevisionCaching
 from api.limits import RateLimits
+from api.openapi import install_openapi
 from api.problems import error_responses, install_problem_handlers
 from api.query import refuse_unknown_parameters
 from api.routers import conditions, exports, gaps, meta, studies, synthesis
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     for router in (meta.router, studies.router, conditions.router, gaps.router, synthesis.router, exports.router):
         app.include_router(router, dependencies=[Depends(refuse_unknown_parameters)], responses=error_responses())
     install_website(app)
+    install_openapi(app)
     return app
 
 

@@ -30,6 +30,7 @@ from facekg.errors import (
     NotPoolable,
     StoreError,
     StoreUnavailable,
+    UnknownName,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -118,8 +119,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
+        named = {"parameter": exc.parameter} if isinstance(exc, UnknownName) else {}
         return respond(request, 404, f"{exc.kind.capitalize()} not found", str(exc), kind="not-found",
-                       id=exc.identifier)
+                       id=exc.identifier, **named)
 
     @app.exception_handler(InvalidQuery)
     async def _invalid_query(request: Request, exc: InvalidQuery) -> Response:

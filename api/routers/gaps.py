@@ -13,6 +13,7 @@ from analysis.universe import UniverseName
 from api.deps import AnswersDep
 from api.limits import PictureLimit, UniverseLimit
 from api.paging import Paging, paging
+from api.params import NAMED, name_query
 from api.problems import error_responses
 from api.schemas import Page
 from api.schemas_gaps import BiasReportingPage, EvidenceGapsPage, GapMapPage
@@ -33,18 +34,18 @@ MinSample = Annotated[int | None, Query(ge=1, description="small-sample threshol
 StaleYears = Annotated[int | None, Query(ge=0, description="stale-evidence age in years (default 5)")]
 ReferenceYear = Annotated[int | None, Query(ge=1900, le=2100, description="year evidence age is measured "
                                                                           "from (default: this year)")]
-Condition = Annotated[str | None, Query(description="condition name or id (with descendants)")]
+Condition = Annotated[str | None, name_query("condition name or id (with descendants)")]
 Attribute = Annotated[DemographicAttributeName | None, Query(description="one attribute only")]
 ItemsPaging = Annotated[Paging, Depends(paging(1000, 10000))]
 LedgerPaging = Annotated[Paging, Depends(paging(100, 1000))]
 
 
 @router.get("/evidence", response_model=EvidenceGapsPage, dependencies=[UniverseLimit],
-            responses=error_responses(429))
+            responses=error_responses(NAMED, 429))
 def evidence(
     answers: AnswersDep, page: ItemsPaging,
     universe: Annotated[UniverseName, Query(description="protocol or facial-phenotype")] = "protocol",
-    cause: Annotated[str | None, Query(description="cause category (name or id)")] = None,
+    cause: Annotated[str | None, name_query("cause category (name or id)")] = None,
     rule: Annotated[GapRuleName | None, Query(description="keep conditions where this rule fires")] = None,
     include_retracted: IncludeRetracted = False, min_sample: MinSample = None, stale_years: StaleYears = None,
     reference_year: ReferenceYear = None,
@@ -56,7 +57,7 @@ def evidence(
     return page.page(EvidenceGapsPage, report.items, **EvidenceGapsPage.context(report))
 
 
-@router.get("/bias-reporting", response_model=BiasReportingPage, responses=error_responses(404))
+@router.get("/bias-reporting", response_model=BiasReportingPage, responses=error_responses(NAMED))
 def bias(answers: AnswersDep, page: ItemsPaging, condition: Condition = None, attribute: Attribute = None,
          include_retracted: IncludeRetracted = False) -> BiasReportingPage:
     """Which studies report sex, age, ancestry, skin tone and geography, per condition and cause."""
@@ -64,7 +65,7 @@ def bias(answers: AnswersDep, page: ItemsPaging, condition: Condition = None, at
     return page.page(BiasReportingPage, report.conditions, **BiasReportingPage.context(report))
 
 
-@router.get("/bias-reporting/studies", response_model=Page[StudyBiasLedger])
+@router.get("/bias-reporting/studies", response_model=Page[StudyBiasLedger], responses=error_responses(NAMED))
 def bias_ledger(answers: AnswersDep, page: LedgerPaging, condition: Condition = None, attribute: Attribute = None,
                 include_retracted: IncludeRetracted = False) -> Page[StudyBiasLedger]:
     """The ledger: each study's reporting per attribute, with the evidence span, ordered by study id."""
