@@ -119,7 +119,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
-        named = {"parameter": exc.parameter} if isinstance(exc, UnknownName) else {}
+        named: dict[str, Any] = {"parameter": exc.parameter} if isinstance(exc, UnknownName) else {}
         return respond(request, 404, f"{exc.kind.capitalize()} not found", str(exc), kind="not-found",
                        id=exc.identifier, **named)
 

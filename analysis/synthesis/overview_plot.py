@@ -23,13 +23,14 @@ def render_overview(result: Overview, fmt: str = "svg") -> bytes:
     ax = fig.add_axes((0.40, 0.6 / height, 0.42, 1 - 1.3 / height))
     for i, row in enumerate(rows):
         y = n - 1 - i
-        low = row.ci_low if row.ci_low is not None else row.estimate
-        high = row.ci_high if row.ci_high is not None else row.estimate
+        estimate = float(row.estimate or 0.0)
+        low = row.ci_low if row.ci_low is not None else estimate
+        high = row.ci_high if row.ci_high is not None else estimate
         ax.plot([low, high], [y, y], color="#333333", linewidth=1)
-        ax.plot([row.estimate], [y], marker="D", color="#c0504d", linestyle="none", markersize=5)
+        ax.plot([estimate], [y], marker="D", color="#c0504d", linestyle="none", markersize=5)
         ax.text(-0.02, y, f"{row.scope_label}: {row.metric} (k={row.k})", transform=ax.get_yaxis_transform(),
                 ha="right", va="center", fontsize=8)
-        ax.text(1.02, y, f"{row.estimate:.3f} [{low:.3f}, {high:.3f}]", transform=ax.get_yaxis_transform(),
+        ax.text(1.02, y, f"{estimate:.3f} [{low:.3f}, {high:.3f}]", transform=ax.get_yaxis_transform(),
                 ha="left", va="center", fontsize=8)
     if not rows:
         ax.text(0.5, 0, "nothing pools yet", ha="center", va="center", fontsize=9)
