@@ -22,9 +22,13 @@ RUN python scripts/vendor_assets.py --no-npm \
  && mkdir -p /data && chown facekg /data
 
 USER facekg
+# Where the server binds is the operator's choice: FACEKG_HOST (and FACEKG_PORT), read by `facekg serve`; the
+# command names no --host so the variable is what counts. The image default is every interface of the
+# container's own network namespace (reachable only through a published port; docker-compose.yml publishes it
+# on 127.0.0.1 of the host). Set FACEKG_HOST=127.0.0.1 for a sidecar proxy in the same namespace.
 ENV FACEKG_BACKEND=neo4j \
     FACEKG_DATA_DIR=/data \
     FACEKG_HOST=0.0.0.0 \
     FACEKG_PORT=8000
 EXPOSE 8000
-CMD ["facekg", "serve", "--backend", "neo4j", "--host", "0.0.0.0"]
+CMD ["facekg", "serve"]

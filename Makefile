@@ -12,7 +12,7 @@ ASSETS := api/web/static/vendor/MANIFEST.json
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
-.PHONY: install browser run demo test test-fast lint typecheck bench bench-extract bench-store bench-readers eval-extraction simulate-screening clean
+.PHONY: install browser run demo test test-fast lint typecheck bench bench-extract bench-store bench-readers bench-load eval-extraction simulate-screening clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,10 @@ bench-store: install
 
 bench-readers: install
 	$(PY) scripts/bench_readers.py
+
+# 50 loopback clients for 60 s over every read endpoint, one worker then one per CPU (BENCH_LOAD_ARGS to change)
+bench-load: install
+	$(PY) scripts/bench_load.py $(BENCH_LOAD_ARGS)
 
 eval-extraction: install
 	$(PY) scripts/eval_extraction.py $(EVAL_ARGS)

@@ -34,7 +34,7 @@ from analysis.evidence import (
     studies_by_concept,
     study_links,
 )
-from facekg.errors import InvalidQuery, NotFound
+from facekg.errors import InvalidQuery, UnknownName
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES, DemographicReport, StudyRecord
 from graph.schema import is_unmapped, unmapped_name
 from graph.store import GraphStore
@@ -236,7 +236,7 @@ def bias_reporting(store: GraphStore, ontology: Ontology, *, condition: str | No
     if condition is not None:
         concept = ontology.lookup(condition, kind="condition")
         if concept is None:
-            raise NotFound("condition", condition)
+            raise UnknownName("condition", "condition", condition, "/v1/conditions")
         targets = [(concept.id, concept.label)]
     else:
         targets = [(c.id, c.label) for c in ontology.conditions()]

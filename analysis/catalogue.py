@@ -16,7 +16,7 @@ from analysis.evidence import (
     is_deep_learning_study,
     studies_by_concept,
 )
-from facekg.errors import InvalidQuery, NotFound
+from facekg.errors import NotFound, UnknownName
 from facekg.records import StudyRecord
 from graph.schema import is_unmapped, unmapped_name
 from graph.store import GraphStore, ListingOptions, StudyPage, StudyQuery
@@ -68,8 +68,9 @@ class CauseSummary(BaseModel):
 def _resolve(ontology: Ontology, value: str, kind: str, parameter: str) -> Concept:
     concept = ontology.lookup(value, kind=kind)
     if concept is None:
-        raise InvalidQuery(parameter, f"unknown {kind.replace('_', ' ')} {value!r}; "
-                                      f"see /v1/{'causes' if kind == 'cause_category' else kind + 's'}")
+        raise UnknownName(parameter, kind.replace("_", " "), value,
+                          f"/v1/{'causes' if kind == 'cause_category' else kind + 's'}"
+                          if kind != "architecture" else None)
     return concept
 
 
@@ -79,8 +80,7 @@ def _with_descendants(ontology: Ontology, concept_id: str) -> frozenset[str]:
 
 def study_query(filters: StudyFilters, ontology: Ontology) -> StudyQuery:
     """Turn user-facing filters into a store query with expanded concept sets."""
-    if filters.year_from is not None and filters.year_to is not None and filters.year_from > filters.year_to:
-        raise InvalidQuery("year_from", f"year_from {filters.year_from} is after year_to {filters.year_to}")
+    # year_from after year_to is a range no study falls in: an empty page, as for any other empty filter.
     condition_ids: frozenset[str] | None = None
     if filters.condition:
         condition_ids = _with_descendants(ontology, _resolve(ontology, filters.condition, "condition",
@@ -134,10 +134,11 @@ def _summary(ontology: Ontology, concept: Concept, by_condition: dict[str, list[
 
 
 def condition_detail(store: GraphStore, ontology: Ontology, condition: str) -> ConditionDetail:
+    """One condition's entry and studies; an unmapped condition a study names (as listed) resolves too."""
     concept = ontology.lookup(condition, kind="condition")
-    if concept is None:
-        raise NotFound("condition", condition)
     by_condition = studies_by_concept(store.studies())
+    if concept is None:
+        return _unmapped_detail(condition, by_condition)
     summary = _summary(ontology, concept, by_condition)
     studies = {s.id: s for s in condition_studies(ontology, concept.id, by_condition)}
     children = sorted(c.id for c in ontology.conditions() if concept.id in c.parents)
@@ -145,6 +146,18 @@ def condition_detail(store: GraphStore, ontology: Ontology, condition: str) -> C
         **summary.model_dump(), definition=concept.definition, parents=list(concept.parents), children=children,
         study_ids=sorted(sid for sid, s in studies.items() if not s.retracted),
         retracted_study_ids=sorted(sid for sid, s in studies.items() if s.retracted))
+
+
+def _unmapped_detail(condition: str, by_condition: dict[str, list[StudyRecord]]) -> ConditionDetail:
+    """The detail of a condition outside the ontology: the studies naming it, nothing else is known."""
+    studies = by_condition.get(condition)
+    if not studies:
+        raise NotFound("condition", condition)
+    count, dl = _counted(studies)
+    return ConditionDetail(id=condition, label=unmapped_name(condition), mapped=False, study_count=count,
+                           deep_learning_study_count=dl,
+                           study_ids=sorted(s.id for s in studies if not s.retracted),
+                           retracted_study_ids=sorted(s.id for s in studies if s.retracted))
 
 
 def list_causes(store: GraphStore, ontology: Ontology) -> list[CauseSummary]:

@@ -45,7 +45,7 @@ from analysis.evidence import (
     study_links,
 )
 from analysis.universe import UniverseEntry, UniverseName, universe
-from facekg.errors import InvalidQuery
+from facekg.errors import InvalidQuery, UnknownName
 from facekg.participants import participant_total
 from facekg.records import StudyRecord
 from graph.store import GraphStore
@@ -291,13 +291,12 @@ def _check_rule(rule: str | None) -> None:
 
 
 def resolve_cause(ontology: Ontology, cause: str | None) -> str | None:
-    """The cause-category id a user names (label, abbreviation or id); InvalidQuery when unknown."""
+    """The cause-category id a user names (label, abbreviation or id); UnknownName (404) when unknown."""
     if cause is None:
         return None
     concept = ontology.lookup(cause, kind="cause_category")
     if concept is None:
-        known = ", ".join(c.id for c in ontology.cause_categories())
-        raise InvalidQuery("cause", f"unknown cause category {cause!r}; use one of {known} (see /v1/causes)")
+        raise UnknownName("cause", "cause category", cause, "/v1/causes")
     return concept.id
 
 

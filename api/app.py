@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -14,8 +14,12 @@ from analysis.as_of import AsOfAnswers
 from analysis.counted import CountedStore
 from api.auth import install_review
 from api.caching import RevisionCaching
-from api.problems import install_problem_handlers
+from api.limits import RateLimits
+from api.openapi import install_openapi
+from api.problems import error_responses, install_problem_handlers
+from api.query import refuse_unknown_parameters
 from api.routers import changes, conditions, exports, gaps, meta, review, studies, synthesis
+from api.security import Protection
 from api.web import install_website
 from facekg import __version__
 from facekg.runtime import open_store
@@ -57,6 +61,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # /docs is the website's own page on the vendored swagger-ui-dist (no CDN); ReDoc would need one.
     app = FastAPI(title="facekg", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
+    app.state.rate_limits = RateLimits.from_settings(settings)
     install_problem_handlers(app)
     if settings.cors_origin_list():
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list(), allow_methods=["GET", "HEAD"],
@@ -64,15 +69,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(RevisionCaching)
     install_review(app, settings)  # its counting middleware wraps the caching one: tags depend on the rule
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.include_router(meta.router)
-    app.include_router(studies.router)
-    app.include_router(conditions.router)
-    app.include_router(gaps.router)
-    app.include_router(synthesis.router)
-    app.include_router(exports.router)
-    app.include_router(changes.router)
+    # Added last, so outermost: headers on every response, oversized requests refused before anything reads them.
+    app.add_middleware(Protection, max_url_bytes=settings.max_url_bytes, max_body_bytes=settings.max_body_bytes)
+    # Every API operation refuses unknown query parameters and documents the errors all operations share.
+    for router in (meta.router, studies.router, conditions.router, gaps.router, synthesis.router, exports.router,
+                   changes.router):
+        app.include_router(router, dependencies=[Depends(refuse_unknown_parameters)], responses=error_responses())
     app.include_router(review.router)
     install_website(app)
+    install_openapi(app)
     return app
 
 

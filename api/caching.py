@@ -4,9 +4,11 @@
 
 An answer of the review's read endpoints depends only on the store's revision, the code's version and
 what the client asked for (its ``Accept``, and who it is), so the entity tag is a digest of exactly those:
-a client that sends it back before the next write gets ``304 Not Modified`` without the answer being
-computed. The tag is weak because gzip may re-encode the same answer. A pure ASGI middleware, so it adds
-no buffering and streams what it passes on.
+a client that sends it back before the next write gets ``304 Not Modified`` with no body. The 304
+replaces a 200 only: the request is validated and answered as usual first (answers are kept per
+revision, so this is cheap), so an invalid request still gets its 422 and an unknown id its 404. The
+tag is weak because gzip may re-encode the same answer. A pure ASGI middleware, so it adds no
+buffering and streams what it passes on.
 """
 
 from __future__ import annotations
@@ -103,22 +105,28 @@ class RevisionCaching:
             return
         request_headers = Headers(scope=scope)
         tag = entity_tag(revision, request_headers)
-        common = {UPDATE_HEADER: update, "ETag": tag, "Cache-Control": "no-cache",
-                  "Vary": ", ".join(name.title() for name in VARYING)}
-        if matches(request_headers.get("if-none-match"), tag):
-            await send({"type": "http.response.start", "status": 304,
-                        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in common.items()]})
-            await send({"type": "http.response.body", "body": b""})
-            return
+        revalidating = matches(request_headers.get("if-none-match"), tag)
+        not_modified = False
 
         async def tagged(message: Message) -> None:
+            nonlocal not_modified
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers[UPDATE_HEADER] = update
                 if message["status"] == 200:
                     headers["ETag"] = tag
-                    headers["Cache-Control"] = common["Cache-Control"]
-                    headers.add_vary_header(common["Vary"])
+                    headers["Cache-Control"] = "no-cache"
+                    headers.add_vary_header(", ".join(name.title() for name in VARYING))
+                    if revalidating:  # the client holds this very answer: 304, headers only
+                        not_modified = True
+                        await send({"type": "http.response.start", "status": 304,
+                                    "headers": [(k, v) for k, v in headers.raw
+                                                if k not in (b"content-length", b"content-type")]})
+                        return
+            elif message["type"] == "http.response.body" and not_modified:
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b""})
+                return
             await send(message)
 
         await self.app(scope, receive, tagged)

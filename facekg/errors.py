@@ -70,6 +70,18 @@ class NotFound(FacekgError):
         super().__init__(f"no {kind} with id {identifier!r}")
 
 
+class UnknownName(NotFound):
+    """A query parameter names a condition, cause, architecture or metric the ontology does not know.
+
+    A 404 like any unknown id (the named thing does not exist), with ``parameter`` naming the filter.
+    """
+
+    def __init__(self, parameter: str, kind: str, name: str, see: str | None = None) -> None:
+        self.parameter = parameter
+        super().__init__(kind, name)
+        self.args = (f"parameter {parameter!r}: no {kind} named {name!r}" + (f"; see {see}" if see else ""),)
+
+
 class InvalidQuery(FacekgError):
     """A query parameter is invalid; ``parameter`` names it."""
 

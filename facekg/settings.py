@@ -47,6 +47,15 @@ class Settings(BaseSettings):
     cors_origins: str = Field(default="", description="comma-separated origins whose pages may call the API "
                               "from the browser (CORS), e.g. https://review.example.org; empty: none")
 
+    max_url_bytes: int = Field(default=8192, ge=256, description="longest request URL (path and query) "
+                               "accepted; longer ones get 414")
+    max_body_bytes: int = Field(default=1_000_000, ge=0, description="largest request body accepted; larger "
+                                "ones get 413")
+    rate_pictures: int = Field(default=30, ge=0, description="SVG/PNG pictures per minute per client address "
+                               "(0: no limit); more get 429 with Retry-After")
+    rate_universe: int = Field(default=10, ge=0, description="facial-phenotype universe requests per minute "
+                               "per client address (0: no limit)")
+
     @field_validator("cors_origins")
     @classmethod
     def _check_origins(cls, value: str) -> str:

@@ -5,7 +5,7 @@
 
 For each size: a corpus from scripts/synthetic_corpus.py; the embedded store loaded with ``facekg load``
 beside a bare SQLite insert; Neo4j loaded with ``Neo4jStore.write`` beside a raw ``UNWIND ... CREATE`` of
-the same rows (scripts/bench_load.py); then ``facekg serve`` on each store with 1, 8 and 50 loopback
+the same rows (scripts/bench_store_rates.py); then ``facekg serve`` on each store with 1, 8 and 50 loopback
 clients beside the ``/healthz`` floor (scripts/bench_serve.py). Prints every figure beside its floor and
 rewrites the "Store" section of docs/benchmarks.md (other sections are left alone). Asserts nothing.
 WARNING: the Neo4j database named by NEO4J_DATABASE is cleared.
@@ -30,9 +30,9 @@ for path in (ROOT, ROOT / "scripts"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-import bench_load  # noqa: E402
 import bench_report  # noqa: E402
 import bench_serve  # noqa: E402
+import bench_store_rates as bench_load  # noqa: E402
 from synthetic_corpus import write_corpus  # noqa: E402
 
 from facekg.records import ReviewUpdate  # noqa: E402

@@ -1,183 +1,199 @@
-"""Load rates for ``make bench`` (scripts/bench.py), each beside its floor measured in the same run.
+"""Load test of ``facekg serve`` on the demo corpus, loopback only (not a test; ``make bench-load``).
 
-- Embedded store: ``facekg load`` run as a user runs it, one process per chunk file (one review update
-  each), with its wall time and peak RSS; the floor is a bare SQLite ``executemany`` of the same records'
-  JSON into one table, in one transaction, on the same disk.
-- Neo4j: ``Neo4jStore.write`` in batches of studies; the floor is a raw ``UNWIND $rows CREATE`` of the
-  same node, edge and history rows (one statement per label or edge type and batch, plain ``CREATE``
-  with one index for the edges' ends, no constraints, no replace semantics), in the same batches.
+    python scripts/bench_load.py [--workers N] [--clients 50] [--duration 60]
+
+Builds a throwaway data directory as ``make demo`` does (curated records, then the
+RIS and MEDLINE demo exports ingested), starts ``facekg serve`` on a free
+127.0.0.1 port, first with ONE worker (the baseline) and then with ``--workers``
+(default: one per CPU), and drives ``--clients`` concurrent keep-alive clients for
+``--duration`` seconds each over a fixed mix of every read endpoint. Prints, per
+run, requests per second in all and per endpoint the count, p50, p99 and errors
+(any status other than 200, or a transport failure). The load generator runs on
+the same machine and takes CPU from the server: the figures are what one machine
+does for both. Rate limits are switched off for the run (one loopback address
+would be limited to 30 pictures a minute); pictures are drawn once per revision
+and kept, so after the first request they cost what a cache hit costs.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
+import asyncio
 import os
-import sqlite3
+import random
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from facekg.records import ReviewUpdate, StudyRecord
-from graph import neo4j_store
-from graph.neo4j_store import Neo4jStore
+import httpx
 
-FACEKG = str(Path(sys.executable).parent / "facekg")
-RAW_LABEL = "BenchRaw"
-RAW_INDEX = f"CREATE INDEX bench_raw_key IF NOT EXISTS FOR (n:{RAW_LABEL}) ON (n.key)"
-RAW_NODES = f"UNWIND $rows AS row CREATE (n:{RAW_LABEL}) SET n = row"
-# Relationships first, in bounded batches: DETACH DELETE of a dense concept node overflows the tx memory.
-RAW_CLEAR_EDGES = (f"MATCH (:{RAW_LABEL})-[r]->() WITH r LIMIT 20000 DELETE r RETURN count(*) AS deleted")
-RAW_CLEAR = f"MATCH (n:{RAW_LABEL}) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "ingest" / "demo"
+FACEKG = Path(sys.executable).parent / "facekg"
 
 
-def raw_edges(type_: str) -> str:
-    return (f"UNWIND $rows AS row MATCH (a:{RAW_LABEL} {{key: row.source}}) "
-            f"MATCH (b:{RAW_LABEL} {{key: row.target}}) CREATE (a)-[r:{type_}]->(b) SET r = row.props")
+def mix(study: str, condition: str) -> dict[str, str]:
+    """Endpoint name -> URL: every read operation of the API once, and three website pages."""
+    return {
+        "healthz": "/healthz",
+        "studies": "/v1/studies",
+        "studies?filter": "/v1/studies?cause=GeneRelated&deep_learning=true",
+        "study": f"/v1/studies/{study}",
+        "conditions": "/v1/conditions",
+        "condition": f"/v1/conditions/{condition}",
+        "causes": "/v1/causes",
+        "updates": "/v1/updates",
+        "ontology": "/v1/ontology",
+        "gaps/evidence": "/v1/gaps/evidence",
+        "gaps/bias-reporting": "/v1/gaps/bias-reporting",
+        "gaps/bias-ledger": "/v1/gaps/bias-reporting/studies",
+        "gaps/map": "/v1/gaps/map",
+        "gaps/map.svg": "/v1/gaps/map?format=svg",
+        "synthesis/meta-analysis": "/v1/synthesis/meta-analysis",
+        "synthesis/clinicians": "/v1/synthesis/model-vs-clinicians",
+        "synthesis/subgroups": "/v1/synthesis/subgroups",
+        "synthesis/prisma": "/v1/synthesis/prisma",
+        "synthesis/characteristics": "/v1/synthesis/characteristics",
+        "exports": "/v1/exports",
+        "exports/jsonld": "/v1/exports/jsonld",
+        "overview": "/v1/overview",
+        "page /": "/",
+        "page /studies": "/studies",
+        "page /gaps": "/gaps",
+    }
 
 
-@dataclass
-class Timed:
-    seconds: float
-    peak_rss_mb: float | None = None
+JSON_EXCLUDED = {"gaps/map.svg", "ontology", "exports/jsonld", "page /", "page /studies", "page /gaps"}
 
 
-def read_records(path: Path) -> list[StudyRecord]:
-    with path.open(encoding="utf-8") as lines:
-        return [StudyRecord.model_validate_json(line) for line in lines if line.strip()]
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
-def split_corpus(path: Path, chunk: int, out_dir: Path) -> list[Path]:
-    """The corpus as files of ``chunk`` lines: one ``facekg load`` (one review update) each."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    parts: list[Path] = []
-    handle = None
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines):
-            if number % chunk == 0:
-                if handle is not None:
-                    handle.close()
-                parts.append(out_dir / f"part-{len(parts):04d}.jsonl")
-                handle = parts[-1].open("w", encoding="utf-8")
-            assert handle is not None
-            handle.write(line)
-    if handle is not None:
-        handle.close()
-    return parts
+def build_demo(data_dir: Path, env: dict[str, str]) -> None:
+    for args in (["load", str(DEMO / "studies.jsonl")], ["ingest", str(DEMO / "demo.ris"), str(DEMO / "demo.nbib")]):
+        subprocess.run([str(FACEKG), *args], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def facekg_load(parts: Sequence[Path], data_dir: Path) -> tuple[float, float, list[float]]:
-    """Seconds for every part through ``facekg load``, the largest peak RSS (MB) and each part's seconds."""
-    env = {**os.environ, "FACEKG_DATA_DIR": str(data_dir), "FACEKG_BACKEND": "memory"}
-    total, peak, each = 0.0, 0.0, []
-    for part in parts:
-        timed = run_measured([FACEKG, "load", str(part)], env)
-        total += timed.seconds
-        each.append(timed.seconds)
-        peak = max(peak, timed.peak_rss_mb or 0.0)
-    return total, peak, each
-
-
-def run_measured(args: list[str], env: dict[str, str]) -> Timed:
-    """Wall time and peak RSS of one child process, reaped with ``wait4`` so the rusage is its own."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}): {err}")
-    return Timed(seconds, usage.ru_maxrss / 1024)
-
-
-def sqlite_floor(path: Path, db_path: Path) -> float:
-    """Seconds to read the corpus lines and insert them as (id, json) rows: the embedded floor."""
-    start = time.perf_counter()
-    conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("CREATE TABLE study (id TEXT PRIMARY KEY, record TEXT NOT NULL)")
-    with path.open(encoding="utf-8") as lines:
-        rows = [(json.loads(line)["id"], line) for line in lines if line.strip()]
-    with conn:
-        conn.executemany("INSERT INTO study VALUES (?, ?)", rows)
-    conn.close()
-    return time.perf_counter() - start
-
-
-def store_size_mb(data_dir: Path) -> float:
-    return sum(p.stat().st_size for p in data_dir.glob("facekg.sqlite3*")) / 1e6
-
-
-# -- Neo4j ----------------------------------------------------------------------
-def neo4j_write(store: Neo4jStore, records: Sequence[StudyRecord], update: ReviewUpdate, batch: int) -> float:
-    """Seconds to write every record through ``Neo4jStore.write``, ``batch`` studies per call."""
-    store.clear()
-    start = time.perf_counter()
-    for offset in range(0, len(records), batch):
-        store.write(records[offset:offset + batch], update)
-    return time.perf_counter() - start
-
-
-def _raw_batches(records: Sequence[StudyRecord], update: ReviewUpdate, batch: int) -> list[dict[str, Any]]:
-    """Per batch: nodes by label and edges by type, as plain maps (concept nodes only the first time)."""
-    seen: set[str] = set()
-    batches = []
-    for offset in range(0, len(records), batch):
-        plan = neo4j_store._WritePlan.build(records[offset:offset + batch], update)
-        nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for node in plan.nodes.values():
-            if node.key in seen:
-                continue
-            seen.add(node.key)
-            nodes[node.label].append({**{k: v for k, v in node.props.items() if v is not None}, "key": node.key})
-        # The history rows too: the store keeps each study's record JSON per review update.
-        nodes["FacekgVersion"].extend(plan.versions)
-        edges: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for edge in plan.edges.values():
-            props = {k: v for k, v in edge.props.items() if v is not None}
-            edges[edge.type].append({"source": edge.source, "target": edge.target, "props": props})
-        batches.append({"nodes": nodes, "edges": edges})
-    return batches
-
-
-def raw_rows(records: Sequence[StudyRecord], update: ReviewUpdate, batch: int) -> tuple[list[dict[str, Any]], int]:
-    batches = _raw_batches(records, update, batch)
-    count = sum(len(rows) for b in batches for part in ("nodes", "edges") for rows in b[part].values())
-    return batches, count
-
-
-def neo4j_raw(store: Neo4jStore, batches: list[dict[str, Any]]) -> float:
-    """Seconds for the raw ``UNWIND ... CREATE`` of the same rows, one transaction per batch."""
-    driver = store._driver  # the same connection pool the store uses
-    raw_clear(store)
-    driver.execute_query(RAW_INDEX, database_=store.database)
-    driver.execute_query("CALL db.awaitIndexes(300)", database_=store.database)
-
-    def work(tx: Any, part: dict[str, Any]) -> None:
-        for rows in part["nodes"].values():
-            tx.run(RAW_NODES, rows=rows).consume()
-        for type_, rows in part["edges"].items():
-            tx.run(raw_edges(type_), rows=rows).consume()
-
-    start = time.perf_counter()
-    with driver.session(database=store.database) as session:
-        for part in batches:
-            session.execute_write(work, part)
-    seconds = time.perf_counter() - start
-    raw_clear(store)
-    return seconds
-
-
-def raw_clear(store: Neo4jStore) -> None:
-    for statement in (RAW_CLEAR_EDGES, RAW_CLEAR):
+@contextmanager
+def server(workers: int, env: dict[str, str], log: Path) -> Iterator[str]:
+    port = free_port()
+    with log.open("w") as out:
+        process = subprocess.Popen([str(FACEKG), "serve", "--host", "127.0.0.1", "--port", str(port),
+                                    "--workers", str(workers)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
         while True:
-            records, _summary, _keys = store._driver.execute_query(statement, database_=store.database)
-            if int(records[0]["deleted"]) == 0:
-                break
+            if process.poll() is not None:
+                sys.exit(f"error: facekg serve exited with {process.returncode}; see {log}")
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                sys.exit("error: facekg serve did not answer /healthz within 120 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+async def drive(base: str, urls: dict[str, str], clients: int, duration: float, seed: int
+                ) -> tuple[float, dict[str, list[float]], dict[str, int]]:
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    names = list(urls)
+    stop = time.monotonic() + duration
+
+    async def client(index: int) -> None:
+        rng = random.Random(seed + index)
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+            while time.monotonic() < stop:
+                name = rng.choice(names)
+                started = time.perf_counter()
+                try:
+                    response = await http.get(urls[name])
+                    await response.aread()
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies[name].append(time.perf_counter() - started)
+                if not ok:
+                    errors[name] += 1
+
+    began = time.monotonic()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    return time.monotonic() - began, latencies, errors
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def report(title: str, elapsed: float, latencies: dict[str, list[float]], errors: dict[str, int]) -> None:
+    total = sum(len(v) for v in latencies.values())
+    json_all = [x for name, v in latencies.items() if name not in JSON_EXCLUDED for x in v]
+    print(f"\n### {title}: {total / elapsed:.0f} req/s ({total} requests in {elapsed:.0f} s), "
+          f"{sum(errors.values())} errors, JSON reads p50 {percentile(json_all, 0.5):.0f} ms, "
+          f"p99 {percentile(json_all, 0.99):.0f} ms\n")
+    print("| endpoint | requests | p50 ms | p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|")
+    for name in sorted(latencies):
+        values = latencies[name]
+        print(f"| {name} | {len(values)} | {percentile(values, 0.5):.1f} | {percentile(values, 0.99):.1f} | "
+              f"{errors.get(name, 0)} |")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: CPUs)")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per run (default 60)")
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load before measuring (default 5)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the single-worker run")
+    args = parser.parse_args()
+    if args.clients < 1 or args.clients > 500 or args.duration <= 0 or args.workers < 1:
+        sys.exit("error: --clients must be 1-500, --duration positive, --workers at least 1")
+    work = Path(tempfile.mkdtemp(prefix="facekg-bench-load-"))
+    try:
+        env = {**os.environ, "FACEKG_DATA_DIR": str(work / "data"), "FACEKG_BACKEND": "memory",
+               "FACEKG_CACHE_DIR": os.environ.get("FACEKG_CACHE_DIR", str(work / "cache")),
+               "FACEKG_RATE_PICTURES": "0", "FACEKG_RATE_UNIVERSE": "0"}
+        print(f"building the demo data directory in {work} ...", flush=True)
+        build_demo(work / "data", env)
+        runs = ([] if args.no_baseline or args.workers == 1 else [1]) + [args.workers]
+        print(f"{args.clients} clients, {args.duration:.0f} s per run, {os.cpu_count()} CPUs; "
+              f"load generator on the same machine", flush=True)
+        for workers in runs:
+            with server(workers, env, work / f"serve-{workers}.log") as base:
+                study = httpx.get(base + "/v1/studies?limit=1").json()["data"][0]["id"]
+                condition = httpx.get(base + "/v1/conditions?limit=1").json()["data"][0]["id"]
+                urls = mix(study, condition)
+                if args.warmup > 0:
+                    asyncio.run(drive(base, urls, args.clients, args.warmup, seed=1))
+                elapsed, latencies, errors = asyncio.run(drive(base, urls, args.clients, args.duration, seed=2))
+                report(f"{workers} worker{'s' if workers > 1 else ''}", elapsed, latencies, errors)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -54,7 +54,7 @@ def test_gaps_api_evidence_thresholds_and_paging(client: TestClient) -> None:
 @pytest.mark.parametrize(("url", "status", "parameter"), [
     pytest.param("/v1/gaps/evidence?universe=all", 422, "universe", id="universe"),
     pytest.param("/v1/gaps/evidence?rule=bad", 422, "rule", id="rule"),
-    pytest.param("/v1/gaps/evidence?cause=astrology", 422, "cause", id="cause"),
+    pytest.param("/v1/gaps/evidence?cause=astrology", 404, "cause", id="cause"),
     pytest.param("/v1/gaps/evidence?stale_years=-1", 422, "stale_years", id="stale-years"),
     pytest.param("/v1/gaps/bias-reporting?attribute=height", 422, "attribute", id="attribute"),
     pytest.param("/v1/gaps/map?rows=genes", 422, "rows", id="rows"),

@@ -9,7 +9,7 @@ from analysis.synthesis.bivariate import fit_reitsma
 from analysis.synthesis.eligibility import StudyInput, check_comparable
 from analysis.synthesis.meta_analysis import MetaAnalysisQuery, analyse, overview
 from analysis.synthesis.univariate import pool_proportions
-from facekg.errors import InvalidQuery, NotPoolable
+from facekg.errors import InvalidQuery, NotPoolable, UnknownName
 from facekg.records import Subgroup
 from graph.sqlite_store import SqliteStore
 from ontology import Ontology
@@ -151,9 +151,9 @@ def test_meta_analysis_pools_only_proportions(ontology: Ontology) -> None:
     with pytest.raises(NotPoolable, match="AUC is not pooled") as caught:
         analyse(ontology, three_studies(), DOWN.model_copy(update={"metric": "AUROC"}))
     assert caught.value.reason == "metric-not-poolable"
-    with pytest.raises(InvalidQuery, match="unknown metric"):
+    with pytest.raises(UnknownName, match="no metric named 'happiness'"):
         analyse(ontology, three_studies(), DOWN.model_copy(update={"metric": "happiness"}))
-    with pytest.raises(InvalidQuery, match="exactly one of condition or cause"):
+    with pytest.raises(InvalidQuery, match="give a condition or a cause"):
         analyse(ontology, three_studies(), MetaAnalysisQuery(metric="sensitivity"))
 
 

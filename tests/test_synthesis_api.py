@@ -97,10 +97,12 @@ def test_synthesis_api_pools_one_test_set_kind_when_asked(client: TestClient) ->
     assert all(s["test_set"] != "external" for s in body["analysis"]["studies"])
 
 
-def test_synthesis_api_rejects_unknown_names_and_pictures_of_the_overview(client: TestClient) -> None:
+def test_synthesis_api_unknown_names_are_404_and_the_overview_has_a_picture(client: TestClient) -> None:
     unknown = client.get(META, params={"condition": "no such syndrome"})
-    assert unknown.status_code == 422 and unknown.json()["parameter"] == "condition"
-    assert client.get(META, params={"format": "svg"}).json()["parameter"] == "format"
+    assert unknown.status_code == 404 and unknown.json()["parameter"] == "condition"
+    picture = client.get(META, params={"format": "svg"})
+    assert picture.status_code == 200 and picture.headers["content-type"].startswith("image/svg+xml")
+    assert b"every pooled pair" in picture.content
 
 
 def test_synthesis_api_subgroups_list_gaps_and_flag_conditions_without_them(client: TestClient) -> None:

@@ -32,7 +32,7 @@ from analysis.synthesis.eligibility import (
     test_set_class,
 )
 from analysis.synthesis.univariate import PooledProportion, TauMethod, pool_proportions
-from facekg.errors import InvalidQuery, NotPoolable
+from facekg.errors import InvalidQuery, NotPoolable, UnknownName
 from facekg.records import StudyRecord
 from graph.store import GraphStore
 from ontology import Ontology
@@ -103,20 +103,29 @@ class MetaAnalysis(BaseModel):
 
 
 def resolve_scope(ontology: Ontology, condition: str | None, cause: str | None) -> Scope:
-    if bool(condition) == bool(cause):
-        raise InvalidQuery("condition", "give exactly one of condition or cause")
-    if condition:
-        concept = ontology.lookup(condition, kind="condition")
-        if concept is None:
-            raise InvalidQuery("condition", f"unknown condition {condition!r}; see /v1/conditions")
-        ids = [concept.id, *sorted(d for d in ontology.descendants(concept.id) if d != concept.id)]
-        return Scope(kind="condition", id=concept.id, label=concept.label, condition_ids=ids)
-    assert cause is not None
-    category = ontology.lookup(cause, kind="cause_category")
+    """A condition (with its subtypes) or a cause category; both: the condition's part inside the cause.
+
+    Unknown names are :class:`UnknownName` (404); neither is an :class:`InvalidQuery`.
+    """
+    if not condition and not cause:
+        raise InvalidQuery("condition", "give a condition or a cause (or both: the condition within the cause)")
+    category = None
+    if cause:
+        category = ontology.lookup(cause, kind="cause_category")
+        if category is None:
+            raise UnknownName("cause", "cause category", cause, "/v1/causes")
+        in_cause = sorted(ontology.conditions_in_category(category.id))
+    if not condition:
+        assert category is not None
+        return Scope(kind="cause", id=category.id, label=category.label, condition_ids=in_cause)
+    concept = ontology.lookup(condition, kind="condition")
+    if concept is None:
+        raise UnknownName("condition", "condition", condition, "/v1/conditions")
+    ids = [concept.id, *sorted(d for d in ontology.descendants(concept.id) if d != concept.id)]
     if category is None:
-        raise InvalidQuery("cause", f"unknown cause category {cause!r}; see /v1/causes")
-    return Scope(kind="cause", id=category.id, label=category.label,
-                 condition_ids=sorted(ontology.conditions_in_category(category.id)))
+        return Scope(kind="condition", id=concept.id, label=concept.label, condition_ids=ids)
+    return Scope(kind="condition", id=concept.id, label=f"{concept.label} within {category.label}",
+                 condition_ids=[i for i in ids if i in set(in_cause)])
 
 
 def scope_studies(ontology: Ontology, scope: Scope, studies: Iterable[StudyRecord]) -> list[StudyRecord]:
@@ -128,8 +137,8 @@ def scope_studies(ontology: Ontology, scope: Scope, studies: Iterable[StudyRecor
 def resolve_metric(ontology: Ontology, metric: str) -> ProportionMetric:
     concept = ontology.lookup(metric, kind="metric")
     if concept is None:
-        raise InvalidQuery("metric", f"unknown metric {metric!r}; pooled metrics are sensitivity, specificity "
-                                     "and accuracy")
+        raise UnknownName("metric", "metric", metric, "the pooled metrics are sensitivity, specificity and "
+                          "accuracy")
     if concept.id not in PROPORTION_METRICS:
         raise NotPoolable("metric-not-poolable", f"{concept.label} is not pooled: only sensitivity, specificity "
                                                  "and accuracy are pooled, as proportions on the logit scale")

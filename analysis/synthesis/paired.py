@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from analysis.synthesis.eligibility import study_label, test_set_class
 from analysis.synthesis.meta_analysis import latest_update, resolve_scope, scope_studies
 from analysis.synthesis.render import save
-from facekg.errors import InvalidQuery
+from facekg.errors import UnknownName
 from facekg.records import MetricResult, StudyRecord
 from graph.store import GraphStore
 from ontology import Ontology
@@ -103,7 +103,7 @@ def model_vs_clinicians(store: GraphStore, ontology: Ontology, *, condition: str
     if metric:
         concept = ontology.lookup(metric, kind="metric")
         if concept is None:
-            raise InvalidQuery("metric", f"unknown metric {metric!r}")
+            raise UnknownName("metric", "metric", metric)
         metric_id = concept.id
     return paired_data(studies, title=title, metric=metric_id, review_update=latest_update(store))
 

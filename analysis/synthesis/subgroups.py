@@ -26,7 +26,7 @@ from analysis.evidence import condition_studies, studies_by_concept
 from analysis.synthesis.counts import PROPORTION_METRICS, ProportionMetric, proportion_counts
 from analysis.synthesis.eligibility import study_label
 from analysis.synthesis.meta_analysis import latest_update
-from facekg.errors import CountsInconsistent, InvalidQuery
+from facekg.errors import CountsInconsistent, InvalidQuery, UnknownName
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES, MetricResult, StudyRecord
 from graph.store import GraphStore
 from ontology import Ontology
@@ -159,7 +159,7 @@ def subgroup_performance(store: GraphStore, ontology: Ontology, *, condition: st
     if condition:
         concept = ontology.lookup(condition, kind="condition")
         if concept is None:
-            raise InvalidQuery("condition", f"unknown condition {condition!r}; see /v1/conditions")
+            raise UnknownName("condition", "condition", condition, "/v1/conditions")
         concepts = [concept]
     else:
         concepts = ontology.conditions()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from analysis.catalogue import CauseSummary, ConditionDetail, ConditionSummary
 from api.deps import AnswersDep
 from api.paging import Paging, paging
+from api.problems import error_responses
 from api.schemas import Page
 
 router = APIRouter(prefix="/v1", tags=["conditions"])
@@ -21,7 +22,7 @@ def conditions(answers: AnswersDep, page: ConditionsPaging) -> Page[ConditionSum
     return page.page(Page[ConditionSummary], answers.conditions())
 
 
-@router.get("/conditions/{condition_id}", response_model=ConditionDetail)
+@router.get("/conditions/{condition_id}", response_model=ConditionDetail, responses=error_responses(404))
 def condition(condition_id: str, answers: AnswersDep) -> ConditionDetail:
     """One condition: ontology entry, hierarchy and the studies that address it."""
     return answers.condition(condition_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
@@ -10,11 +10,14 @@ from pydantic import BaseModel
 from analysis.overview import ReviewOverview
 from api.deps import OntologyDep, ReviewStoreDep
 from api.paging import Paging, paging
+from api.problems import error_responses
 from api.schemas import Page
 from api.web.views import ViewDep
 from graph.exports import FORMATS, export_format
 
 router = APIRouter(prefix="/v1", tags=["open data"])
+# The export formats as an enum in the OpenAPI; tests/test_openapi_contract.py checks it matches FORMATS.
+ExportName = Literal["ttl", "jsonld", "graphml", "csv", "jsonl"]
 
 
 class ExportInfo(BaseModel):
@@ -38,8 +41,9 @@ def list_exports(page: Annotated[Paging, Depends(paging(100, 100))]) -> Page[Exp
     return page.page(Page[ExportInfo], EXPORTS)
 
 
-@router.get("/exports/{format}", responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}})
-def export(format: str, store: ReviewStoreDep, ontology: OntologyDep) -> Response:
+@router.get("/exports/{format}",
+            responses=error_responses(ok={"content": {f.media_type: {} for f in FORMATS.values()}}))
+def export(format: ExportName, store: ReviewStoreDep, ontology: OntologyDep) -> Response:
     """The whole graph in one format, with every fact's evidence span and provenance, as a download."""
     chosen = export_format(format)
     return Response(chosen.write(store, ontology), media_type=chosen.media_type,

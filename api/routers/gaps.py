@@ -2,39 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from analysis.bias import StudyBiasLedger
 from analysis.gapmap import check_axes
 from analysis.gaps import thresholds_from
+from analysis.universe import UniverseName
 from api.deps import AnswersDep
+from api.limits import PictureLimit, UniverseLimit
 from api.paging import Paging, paging
+from api.params import NAMED, name_query
+from api.problems import error_responses
 from api.schemas import Page
 from api.schemas_gaps import BiasReportingPage, EvidenceGapsPage, GapMapPage
+from facekg.records import DemographicAttributeName
 
 router = APIRouter(prefix="/v1/gaps", tags=["gaps"])
 
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+# The fixed choices as enums in the OpenAPI; tests/test_openapi_contract.py checks they match analysis'.
+GapRuleName = Literal["no-study", "no-deep-learning", "no-diagnostic-accuracy", "single-study", "small-sample",
+                      "no-external-validation", "no-clinician-comparison", "stale-evidence"]
+MapRows = Literal["condition", "cause"]
+MapCols = Literal["architecture", "metric"]
+MapFormat = Literal["json", "svg", "png"]
 IncludeRetracted = Annotated[bool, Query(description="count retracted studies too (left out by default)")]
 MinSample = Annotated[int | None, Query(ge=1, description="small-sample threshold in participants "
                                                           "(default 100)")]
 StaleYears = Annotated[int | None, Query(ge=0, description="stale-evidence age in years (default 5)")]
 ReferenceYear = Annotated[int | None, Query(ge=1900, le=2100, description="year evidence age is measured "
                                                                           "from (default: this year)")]
-Condition = Annotated[str | None, Query(description="condition name or id (with descendants)")]
-Attribute = Annotated[str | None, Query(description="sex, age, race_ethnicity, skin_tone or geography")]
+Condition = Annotated[str | None, name_query("condition name or id (with descendants)")]
+Attribute = Annotated[DemographicAttributeName | None, Query(description="one attribute only")]
 ItemsPaging = Annotated[Paging, Depends(paging(1000, 10000))]
 LedgerPaging = Annotated[Paging, Depends(paging(100, 1000))]
 
 
-@router.get("/evidence", response_model=EvidenceGapsPage)
+@router.get("/evidence", response_model=EvidenceGapsPage, dependencies=[UniverseLimit],
+            responses=error_responses(NAMED, 429))
 def evidence(
     answers: AnswersDep, page: ItemsPaging,
-    universe: Annotated[str, Query(description="protocol or facial-phenotype")] = "protocol",
-    cause: Annotated[str | None, Query(description="cause category (name or id)")] = None,
-    rule: Annotated[str | None, Query(description="keep conditions where this rule fires")] = None,
+    universe: Annotated[UniverseName, Query(description="protocol or facial-phenotype")] = "protocol",
+    cause: Annotated[str | None, name_query("cause category (name or id)")] = None,
+    rule: Annotated[GapRuleName | None, Query(description="keep conditions where this rule fires")] = None,
     include_retracted: IncludeRetracted = False, min_sample: MinSample = None, stale_years: StaleYears = None,
     reference_year: ReferenceYear = None,
 ) -> EvidenceGapsPage:
@@ -45,7 +57,7 @@ def evidence(
     return page.page(EvidenceGapsPage, report.items, **EvidenceGapsPage.context(report))
 
 
-@router.get("/bias-reporting", response_model=BiasReportingPage)
+@router.get("/bias-reporting", response_model=BiasReportingPage, responses=error_responses(NAMED))
 def bias(answers: AnswersDep, page: ItemsPaging, condition: Condition = None, attribute: Attribute = None,
          include_retracted: IncludeRetracted = False) -> BiasReportingPage:
     """Which studies report sex, age, ancestry, skin tone and geography, per condition and cause."""
@@ -53,7 +65,7 @@ def bias(answers: AnswersDep, page: ItemsPaging, condition: Condition = None, at
     return page.page(BiasReportingPage, report.conditions, **BiasReportingPage.context(report))
 
 
-@router.get("/bias-reporting/studies", response_model=Page[StudyBiasLedger])
+@router.get("/bias-reporting/studies", response_model=Page[StudyBiasLedger], responses=error_responses(NAMED))
 def bias_ledger(answers: AnswersDep, page: LedgerPaging, condition: Condition = None, attribute: Attribute = None,
                 include_retracted: IncludeRetracted = False) -> Page[StudyBiasLedger]:
     """The ledger: each study's reporting per attribute, with the evidence span, ordered by study id."""
@@ -61,13 +73,13 @@ def bias_ledger(answers: AnswersDep, page: LedgerPaging, condition: Condition = 
     return page.page(Page[StudyBiasLedger], report.studies)
 
 
-@router.get("/map", response_model=GapMapPage,
-            responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}})
+@router.get("/map", response_model=GapMapPage, dependencies=[PictureLimit],
+            responses=error_responses(429, ok={"content": {"image/svg+xml": {}, "image/png": {}}}))
 def evidence_map(
     answers: AnswersDep, page: ItemsPaging,
-    rows: Annotated[str, Query(description="condition or cause")] = "condition",
-    cols: Annotated[str, Query(description="architecture or metric")] = "architecture",
-    format: Annotated[str, Query(description="json, svg or png (pictures are not paged)")] = "json",
+    rows: Annotated[MapRows, Query(description="condition or cause")] = "condition",
+    cols: Annotated[MapCols, Query(description="architecture or metric")] = "architecture",
+    format: Annotated[MapFormat, Query(description="json, svg or png (pictures are not paged)")] = "json",
     include_retracted: IncludeRetracted = False, min_sample: MinSample = None, stale_years: StaleYears = None,
     reference_year: ReferenceYear = None,
 ) -> GapMapPage | Response:

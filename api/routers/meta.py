@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -9,34 +10,40 @@ from fastapi.responses import JSONResponse
 
 from api.deps import AnswersDep, OntologyDep, SettingsDep, StoreDep
 from api.paging import Paging, paging
+from api.problems import error_responses
 from api.schemas import Health, Page
 from facekg import __version__
 from facekg.errors import StoreUnavailable
 from facekg.records import ReviewUpdate
 
 router = APIRouter(tags=["meta"])
+log = logging.getLogger("facekg.api")
 
 _TURTLE = "text/turtle"
 _JSONLD = "application/ld+json"
 UpdatesPaging = Annotated[Paging, Depends(paging(1000, 1000))]
 
 
-@router.get("/healthz", response_model=Health)
+@router.get("/healthz", response_model=Health,
+            responses={**error_responses(), 503: {"model": Health, "description": "the graph store does not "
+                                                  "answer (or cannot be read); Retry-After says when to retry"}})
 def healthz(store: StoreDep, settings: SettingsDep) -> Response:
     """Liveness and whether the graph store answers (503 when it does not)."""
     try:
         store.check()
         studies = store.stats().studies
-    except StoreUnavailable as exc:
+    except Exception as exc:  # unreachable, unreadable or malformed: the cause goes to the log, not the client
+        log.warning("health check: graph store failed: %r", exc)
+        retry_after = exc.retry_after if isinstance(exc, StoreUnavailable) else 30
         body = Health(status="degraded", store="unavailable", backend=settings.backend, version=__version__,
-                      detail=str(exc))
-        return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": str(exc.retry_after)})
+                      detail="the graph store cannot be reached or read; the server log says why")
+        return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": str(retry_after)})
     body = Health(status="ok", store="available", backend=settings.backend, version=__version__,
                   studies=studies)
     return JSONResponse(body.model_dump())
 
 
-@router.get("/v1/ontology", responses={200: {"content": {_TURTLE: {}, _JSONLD: {}}}})
+@router.get("/v1/ontology", responses=error_responses(ok={"content": {_TURTLE: {}, _JSONLD: {}}}))
 def ontology_document(request: Request, ontology: OntologyDep) -> Response:
     """The whole ontology as Turtle (default) or JSON-LD (``Accept: application/ld+json``)."""
     accept = request.headers.get("accept", "")

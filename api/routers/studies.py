@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from analysis.catalogue import StudyFilters
 from api.deps import AnswersDep, ReviewStoreDep
 from api.paging import Paging, paging
+from api.params import NAMED, name_query
+from api.problems import error_responses
 from api.schemas import Page
 from facekg.errors import NotFound
 from facekg.records import StudyRecord
@@ -17,14 +19,14 @@ router = APIRouter(prefix="/v1/studies", tags=["studies"])
 StudiesPaging = Annotated[Paging, Depends(paging(50, 500))]
 
 
-@router.get("", response_model=Page[StudyRecord])
+@router.get("", response_model=Page[StudyRecord], responses=error_responses(NAMED))
 def list_studies(
     answers: AnswersDep,
     page: StudiesPaging,
-    condition: Annotated[str | None, Query(description="condition name, abbreviation or id; "
-                                                       "includes its subtypes")] = None,
-    cause: Annotated[str | None, Query(description="cause category id or name, e.g. gene-related")] = None,
-    architecture: Annotated[str | None, Query(description="architecture or family, e.g. CNN, ResNet-50")] = None,
+    condition: Annotated[str | None, name_query("condition name, abbreviation or id; includes its subtypes")]
+    = None,
+    cause: Annotated[str | None, name_query("cause category id or name, e.g. gene-related")] = None,
+    architecture: Annotated[str | None, name_query("architecture or family, e.g. CNN, ResNet-50")] = None,
     deep_learning: Annotated[bool, Query(description="only studies that use deep learning")] = False,
     year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
@@ -48,7 +50,7 @@ def study_by_doi(doi: str, store: ReviewStoreDep) -> StudyRecord:
     return found
 
 
-@router.get("/{study_id}", response_model=StudyRecord)
+@router.get("/{study_id}", response_model=StudyRecord, responses=error_responses(404))
 def get_study(study_id: str, store: ReviewStoreDep) -> StudyRecord:
     """One study with all its facts and their provenance."""
     return store.get(study_id)

@@ -10,6 +10,7 @@ from analysis.catalogue import StudyFilters
 from analysis.synthesis.characteristics import Characteristics, characteristics, counts_csv, studies_csv
 from analysis.synthesis.forest import forest_data, render_forest
 from analysis.synthesis.meta_analysis import MetaAnalysisQuery, meta_analysis, overview
+from analysis.synthesis.overview_plot import render_overview
 from analysis.synthesis.paired import PairedData, model_vs_clinicians, render_paired
 from analysis.synthesis.prisma import PrismaFlow
 from analysis.synthesis.prisma_diagram import render_prisma, update_title
@@ -18,25 +19,31 @@ from analysis.synthesis.render import MEDIA_TYPES, check_format
 from analysis.synthesis.sroc import render_sroc, sroc_data
 from analysis.synthesis.subgroups import SubgroupReport, subgroup_performance
 from api.deps import OntologyDep, ReviewStoreDep
+from api.limits import PictureLimit
+from api.params import NAMED, name_query
+from api.problems import error_responses
 from api.schemas_synthesis import MetaAnalysisPage, OverviewPage
-from facekg.errors import InvalidQuery
+from facekg.records import DemographicAttributeName
 
 router = APIRouter(prefix="/v1/synthesis", tags=["synthesis"])
 
 Format = Annotated[Literal["json", "svg", "png"], Query(description="json (the numbers), svg or png")]
-Condition = Annotated[str | None, Query(description="condition name, abbreviation or id; includes its subtypes")]
-Cause = Annotated[str | None, Query(description="cause category id or name, e.g. gene-related")]
-PICTURES: dict[int | str, dict[str, Any]] = {200: {"content": {"image/svg+xml": {}, "image/png": {}}}}
+Condition = Annotated[str | None, name_query("condition name, abbreviation or id; includes its subtypes")]
+Cause = Annotated[str | None, name_query("cause category id or name, e.g. gene-related")]
+# Picture operations: the 200 is also SVG or PNG, and a picture is rate-limited per client (429).
+PICTURES: dict[int | str, dict[str, Any]] = error_responses(NAMED, 429, ok={"content": {"image/svg+xml": {},
+                                                                                   "image/png": {}}})
 
 
 def _picture(content: bytes, fmt: str) -> Response:
     return Response(content, media_type=MEDIA_TYPES[check_format(fmt)])
 
 
-@router.get("/meta-analysis", response_model=MetaAnalysisPage | OverviewPage, responses=PICTURES)
+@router.get("/meta-analysis", response_model=MetaAnalysisPage | OverviewPage, responses=PICTURES,
+            dependencies=[PictureLimit])
 def meta_analysis_endpoint(
     store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
-    metric: Annotated[str, Query(description="sensitivity, specificity or accuracy (univariate)")] = "sensitivity",
+    metric: Annotated[str, name_query("sensitivity, specificity or accuracy (univariate)")] = "sensitivity",
     model: Annotated[Literal["univariate", "bivariate"], Query()] = "univariate",
     subject: Annotated[Literal["model", "clinicians"], Query(description="whose figures to pool")] = "model",
     test_set: Annotated[Literal["internal", "external"] | None, Query(description="pool one kind only")] = None,
@@ -50,10 +57,10 @@ def meta_analysis_endpoint(
 ) -> MetaAnalysisPage | OverviewPage | Response:
     """Pool one condition (or cause) and metric; without either, every pair with what pooled and why not."""
     if not condition and not cause:
-        if format != "json":
-            raise InvalidQuery("format", "the overview is JSON only; name a condition or cause for a picture")
         result = overview(store, ontology, subject=subject, include_unverified=include_unverified,
                           test_set=test_set)
+        if format != "json":
+            return _picture(render_overview(result, format), format)
         return OverviewPage(data=result.outcomes, count=len(result.outcomes), pooled=len(result.pooled),
                             refused=len(result.outcomes) - len(result.pooled), review_update=result.review_update)
     query = MetaAnalysisQuery(condition=condition, cause=cause, metric=metric, model=model, subject=subject,
@@ -72,26 +79,25 @@ def meta_analysis_endpoint(
     return MetaAnalysisPage(analysis=analysis, forest=forest, review_update=analysis.review_update)
 
 
-@router.get("/model-vs-clinicians", response_model=PairedData, responses=PICTURES)
+@router.get("/model-vs-clinicians", response_model=PairedData, responses=PICTURES, dependencies=[PictureLimit])
 def clinicians(store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
-               metric: Annotated[str | None, Query(description="one metric only")] = None,
+               metric: Annotated[str | None, name_query("one metric only")] = None,
                format: Format = "json") -> PairedData | Response:
     """The model's and the clinicians' figure on the same metric, study by study (never pooled)."""
     data = model_vs_clinicians(store, ontology, condition=condition, cause=cause, metric=metric)
     return data if format == "json" else _picture(render_paired(data, format), format)
 
 
-@router.get("/subgroups", response_model=SubgroupReport)
+@router.get("/subgroups", response_model=SubgroupReport, responses=error_responses(NAMED))
 def subgroups(store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None,
-              attribute: Annotated[str | None, Query(description="sex, age, race_ethnicity, skin_tone or "
-                                                                 "geography")] = None,
+              attribute: Annotated[DemographicAttributeName | None, Query(description="one attribute only")] = None,
               include_unverified: bool = False) -> SubgroupReport:
     """Per condition, the performance gap between subgroups, or the flag that none are reported."""
     return subgroup_performance(store, ontology, condition=condition, attribute=attribute,
                                 include_unverified=include_unverified)
 
 
-@router.get("/prisma", response_model=PrismaFlow, responses=PICTURES)
+@router.get("/prisma", response_model=PrismaFlow, responses=PICTURES, dependencies=[PictureLimit])
 def prisma(store: ReviewStoreDep, update: Annotated[str, Query(description="cumulative or a review update id "
                                                                      "(picture only)")] = "cumulative",
            format: Format = "json") -> PrismaFlow | Response:
@@ -103,10 +109,10 @@ def prisma(store: ReviewStoreDep, update: Annotated[str, Query(description="cumu
 
 
 @router.get("/characteristics", response_model=Characteristics,
-            responses={200: {"content": {"text/csv": {}}}})
+            responses=error_responses(NAMED, ok={"content": {"text/csv": {}}}))
 def characteristics_endpoint(
     store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
-    architecture: Annotated[str | None, Query(description="architecture or family, e.g. CNN")] = None,
+    architecture: Annotated[str | None, name_query("architecture or family, e.g. CNN")] = None,
     deep_learning: Annotated[bool, Query(description="only studies that use deep learning")] = False,
     year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
