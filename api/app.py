@@ -14,6 +14,7 @@ from analysis.as_of import AsOfAnswers
 from analysis.counted import CountedStore
 from api.auth import install_review
 from api.caching import RevisionCaching
+from api.deps import counting_parameters
 from api.limits import RateLimits
 from api.openapi import install_openapi
 from api.problems import error_responses, install_problem_handlers
@@ -74,8 +75,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # Every API operation refuses unknown query parameters and documents the errors all operations share.
     for router in (meta.router, studies.router, conditions.router, gaps.router, synthesis.router, exports.router,
                    changes.router):
-        app.include_router(router, dependencies=[Depends(refuse_unknown_parameters)], responses=error_responses())
-    app.include_router(review.router)
+        app.include_router(router, dependencies=[Depends(refuse_unknown_parameters), Depends(counting_parameters)],
+                           responses=error_responses())
+    app.include_router(review.router, responses=error_responses())
     install_website(app)
     install_openapi(app)
     return app

@@ -11,9 +11,11 @@ from fastapi import Depends, Query, Request
 
 from analysis.answers import Answers
 from analysis.as_of import AS_OF, AsOfAnswers
+from analysis.counted import View
 from facekg.settings import Settings
 from graph.store import GraphStore
 from ontology import Ontology
+from review.screening import CountingRule
 
 
 def get_store(request: Request) -> GraphStore:
@@ -73,3 +75,14 @@ def get_review_store(answers: AnswersDep) -> GraphStore:
 
 
 ReviewStoreDep = Annotated[GraphStore, Depends(get_review_store)]
+
+
+def counting_parameters(
+    counting: Annotated[CountingRule | None, Query(description="which studies count: consensus (included by "
+                                                               "consensus) or provisional (every study not "
+                                                               "excluded); default: the server's setting")] = None,
+    screening: Annotated[View | None, Query(description="which studies a list shows: counted, excluded (with "
+                                                        "their reasons) or all")] = None,
+) -> None:
+    """Declares the two counting parameters on every read, so the OpenAPI names them and unknown-parameter
+    checks accept them; the counting middleware (api/auth.py) is what applies them."""

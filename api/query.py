@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
+from fastapi.dependencies.utils import get_dependant
 from fastapi.routing import APIRoute
 
+from api.deps import counting_parameters
 from api.problems import clip
 from facekg.errors import InvalidQuery
 
@@ -22,13 +24,16 @@ def _query_names(dependant: Dependant) -> set[str]:
 
 
 _DECLARED: dict[int, frozenset[str]] = {}
+# Parameters every read takes through a router-level dependency (api/app.py), which the route's own dependant
+# does not list: the counting rule and view.
+_SHARED = frozenset(_query_names(get_dependant(path="", call=counting_parameters)))
 
 
 def declared_parameters(route: APIRoute) -> frozenset[str]:
     """The query parameter names ``route`` declares, its dependencies' included (as clients spell them)."""
     names = _DECLARED.get(id(route))
     if names is None:
-        names = _DECLARED[id(route)] = frozenset(_query_names(route.dependant))
+        names = _DECLARED[id(route)] = frozenset(_query_names(route.dependant) | _SHARED)
     return names
 
 

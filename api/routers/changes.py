@@ -16,8 +16,8 @@ from graph.exports.release import Release, releases
 
 router = APIRouter(tags=["updates"])
 ChangesPaging = Annotated[Paging, Depends(paging(100, 1000))]
-Since = Annotated[str | None, Query(description="a review update id (the updates after it) or an ISO date or "
-                                                "date-time (the updates made at or after it); default: every "
+Since = Annotated[str | None, Query(min_length=1, description="a review update id (the updates after it) or an ISO "
+                                                "date or date-time (the updates made at or after it); default: every "
                                                 "update")]
 
 

@@ -41,7 +41,7 @@ def list_studies(
     return page.page(Page[StudyRecord], found.items, count=found.total)
 
 
-@router.get("/doi/{doi:path}", response_model=StudyRecord)
+@router.get("/doi/{doi:path}", response_model=StudyRecord, responses=error_responses(404))
 def study_by_doi(doi: str, store: ReviewStoreDep) -> StudyRecord:
     """The study with this DOI (any case; a https://doi.org/ prefix is allowed): an index lookup."""
     found = store.find(doi=doi, pmid=None, study_id=None)
