@@ -134,8 +134,10 @@ def test_nlp_disease_mentions_general_rules(sentence: str, expected: list[str]) 
     assert [text for text, _ in entities(sentence, "conditions")] == expected
 
 
-def test_nlp_architecture_family_dropped_when_a_specific_one_is_named() -> None:
+def test_nlp_architecture_generic_phrase_is_a_study_flag_not_an_architecture() -> None:
     named = [cid for _, cid in entities("A deep learning model based on ResNet-50 was trained.", "architectures")]
     assert named == ["ResNet50"]
-    alone = [cid for _, cid in entities("A deep learning model was trained on photographs.", "architectures")]
-    assert alone == ["DeepLearning"]
+    out = extract("A deep learning model was trained on photographs.")
+    assert out["architectures"] == []
+    assert [g["concept_id"] for g in out["generic_methods"]] == ["DeepLearning"]
+    assert out["is_deep_learning"] is True
