@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Quality of ``facekg extract``: (a) against the curated demo corpus, (b) on the NCBI disease corpus.
+"""Quality of ``facekg extract``: (a) demo corpus, (b) NCBI disease corpus, (c) real abstracts.
 
 (a) ``ingest/demo/abstracts.jsonl`` ({id, title, abstract}) is extracted and compared
     with the curated facts of ``ingest/demo/studies.jsonl`` per fact type:
@@ -15,7 +15,16 @@
     character either way, so offsets compare directly. Tune on train/devel only;
     report ``--split test`` once.
 
-    python scripts/eval_extraction.py                 # demo + NCBI devel
+(c) ``../shared/benchmarks/facial-dl-abstracts/abstracts.jsonl``: real published abstracts
+    annotated field by field (its README has the guidelines), read from ``../shared`` at
+    evaluation time and never copied. The records are split by a fixed rule
+    (:func:`benchmark_part`): the first hex digit of sha256(study id) below 0xB is the
+    *tuning* part (~2/3), the rest the *held-back* part, scored for reporting only.
+    Conditions and architectures are matched by surface form against the annotated alias
+    lists (case-insensitive); each predicted concept (id, or text when unmapped) that
+    matches no alias is a false positive, each alias list no mention matches a false negative.
+
+    python scripts/eval_extraction.py                 # demo + NCBI devel + real abstracts
     python scripts/eval_extraction.py --split test    # NCBI test (reporting only)
     python scripts/eval_extraction.py --ncbi-dir ../shared/benchmarks/ncbi-disease --errors 20
 """
@@ -23,6 +32,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -32,6 +42,12 @@ from ingest.readers.jsonl import iter_json_lines
 
 REPO = Path(__file__).resolve().parents[1]
 
+BENCHMARK = REPO.parent / "shared" / "benchmarks" / "facial-dl-abstracts" / "abstracts.jsonl"
+# Metric names as the benchmark writes them (lower case; recall is sensitivity).
+_METRIC_NAMES = {"area under the curve": "auc", "auroc": "auc", "roc auc": "auc", "recall": "sensitivity",
+                 "f1 score": "f1", "f1-score": "f1", "cohen's kappa": "kappa", "weighted kappa": "kappa",
+                 "mean absolute error": "mae", "pearson r": "correlation", "spearman correlation": "correlation",
+                 "positive predictive value": "ppv", "negative predictive value": "npv"}
 SPLIT_FILES = {"train": "NCBItrainset_corpus.txt", "devel": "NCBIdevelopset_corpus.txt",
                "test": "NCBItestset_corpus.txt"}
 
@@ -44,6 +60,11 @@ class Score:
         self.tp += len(predicted & gold)
         self.fp += len(predicted - gold)
         self.fn += len(gold - predicted)
+
+    def count(self, tp: int, fp: int, fn: int) -> None:
+        self.tp += tp
+        self.fp += fp
+        self.fn += fn
 
     def prf(self) -> tuple[float, float, float]:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
@@ -93,6 +114,72 @@ def demo_scores(abstracts: Path, studies: Path) -> dict[str, Score]:
             if f.get("value") is None or f["name"] not in out:
                 continue
             scores["flags"].add({f["name"]} if out[f["name"]] else set(), {f["name"]} if f["value"] else set())
+    return scores
+
+
+def benchmark_part(study_id: str) -> str:
+    """The fixed split of the real-abstract benchmark: ``tuning`` or ``held-back`` by hashed study id."""
+    digit = int(hashlib.sha256(study_id.encode("utf-8")).hexdigest()[0], 16)
+    return "tuning" if digit < 0xB else "held-back"
+
+
+def _metric_name(name: str) -> str:
+    low = name.strip().lower()
+    return _METRIC_NAMES.get(low, low)
+
+
+def _match_aliases(mentions: dict[str, set[str]], gold: list[list[str]]) -> tuple[int, int, int]:
+    """(tp, fp, fn) of predicted concepts (key -> surface forms) against gold alias lists."""
+    gold_sets = [{a.lower() for a in aliases} for aliases in gold]
+    matched: set[int] = set()
+    fp = 0
+    for forms in mentions.values():
+        hits = {i for i, aliases in enumerate(gold_sets) if forms & aliases}
+        if hits:
+            matched |= hits
+        else:
+            fp += 1
+    return len(matched), fp, len(gold_sets) - len(matched)
+
+
+def _surface_forms(items: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
+    """Predicted concepts: key (concept id, else text) -> lower-case surface forms."""
+    out: dict[str, set[str]] = {}
+    for item in items:
+        text = item["text"].lower()
+        out.setdefault(item.get("concept_id") or text, set()).add(text)
+    return out
+
+
+def benchmark_scores(path: Path, part: str) -> dict[str, Score]:
+    """Per-field scores on one part (``tuning``/``held-back``/``all``) of the real-abstract benchmark."""
+    from ingest.nlp.pipeline import extract_many
+
+    records = [r for _line, r in iter_json_lines(path, input_rules=False)
+               if part == "all" or benchmark_part(r["id"]) == part]
+    scores: dict[str, Score] = {k: Score() for k in (
+        "conditions", "genes", "architectures", "metrics", "samples", "demographics", "flags")}
+    by_id = {r["id"]: r for r in records}
+    for out in extract_many(records):
+        gold = by_id[out["id"]]
+        conditions = [c for c in out["conditions"] if c.get("label") == "CONDITION"]
+        tp, fp, fn = _match_aliases(_surface_forms(conditions), gold["conditions"])
+        scores["conditions"].count(tp, fp, fn)
+        tp, fp, fn = _match_aliases(_surface_forms(out["architectures"]),
+                                    [a["aliases"] for a in gold["architectures"]])
+        scores["architectures"].count(tp, fp, fn)
+        scores["genes"].add({g["symbol"] for g in out["genes"]}, set(gold["genes"]))
+        scores["metrics"].add(
+            {(_metric_name(m["name"]), _scale(m["value"], m["unit"]), m.get("subject") or "model")
+             for m in out["metrics"]},
+            {(_metric_name(m["name"]), _scale(m["value"], m["unit"]), m.get("comparator") or "model")
+             for m in gold["metrics"]})
+        scores["samples"].add({s["value"] for s in out["sample_sizes"]}, {s["value"] for s in gold["sample_sizes"]})
+        for attribute, reported in gold["demographics_reported"].items():
+            predicted = out["demographics_reported"].get(attribute)
+            scores["demographics"].add({attribute} if predicted else set(), {attribute} if reported else set())
+        for flag in ("external_validation", "clinician_comparison"):
+            scores["flags"].add({flag} if out.get(flag) else set(), {flag} if gold.get(flag) else set())
     return scores
 
 
@@ -158,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", type=int, default=0, help="print the N most frequent FP/FN strings")
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--skip-ncbi", action="store_true")
+    parser.add_argument("--benchmark", type=Path, default=BENCHMARK,
+                        help="annotated real abstracts (facial-dl-abstracts/abstracts.jsonl)")
+    parser.add_argument("--parts", default="tuning,held-back",
+                        help="benchmark parts to score: tuning, held-back, all (comma-separated)")
+    parser.add_argument("--skip-benchmark", action="store_true")
     args = parser.parse_args(argv)
 
     if not args.skip_demo:
@@ -176,6 +268,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(b) NCBI disease corpus, {args.split} split, labels {args.labels}: mention-level exact span")
             score = ncbi_scores(path, args.labels.split(","), errors=args.errors)
             print("  " + score.row("disease mentions"))
+    if not args.skip_benchmark:
+        if not args.benchmark.exists():
+            print(f"(c) real-abstract benchmark not found at {args.benchmark}: skipped")
+        else:
+            for part in args.parts.split(","):
+                n = sum(1 for _l, r in iter_json_lines(args.benchmark, input_rules=False)
+                        if part == "all" or benchmark_part(r["id"]) == part)
+                print(f"(c) real abstracts, {part} part ({n} records): {args.benchmark}")
+                for name, score in benchmark_scores(args.benchmark, part).items():
+                    print("  " + score.row(name))
     return 0
 
 
