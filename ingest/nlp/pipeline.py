@@ -192,7 +192,8 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
     # the elided "Noonan" of "Noonan and Williams syndromes" is a condition of its own
     for ent in sorted([*doc.ents, *coordinated], key=lambda e: e.start):
         base = {"text": ent.text, "start": ent.start_char, "end": ent.end_char}
-        cid = ent.ent_id_ or None
+        # a coordinated conjunct carries its own id; its root token's ent_id is the whole phrase's
+        cid = (ent.id_ if ent.label_ in ("CONDITION", "PHENOTYPE") and ent.id_ else ent.ent_id_) or None
         if ent.label_ in ("CONDITION", "PHENOTYPE"):
             conditions.append({**base, "concept_id": cid, "name": vocab.names.get(cid or "", ent.text),
                                "cause_categories": list(vocab.categories.get(cid or "", [])),
