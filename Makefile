@@ -12,7 +12,7 @@ ASSETS := api/web/static/vendor/MANIFEST.json
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
-.PHONY: install browser run demo test test-fast lint typecheck bench bench-extract bench-store bench-readers bench-load eval-extraction simulate-screening clean
+.PHONY: install browser run demo test test-fast lint typecheck bench bench-extract bench-store bench-readers bench-load eval-extraction train-ner simulate-screening clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -93,6 +93,10 @@ bench-load: install
 
 eval-extraction: install
 	$(PY) scripts/eval_extraction.py $(EVAL_ARGS)
+
+# Retrain the shipped disease NER (ingest/nlp/models/disease_ner) on ../shared/benchmarks/ncbi-disease.
+train-ner: install
+	$(PY) scripts/train_ner.py
 
 simulate-screening: install
 	$(PY) scripts/simulate_screening.py --relevant 20 --repeats 5

@@ -76,8 +76,17 @@ def main(argv: list[str] | None = None) -> int:
     chars = sum(len(t) for t in texts)
     print(f"{len(records)} abstracts ({chars / len(records):.0f} characters on average), {args.runs} runs")
 
-    full, tok = [], []
+    from ingest.nlp.ner import load_model
+
+    ner = load_model()
+    full, tok, alone = [], [], []
     for run in range(args.runs):
+        if ner is not None:
+            t = time.perf_counter()
+            for _ in ner.pipe(texts, batch_size=args.batch_size):
+                pass
+            alone.append(len(texts) / (time.perf_counter() - t))
+            print(f"  run {run + 1}: NER alone {alone[-1]:8.1f} abstracts/s")
         t0 = time.perf_counter()
         for _ in nlp.tokenizer.pipe(texts, batch_size=args.batch_size):
             pass
@@ -90,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  run {run + 1}: extract_many {full[-1]:8.1f} abstracts/s   tokenizer only {tok[-1]:9.1f} abstracts/s")
     f, t = statistics.median(full), statistics.median(tok)
     print(f"median: extract_many {f:.1f} abstracts/s; tokenizer only {t:.1f} abstracts/s; "
-          f"tokenizer/extract ratio {t / f:.1f}x (extraction takes {f / t:.1%} of tokenizer speed)")
+          f"tokenizer/extract ratio {t / f:.1f}x (extraction takes {f / t:.1%} of tokenizer speed)"
+          + (f"; NER alone {statistics.median(alone):.1f} abstracts/s" if alone else ""))
     return 0
 
 

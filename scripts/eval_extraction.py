@@ -302,6 +302,18 @@ def main(argv: list[str] | None = None) -> int:
                 print("  " + score.row(name))
         else:
             print(f"(a) demo corpus not found under {args.demo_dir}: skipped")
+    from ingest.nlp.pipeline import build_pipeline
+
+    nlp = build_pipeline()
+    for variant in ("with the NER", "rulers only (baseline, same run)"):
+        print(f"== {variant} ==")
+        disabled = ["facekg_disease_ner"] if variant.startswith("rulers") else []
+        with nlp.select_pipes(disable=disabled):  # build_pipeline() hands out this same object
+            _score_ncbi_and_benchmark(args)
+    return 0
+
+
+def _score_ncbi_and_benchmark(args: argparse.Namespace) -> None:
     if not args.skip_ncbi:
         path = args.ncbi_dir / SPLIT_FILES[args.split]
         if not path.exists():
@@ -325,7 +337,6 @@ def main(argv: list[str] | None = None) -> int:
                     if name in old:
                         print("  " + old[name].row(f"{name} ({args.baseline})"))
                     print("  " + score.row(name))
-    return 0
 
 
 if __name__ == "__main__":

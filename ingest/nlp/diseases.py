@@ -4,6 +4,7 @@ The rulers find names the vocabulary lists; abstracts also write them with
 
 * clinical modifiers in front: "hereditary breast cancer", "familial", "sporadic",
   "early-onset", "type IV" ... -> the mention is extended to the left;
+* Latin qualifiers after the name: "acne vulgaris" -> the mention is extended to the right;
 * coordination sharing a head: "breast and ovarian cancer", "breast/ovarian cancer",
   "breast and/or ovarian cancers" -> one mention over the whole phrase when the
   first conjunct plus the head is itself a vocabulary name ("breast cancer");
@@ -27,6 +28,8 @@ from ingest.nlp.vocabulary import Vocabulary
 from ingest.nlp.vocabulary_cache import vocabulary_from_path
 
 DISEASE_LABELS = {"CONDITION", "PHENOTYPE", "FINDING"}
+# doc.spans key of the first conjuncts of coordinated names, each with its own concept id
+COORDINATED_KEY = "facekg_coordinated"
 # Modifiers that are part of the disease name; chosen by how often they fall inside
 # rather than outside annotated disease mentions in the NCBI *training* split
 # ("familial", "hereditary", "X-linked" inside; "severe", "mild", "early-onset" outside).
@@ -42,6 +45,10 @@ ORGANS = {
     "uterus", "testis", "adrenal", "pituitary", "nerve", "spinal", "retina", "lens", "ear", "jaw", "tooth",
     "teeth", "face", "head", "neck", "joint", "cartilage", "connective", "tissue", "gland", "salivary",
 }
+# Latin qualifiers written after the name: "acne vulgaris", "pemphigus vulgaris", "porphyria cutanea
+# tarda", "arthrogryposis multiplex congenita" -> the mention is extended to the right.
+LATIN_QUALIFIERS = {"vulgaris", "simplex", "congenita", "tarda", "multiplex", "cutanea", "major", "minor",
+                    "inversa", "rosacea", "conglobata", "fulminans", "gravis", "perstans", "profunda"}
 # "dominant"/"recessive" only right after "autosomal"/"X-linked": "autosomal dominant ...".
 _INHERITANCE = {"dominant", "recessive"}
 HEADS = {
@@ -79,8 +86,11 @@ class DiseaseSpanner:
     def __init__(self, nlp: Language, name: str, vocabulary: str) -> None:
         self.name = name
         vocab: Vocabulary = vocabulary_from_path(vocabulary) if vocabulary else Vocabulary()
-        self.names = {p["pattern"].lower() for p in vocab.patterns
-                      if p["label"] in DISEASE_LABELS and p["attr"] == "LOWER"}
+        # lower-case disease name -> (label, concept id): the first pattern of a name owns it
+        self.names: dict[str, tuple[str, str]] = {}
+        for p in vocab.patterns:
+            if p["label"] in DISEASE_LABELS and p["attr"] == "LOWER":
+                self.names.setdefault(p["pattern"].lower(), (p["label"], p["id"]))
 
     @staticmethod
     def _left_modifiers(doc: Doc, start: int, floor: int) -> int:
@@ -100,8 +110,10 @@ class DiseaseSpanner:
                 break
         return i
 
-    def match(self, doc: Doc) -> list[Span]:
+    def match(self, doc: Doc) -> tuple[list[Span], list[Span]]:
+        """(entities to add, elided coordinated conjuncts with the concept they name)."""
         new: list[Span] = []
+        coordinated: list[Span] = []
         ents = [e for e in doc.ents if e.label_ in DISEASE_LABELS]
         covered = {i for e in doc.ents for i in range(e.start, e.end)}
         for ent in ents:
@@ -111,16 +123,22 @@ class DiseaseSpanner:
             head = doc[ent.end - 1].lower_
             if start - 2 >= sent_start and doc[start - 1].lower_ in _COORD | {","}:
                 first = doc[start - 2]
-                if f"{first.lower_} {head}" in self.names or f"{first.lower_} {head.rstrip('s')}" in self.names:
+                named = self.names.get(f"{first.lower_} {head}") or self.names.get(f"{first.lower_} {head.rstrip('s')}")
+                if named:
                     start -= 2
+                    # "Noonan and Williams syndromes" names Noonan syndrome too: kept beside the entity
+                    coordinated.append(Span(doc, first.i, first.i + 1, label=named[0], span_id=named[1]))
             elif start - 4 >= sent_start and doc[start - 1].lower_ == "or" and doc[start - 2].text == "/" \
                     and doc[start - 3].lower_ == "and":
                 first = doc[start - 4]
                 if f"{first.lower_} {head}" in self.names:
                     start -= 4
             start = self._left_modifiers(doc, start, sent_start)
-            if start != ent.start:
-                new.append(Span(doc, start, ent.end, label=ent.label_, span_id=ent.ent_id_))
+            end = ent.end
+            while end < ent.sent.end and doc[end].lower_ in LATIN_QUALIFIERS and end not in covered:
+                end += 1
+            if start != ent.start or end != ent.end:
+                new.append(Span(doc, start, end, label=ent.label_, span_id=ent.ent_id_))
         # a bare head the ruler found ("tumours") may still take a descriptive modifier
         bare_heads = {e.start for e in ents if len(e) == 1 and e[0].lower_ in HEADS}
         covered -= bare_heads
@@ -148,17 +166,19 @@ class DiseaseSpanner:
                 continue
             start = self._left_modifiers(doc, start, tok.sent.start)
             new.append(Span(doc, start, tok.i + 1, label="CONDITION"))
-        return new
+        return new, coordinated
 
-    def set_annotations(self, doc: Doc, matches: list[Span]) -> None:
-        replace_entities(doc, add=matches)
+    def set_annotations(self, doc: Doc, matches: tuple[list[Span], list[Span]]) -> None:
+        new, coordinated = matches
+        replace_entities(doc, add=new)
+        doc.spans[COORDINATED_KEY] = coordinated
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
         return doc
 
 
-@Language.factory("facekg_diseases", assigns=["doc.ents"], requires=["doc.ents"],
+@Language.factory("facekg_diseases", assigns=["doc.ents", "doc.spans"], requires=["doc.ents"],
                   default_config={"vocabulary": ""})
 def make_disease_spanner(nlp: Language, name: str, vocabulary: str) -> DiseaseSpanner:
     return DiseaseSpanner(nlp, name, vocabulary)

