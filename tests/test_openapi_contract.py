@@ -24,8 +24,8 @@ from api.app import create_app
 from api.routers.exports import ExportName
 from api.routers.gaps import GapRuleName
 from facekg.settings import Settings
-from graph.sqlite_store import SqliteStore
 from graph.exports import FORMATS
+from graph.sqlite_store import SqliteStore
 
 MAX_EXAMPLES = 12
 OPERATIONS = 25  # every read operation the API documents; a new one must be added here on purpose
