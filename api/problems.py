@@ -57,7 +57,7 @@ ERROR_TITLES: dict[int, str] = {
     422: "a parameter is invalid or unknown (the body names it)",
     429: "too many requests from this client; retry after Retry-After seconds",
     500: "the server failed (details are in its log, not here)",
-    503: "the graph store cannot be reached now; retry after Retry-After seconds",
+    503: "the graph store cannot be reached or read now; retry after Retry-After seconds",
 }
 # Every operation can answer these: the limits, the parameter check and the store apply to all of them.
 COMMON_ERRORS: tuple[int, ...] = (413, 414, 422, 500, 503)
@@ -146,7 +146,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unavailable(request: Request, exc: StoreUnavailable) -> Response:
         log.warning("graph store unavailable on %s: %s", request.url.path, exc)
         return respond(request, 503, "Graph store unavailable",
-                       f"the graph store cannot be reached now; retry in {exc.retry_after} s",
+                       "the graph store cannot be reached or read now (the server log says why); "
+                       f"retry in {exc.retry_after} s",
                        kind="store-unavailable", headers={"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(RateLimited)

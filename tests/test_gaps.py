@@ -9,7 +9,7 @@ import pytest
 
 from analysis.gaps import RULE_NAMES, SEVERITY, UNCATEGORISED, GapThresholds, evidence_gaps, participants
 from analysis.universe import cache_path, load_facial_phenotype, normalise_xref, universe
-from facekg.errors import InvalidQuery
+from facekg.errors import InvalidQuery, UnknownName
 from facekg.records import SampleFact, StudyRecord
 from graph.sqlite_store import SqliteStore
 from ontology import Ontology
@@ -152,14 +152,14 @@ def test_gaps_condition_in_two_categories_is_in_both_groups(store: SqliteStore, 
     assert not groups["Endocrine"].in_framework
 
 
-@pytest.mark.parametrize(("kwargs", "parameter"), [
-    pytest.param({"rule": "no-such-rule"}, "rule", id="unknown-rule"),
-    pytest.param({"cause": "astrology"}, "cause", id="unknown-cause"),
-    pytest.param({"universe_name": "everything"}, "universe", id="unknown-universe"),
+@pytest.mark.parametrize(("kwargs", "parameter", "error"), [
+    pytest.param({"rule": "no-such-rule"}, "rule", InvalidQuery, id="unknown-rule"),
+    pytest.param({"cause": "astrology"}, "cause", UnknownName, id="unknown-cause"),  # a name: 404, not 422
+    pytest.param({"universe_name": "everything"}, "universe", InvalidQuery, id="unknown-universe"),
 ])
 def test_gaps_invalid_parameters_are_named(store: SqliteStore, ontology: Ontology, kwargs: dict,
-                                           parameter: str) -> None:
-    with pytest.raises(InvalidQuery) as raised:
+                                           parameter: str, error: type[Exception]) -> None:
+    with pytest.raises(error) as raised:
         evidence_gaps(store, ontology, **kwargs)
     assert raised.value.parameter == parameter
 

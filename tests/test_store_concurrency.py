@@ -160,7 +160,7 @@ def test_a_corrupt_store_file_is_a_503_problem_without_a_path(tmp_path: Path, mo
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.headers["retry-after"]
-    assert "cannot be read" in response.json()["detail"]
+    assert "cannot be reached or read" in response.json()["detail"]
     assert str(tmp_path) not in response.text
 
 
