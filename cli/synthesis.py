@@ -16,7 +16,7 @@ import typer
 from pydantic import ValidationError
 
 from cli.errors import reported_errors
-from cli.store import BackendOption, opened_store
+from cli.store import BackendOption, command_settings, opened_store
 from facekg.errors import InvalidQuery, NotPoolable
 
 synthesis_app = typer.Typer(help="Meta-analysis, PRISMA 2020 flow, study characteristics and subgroup gaps.",
@@ -160,13 +160,15 @@ def characteristics_command(
     from analysis.catalogue import StudyFilters
     from analysis.synthesis.characteristics import characteristics, counts_csv, studies_csv
     from ontology import load_ontology
+    from review.service import judged_risk_of_bias
 
     with opened_store(backend) as store, reported_errors():
         if table not in ("studies", "counts"):
             raise InvalidQuery("--table", f"{table!r} is not a table; use studies or counts")
         filters = StudyFilters(condition=condition, cause=cause, architecture=architecture,
                                deep_learning_only=deep_learning, year_from=year_from, year_to=year_to, text=q)
-        result = characteristics(store, load_ontology(), filters)
+        result = characteristics(store, load_ontology(), filters,
+                                 risk_of_bias=judged_risk_of_bias(command_settings(backend).data_dir, store))
         if format is TableFormat.json:
             _emit(result.model_dump_json(indent=2).encode(), out, text=True)
             return

@@ -239,6 +239,29 @@ def summarise(tool: RiskOfBiasTool, assessments: Iterable[RiskOfBiasAssessment],
                       domains=_counts(tool, rows), by_condition=by_condition)
 
 
+def worst_level(tool: RiskOfBiasTool, assessment: RiskOfBiasAssessment) -> Level:
+    """The overall judgement, or for a tool without one the worst domain (high, then unclear, then low)."""
+    levels = _levels(tool, assessment)
+    if tool.overall:
+        return levels[OVERALL]
+    judged = [level for level in levels.values() if level != "no-information"]
+    return next((level for level in ("high", "unclear", "low") if level in judged), "no-information")
+
+
+def high_risk(tool: RiskOfBiasTool, assessments: Iterable[RiskOfBiasAssessment]) -> dict[str, str]:
+    """The studies a sensitivity analysis leaves out, by id, with the reason: the overall judgement is high,
+    or (for a tool without one) any domain is."""
+    found: dict[str, str] = {}
+    for assessment in assessments:
+        levels = _levels(tool, assessment)
+        if tool.overall and levels.get(OVERALL) == "high":
+            found[assessment.study_id] = f"high risk of bias overall ({tool.id})"
+        elif not tool.overall and "high" in levels.values():
+            domains = ", ".join(domain for domain, level in levels.items() if level == "high")
+            found[assessment.study_id] = f"high risk of bias ({tool.id}: {domains})"
+    return found
+
+
 def _levels(tool: RiskOfBiasTool, assessment: RiskOfBiasAssessment) -> dict[str, Level]:
     levels: dict[str, Level] = {}
     for domain in tool.domains:

@@ -45,7 +45,15 @@ from review.models import (
     ScreeningDecision,
     Stage,
 )
-from review.rob import RiskOfBiasTool, RobSummary, check_assessment, load_tools, summarise
+from review.rob import (
+    RiskOfBiasTool,
+    RobSummary,
+    check_assessment,
+    high_risk,
+    load_tools,
+    summarise,
+    worst_level,
+)
 from review.screening import ScreeningStatus, screening_status
 from review.workspace import Transaction, Workspace
 
@@ -262,6 +270,26 @@ class ReviewService:
                    action=f"consensus {tool.id}", study_id=study.id)
         return assessment
 
+    def high_risk_studies(self, tool_id: str) -> dict[str, str]:
+        """The studies the review's consensus judges at high risk of bias with one tool, with the reason."""
+        tool = self.tool(tool_id)
+        with self.workspace.reading() as tx:
+            chosen = [a for a in (RiskOfBiasAssessment.model_validate(b) for b in tx.all("rob"))
+                      if a.tool == tool.id and a.resolution is not None]
+        return high_risk(tool, chosen)
+
+    def risk_of_bias_by_study(self) -> dict[str, str]:
+        """Each judged study's consensus judgement per tool, as the characteristics table shows it
+        ("rob1: high; quadas2: low"): the overall judgement, or the worst domain for a tool without one."""
+        with self.workspace.reading() as tx:
+            chosen = [a for a in (RiskOfBiasAssessment.model_validate(b) for b in tx.all("rob"))
+                      if a.resolution is not None and a.tool in self.tools]
+        judged: dict[str, list[str]] = {}
+        for assessment in sorted(chosen, key=lambda a: (a.study_id, a.tool)):
+            judged.setdefault(assessment.study_id, []).append(
+                f"{assessment.tool}: {worst_level(self.tools[assessment.tool], assessment)}")
+        return {study_id: "; ".join(levels) for study_id, levels in judged.items()}
+
     def rob_summary(self, tool_id: str) -> RobSummary:
         """A tool's consensus judgements over the studies, per study, domain and condition."""
         tool = self.tool(tool_id)
@@ -439,3 +467,11 @@ def _checked(assessment: RiskOfBiasAssessment, tool: RiskOfBiasTool) -> None:
         check_assessment(assessment, tool)
     except InputError as exc:
         raise InvalidEntry(exc.detail, record=assessment.study_id, field=exc.field) from exc
+
+
+def judged_risk_of_bias(data_dir: Path | None, store: GraphStore) -> dict[str, str]:
+    """The consensus risk of bias per study (:meth:`ReviewService.risk_of_bias_by_study`) of a data dir's review;
+    empty when it has no review workspace yet, and never creates one (readers must not write)."""
+    if data_dir is None or not Workspace.file_in(data_dir).exists():
+        return {}
+    return ReviewService(Workspace.in_data_dir(data_dir), store).risk_of_bias_by_study()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -87,7 +87,8 @@ def _reported(value: bool | None) -> str:
     return "not reported" if value is None else ("yes" if value else "no")
 
 
-def study_characteristics(study: StudyRecord, ontology: Ontology) -> StudyCharacteristics:
+def study_characteristics(study: StudyRecord, ontology: Ontology, risk_of_bias: str = NOT_ASSESSED
+                          ) -> StudyCharacteristics:
     conditions = list(dict.fromkeys(ontology.get(c.concept_id).label if c.concept_id and c.concept_id in ontology
                                     else c.name for c in study.conditions))
     categories = list(dict.fromkeys(ontology.get(cat).label for c in study.conditions
@@ -101,7 +102,7 @@ def study_characteristics(study: StudyRecord, ontology: Ontology) -> StudyCharac
         metrics=list(dict.fromkeys(m.metric for m in study.metrics if m.provenance.source != "extracted")),
         demographics={a: status_of(study.demographic(a)) for a in DEMOGRAPHIC_ATTRIBUTES},
         external_validation=_reported(study.flag("external_validation")),
-        clinician_comparison=_reported(study.flag("clinician_comparison")))
+        clinician_comparison=_reported(study.flag("clinician_comparison")), risk_of_bias=risk_of_bias)
 
 
 def _demographic(attribute: str) -> Callable[[StudyCharacteristics], Sequence[str]]:
@@ -135,10 +136,12 @@ def category_counts(rows: Sequence[StudyCharacteristics]) -> list[CategoryCount]
     return counts
 
 
-def characteristics_of(studies: Iterable[StudyRecord], ontology: Ontology, *,
-                       review_update: str | None = None) -> Characteristics:
+def characteristics_of(studies: Iterable[StudyRecord], ontology: Ontology, *, review_update: str | None = None,
+                       risk_of_bias: Mapping[str, str] | None = None) -> Characteristics:
+    """The tables; ``risk_of_bias`` is the review's consensus judgement per study id (the review's workspace)."""
+    judged = risk_of_bias or {}
     counted = [s for s in studies if not s.retracted]
-    rows = [study_characteristics(s, ontology) for s in counted]
+    rows = [study_characteristics(s, ontology, judged.get(s.id, NOT_ASSESSED)) for s in counted]
     pairs = [p for s in counted for p in study_pairs(s)]
     summary = MethodsSummary(
         deep_learning=sum(r.deep_learning == "yes" for r in rows), classical=sum(r.deep_learning == "no" for r in rows),
@@ -149,7 +152,8 @@ def characteristics_of(studies: Iterable[StudyRecord], ontology: Ontology, *,
                            review_update=review_update)
 
 
-def characteristics(store: GraphStore, ontology: Ontology, filters: StudyFilters | None = None) -> Characteristics:
+def characteristics(store: GraphStore, ontology: Ontology, filters: StudyFilters | None = None, *,
+                    risk_of_bias: Mapping[str, str] | None = None) -> Characteristics:
     """The tables for the studies matching ``filters`` (every counted study by default)."""
     base = (filters or StudyFilters()).model_copy(update={"offset": 0, "limit": 1000})
     studies: list[StudyRecord] = []
@@ -160,7 +164,7 @@ def characteristics(store: GraphStore, ontology: Ontology, filters: StudyFilters
             break
         base = base.model_copy(update={"offset": len(studies)})
     studies.sort(key=lambda s: (s.year or 0, s.id))
-    return characteristics_of(studies, ontology, review_update=latest_update(store))
+    return characteristics_of(studies, ontology, review_update=latest_update(store), risk_of_bias=risk_of_bias)
 
 
 def studies_csv(table: Characteristics) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from analysis.catalogue import StudyFilters
+from analysis.counted import unfiltered
 from analysis.synthesis.characteristics import Characteristics, characteristics, counts_csv, studies_csv
 from analysis.synthesis.forest import forest_data, render_forest
-from analysis.synthesis.meta_analysis import MetaAnalysisQuery, meta_analysis, overview
+from analysis.synthesis.meta_analysis import MetaAnalysisQuery, StudyExclusion, meta_analysis, overview
 from analysis.synthesis.overview_plot import render_overview
 from analysis.synthesis.paired import PairedData, model_vs_clinicians, render_paired
 from analysis.synthesis.prisma import PrismaFlow
@@ -18,12 +19,14 @@ from analysis.synthesis.prisma_graph import prisma_from_store
 from analysis.synthesis.render import MEDIA_TYPES, check_format
 from analysis.synthesis.sroc import render_sroc, sroc_data
 from analysis.synthesis.subgroups import SubgroupReport, subgroup_performance
-from api.deps import OntologyDep, ReviewStoreDep
+from api.auth import get_review
+from api.deps import OntologyDep, ReviewStoreDep, SettingsDep
 from api.limits import PictureLimit
 from api.params import NAMED, name_query
 from api.problems import error_responses
 from api.schemas_synthesis import MetaAnalysisPage, OverviewPage
 from facekg.records import DemographicAttributeName
+from review.service import judged_risk_of_bias
 
 router = APIRouter(prefix="/v1/synthesis", tags=["synthesis"])
 
@@ -35,6 +38,14 @@ PICTURES: dict[int | str, dict[str, Any]] = error_responses(NAMED, 429, ok={"con
                                                                                    "image/png": {}}})
 
 
+def high_risk_exclusion(request: Request, tool_id: str) -> StudyExclusion:
+    """Leave out the studies the review's consensus judges at high risk with ``tool_id`` (404 for no such tool).
+
+    Read only when asked, so a review without a workspace is never given one by a meta-analysis."""
+    high = get_review(request).high_risk_studies(tool_id)
+    return lambda study: high.get(study.id)
+
+
 def _picture(content: bytes, fmt: str) -> Response:
     return Response(content, media_type=MEDIA_TYPES[check_format(fmt)])
 
@@ -42,7 +53,7 @@ def _picture(content: bytes, fmt: str) -> Response:
 @router.get("/meta-analysis", response_model=MetaAnalysisPage | OverviewPage, responses=PICTURES,
             dependencies=[PictureLimit])
 def meta_analysis_endpoint(
-    store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
+    request: Request, store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
     metric: Annotated[str, name_query("sensitivity, specificity or accuracy (univariate)")] = "sensitivity",
     model: Annotated[Literal["univariate", "bivariate"], Query()] = "univariate",
     subject: Annotated[Literal["model", "clinicians"], Query(description="whose figures to pool")] = "model",
@@ -53,6 +64,9 @@ def meta_analysis_endpoint(
     hartung_knapp: Annotated[bool, Query(description="Hartung-Knapp interval (univariate)")] = False,
     exclude: Annotated[list[str] | None, Query(description="study ids to leave out (sensitivity "
                                                             "analysis)")] = None,
+    exclude_high_risk: Annotated[str | None, Query(min_length=1, description="a risk-of-bias tool id (GET "
+                                                   "/v1/rob/tools): leave out the studies its consensus judges "
+                                                   "at high risk (sensitivity analysis)")] = None,
     format: Format = "json",
 ) -> MetaAnalysisPage | OverviewPage | Response:
     """Pool one condition (or cause) and metric; without either, every pair with what pooled and why not."""
@@ -67,7 +81,8 @@ def meta_analysis_endpoint(
                               test_set=test_set, allow_mixed_test_sets=allow_mixed_test_sets,
                               include_unverified=include_unverified, method=method, hartung_knapp=hartung_knapp,
                               exclude_studies=exclude or [])
-    analysis = meta_analysis(store, ontology, query)
+    analysis = meta_analysis(store, ontology, query,
+                             exclude=high_risk_exclusion(request, exclude_high_risk) if exclude_high_risk else None)
     if model == "bivariate":
         sroc = sroc_data(analysis)
         if format != "json":
@@ -111,7 +126,8 @@ def prisma(store: ReviewStoreDep, update: Annotated[str, Query(description="cumu
 @router.get("/characteristics", response_model=Characteristics,
             responses=error_responses(NAMED, ok={"content": {"text/csv": {}}}))
 def characteristics_endpoint(
-    store: ReviewStoreDep, ontology: OntologyDep, condition: Condition = None, cause: Cause = None,
+    store: ReviewStoreDep, ontology: OntologyDep, settings: SettingsDep, condition: Condition = None,
+    cause: Cause = None,
     architecture: Annotated[str | None, name_query("architecture or family, e.g. CNN")] = None,
     deep_learning: Annotated[bool, Query(description="only studies that use deep learning")] = False,
     year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
@@ -123,7 +139,8 @@ def characteristics_endpoint(
     """Study characteristics and counts (percentages) by category, filtered like the study list."""
     filters = StudyFilters(condition=condition, cause=cause, architecture=architecture,
                            deep_learning_only=deep_learning, year_from=year_from, year_to=year_to, text=q)
-    result = characteristics(store, ontology, filters)
+    result = characteristics(store, ontology, filters,
+                             risk_of_bias=judged_risk_of_bias(settings.data_dir, unfiltered(store)))
     if format == "json":
         return result
     text = studies_csv(result) if table == "studies" else counts_csv(result)

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from analysis.catalogue import StudyFilters
+from analysis.counted import unfiltered
 from analysis.synthesis.characteristics import Characteristics, characteristics
 from analysis.synthesis.forest import ForestData, forest_data
 from analysis.synthesis.meta_analysis import MetaAnalysis, MetaAnalysisQuery, Overview, meta_analysis, overview
@@ -29,6 +30,7 @@ from api.web.pages import _cause_options, _redirect_if_untidy, _year
 from api.web.render import render, url_with
 from api.web.views import ReviewView, ViewDep
 from facekg.errors import NotPoolable
+from review.service import judged_risk_of_bias
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,7 +61,9 @@ class SynthesisView:
         return prisma_from_store(self.view.store)
 
     def characteristics(self, filters: StudyFilters) -> Characteristics:
-        return characteristics(self.view.store, self.view.ontology, filters)
+        return characteristics(self.view.store, self.view.ontology, filters,
+                               risk_of_bias=judged_risk_of_bias(self.view.settings.data_dir,
+                                                                unfiltered(self.view.store)))
 
     def subgroups(self, attribute: str | None) -> SubgroupReport:
         return subgroup_performance(self.view.store, self.view.ontology, attribute=attribute)
