@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,7 +22,6 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from api.app import create_app  # noqa: E402
 from facekg.runtime import open_store  # noqa: E402
@@ -46,8 +44,7 @@ def fill(data_dir: Path, studies: int, seed: int) -> str:
             demo = ROOT / "ingest" / "demo" / "studies.jsonl"
             load_records(store, read_study_records(demo), load_ontology(), source="curated")
             return f"demo corpus ({store.stats().studies} studies)"
-        sys.path.insert(0, str(ROOT / "scripts"))
-        from bench_store import corpus
+        from bench_store import corpus  # a sibling script (its folder is first on the path)
 
         records, update = corpus(studies, seed)
         for offset in range(0, len(records), 1000):

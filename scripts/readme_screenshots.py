@@ -3,7 +3,7 @@
 Loads the demo corpus as ``make run`` does into a throwaway data directory, starts
 ``facekg serve`` on a free port and photographs two pages with Debian's chromium:
 
-    .venv/bin/python scripts/readme_screenshots.py [STUDY_ID]
+    .venv/bin/python -m scripts.readme_screenshots [STUDY_ID]   # from the repository root (it uses tests/)
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 

@@ -26,8 +26,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from facekg.records import (  # noqa: E402
     DEMOGRAPHIC_ATTRIBUTES,

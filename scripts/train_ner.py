@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import spacy
-from eval_extraction import SPLIT_FILES, read_ncbi  # scripts/ is on sys.path when run as a script
+from eval_extraction import SPLIT_FILES, read_ncbi  # a sibling: Python puts a script's own folder first on its path
 from spacy.tokens import DocBin, Span
 
 REPO = Path(__file__).resolve().parents[1]

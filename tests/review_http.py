@@ -71,3 +71,18 @@ def assessment(tool: dict[str, Any], first_judgement: str = "low") -> dict[str, 
             judged["applicability"] = "low"
         domains.append(judged)
     return {"domains": domains, "overall": first_judgement if tool["overall"] else None, "submitted": True}
+
+
+def judge_by_consensus(client: Any, keys: dict[str, str], study_id: str, tool_id: str,
+                       firsts: tuple[str, str], consensus: str) -> dict[str, Any]:
+    """AB and CD judge ``study_id`` with ``tool_id`` (their first domains ``firsts``), then Admin resolves it
+    (``consensus``); every write must succeed. Returns the tool."""
+    tool: dict[str, Any] = client.get(f"/v1/rob/tools/{tool_id}").json()
+    for reviewer, first in zip(("AB", "CD"), firsts, strict=True):
+        response = client.put(f"/v1/studies/{study_id}/rob/{tool_id}", json=assessment(tool, first),
+                              headers=auth(keys[reviewer]))
+        assert response.status_code == 200, response.text
+    response = client.put(f"/v1/studies/{study_id}/rob/{tool_id}/consensus", json=assessment(tool, consensus),
+                          headers=auth(keys["Admin"]))
+    assert response.status_code == 200, response.text
+    return tool

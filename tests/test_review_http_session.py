@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from facekg.settings import Settings
-from tests.review_http import assessment, auth, filled, reviewers, writable_copy
+from tests.review_http import auth, filled, judge_by_consensus, reviewers, writable_copy
 
 # Which of the 20 studies each reviewer excludes at title/abstract (by position); the rest they include.
 AB_EXCLUDES = {2, 5, 9, 14}
@@ -158,14 +158,7 @@ def test_a_two_reviewer_session_screens_blind_agrees_resolves_extracts_and_judge
     # Risk of bias with two tools, by consensus; summaries and pictures.
     judged = candidates[0]
     for tool_id in ("rob1", "quadas2"):
-        tool = client.get(f"/v1/rob/tools/{tool_id}").json()
-        for reviewer, first in (("AB", "low"), ("CD", "high")):
-            response = client.put(f"/v1/studies/{judged}/rob/{tool_id}", json=assessment(tool, first),
-                                  headers=auth(keys[reviewer]))
-            assert response.status_code == 200, response.text
-        response = client.put(f"/v1/studies/{judged}/rob/{tool_id}/consensus", json=assessment(tool, "unclear"),
-                              headers=auth(keys["Admin"]))
-        assert response.status_code == 200, response.text
+        tool = judge_by_consensus(client, keys, judged, tool_id, ("low", "high"), "unclear")
         summary = client.get(f"/v1/rob/{tool_id}/summary").json()
         assert [row["study_id"] for row in summary["studies"]] == [judged]
         first_domain = tool["domains"][0]["id"]

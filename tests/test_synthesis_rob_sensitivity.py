@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from facekg.settings import Settings
-from tests.review_http import assessment, auth, reviewers, writable_copy
+from tests.review_http import judge_by_consensus, reviewers, writable_copy
 
 
 @pytest.fixture
@@ -48,14 +48,7 @@ def test_a_high_risk_study_by_consensus_leaves_the_sensitivity_analysis(
 
     judged = studies[0]
     keys = reviewers(data_dir, ("Admin", "admin"), ("AB", "reviewer"), ("CD", "reviewer"))
-    tool = client.get("/v1/rob/tools/rob1").json()
-    for reviewer, first in (("AB", "high"), ("CD", "low")):
-        response = client.put(f"/v1/studies/{judged}/rob/rob1", json=assessment(tool, first),
-                              headers=auth(keys[reviewer]))
-        assert response.status_code == 200, response.text
-    response = client.put(f"/v1/studies/{judged}/rob/rob1/consensus", json=assessment(tool, "high"),
-                          headers=auth(keys["Admin"]))
-    assert response.status_code == 200, response.text
+    judge_by_consensus(client, keys, judged, "rob1", ("high", "low"), "high")
 
     response = client.get("/v1/synthesis/meta-analysis", params={**params, "exclude_high_risk": "rob1"})
     if pair["k"] > 2:
@@ -92,12 +85,7 @@ def test_the_characteristics_table_shows_each_studys_consensus_risk_of_bias(
     judged = rows[0]["id"]
     keys = reviewers(data_dir, ("Admin", "admin"), ("AB", "reviewer"), ("CD", "reviewer"))
     for tool_id, consensus in (("rob1", "high"), ("quadas2", "low")):
-        tool = client.get(f"/v1/rob/tools/{tool_id}").json()
-        for reviewer in ("AB", "CD"):
-            assert client.put(f"/v1/studies/{judged}/rob/{tool_id}", json=assessment(tool, consensus),
-                              headers=auth(keys[reviewer])).status_code == 200
-        assert client.put(f"/v1/studies/{judged}/rob/{tool_id}/consensus", json=assessment(tool, consensus),
-                          headers=auth(keys["Admin"])).status_code == 200
+        judge_by_consensus(client, keys, judged, tool_id, (consensus, consensus), consensus)
     table = client.get("/v1/synthesis/characteristics").json()
     by_id = {row["id"]: row["risk_of_bias"] for row in table["studies"]}
     assert by_id[judged] == "quadas2: low; rob1: high"
