@@ -40,13 +40,30 @@ class FactChange(BaseModel):
     fact: dict[str, Any]
 
 
+class ScreeningChange(BaseModel):
+    """A study whose resolved screening status an update changed (a reviewer's decision or a consensus).
+
+    Only the resolved status is public: each reviewer's own decision stays behind the review API's
+    blind mode until both have decided.
+    """
+
+    study_id: str
+    title: str
+    status_before: str | None = Field(description="the status before the update (None: not screened)")
+    status: str | None = Field(description="included, excluded, provisionally-included or provisionally-excluded")
+    reasons: list[str] = Field(default_factory=list, description="why the review excluded the study")
+
+
 class UpdateChanges(BaseModel):
     """One review update and what it changed."""
 
     update: ReviewUpdate
-    counts: dict[str, int] = Field(description="studies_added, studies_changed, studies_removed, facts_added, ...")
+    counts: dict[str, int] = Field(description="studies_added, studies_changed, studies_removed, facts_added, ..., "
+                                               "screening_changed")
     studies: list[StudyChange]
     facts: list[FactChange]
+    screening: list[ScreeningChange] = Field(default_factory=list,
+                                             description="studies whose screening status the update changed")
 
 
 def parse_instant(value: str) -> datetime | None:
@@ -82,7 +99,7 @@ def updates_since(updates: list[ReviewUpdate], since: str | None, parameter: str
 def review_changes(store: GraphStore, since: str | None = None) -> list[UpdateChanges]:
     """Every update after ``since`` (see :func:`updates_since`) with its changes, oldest first."""
     wanted = updates_since(store.review_updates(), since)
-    changes = {u.id: UpdateChanges(update=u, counts={}, studies=[], facts=[]) for u in wanted}
+    changes = {u.id: UpdateChanges(update=u, counts={}, studies=[], facts=[], screening=[]) for u in wanted}
     previous: dict[str, StudyRecord | None] = {}
     for version in store.study_history(None):
         before = previous.get(version.study_id)
@@ -111,6 +128,15 @@ def _compare(entry: UpdateChanges, study_id: str, before: StudyRecord | None, af
     if fields or facts:
         entry.studies.append(StudyChange(study_id=study_id, title=after.title, change="changed", fields=fields))
         entry.facts.extend(facts)
+    was, now = _status(before), _status(after)
+    if was != now:
+        reasons = after.screening.review_reasons if after.screening is not None else []
+        entry.screening.append(ScreeningChange(study_id=study_id, title=after.title, status_before=was, status=now,
+                                               reasons=list(reasons)))
+
+
+def _status(study: StudyRecord) -> str | None:
+    return study.screening.status if study.screening is not None else None
 
 
 def _fact_changes(study_id: str, before: StudyRecord | None, after: StudyRecord | None) -> list[FactChange]:
@@ -140,4 +166,5 @@ def _counts(entry: UpdateChanges) -> dict[str, int]:
         counts[f"studies_{study.change}"] += 1
     for fact in entry.facts:
         counts[f"facts_{fact.change}"] += 1
+    counts["screening_changed"] = len(entry.screening)
     return counts

@@ -32,6 +32,8 @@ def summary(changes: UpdateChanges) -> str:
     counts = changes.counts
     parts = [f"{counts.get(f'studies_{k}', 0)} studies {k}" for k in ("added", "changed", "removed")]
     facts = [f"{counts.get(f'facts_{k}', 0)} facts {k}" for k in ("added", "changed", "removed")]
+    if counts.get("screening_changed"):
+        facts.append(f"{counts['screening_changed']} screening statuses changed")
     origin = changes.update.source + (f" ({changes.update.description})" if changes.update.description else "")
     return f"Update {changes.update.id} from {origin}: " + ", ".join(parts + facts) + "."
 

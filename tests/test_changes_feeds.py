@@ -113,3 +113,18 @@ def test_updates_page_links_the_feeds_and_lists_changes(client: TestClient, two:
     assert 'type="application/feed+json"' in page
     assert f'href="/studies/{loaded.changed_id}"' in page
     assert "1 changed" in page
+
+
+def test_a_single_study_or_condition_says_which_update_it_reflects(client: TestClient,
+                                                                   two: tuple[Path, TwoUpdates]) -> None:
+    _, loaded = two
+    study = client.get(f"/v1/studies/{loaded.changed_id}")
+    assert study.json()["reflects_update"] == loaded.second == study.headers["X-Facekg-Update"]
+    assert study.json()["review_update"] == loaded.first  # the update that added it
+    pinned = client.get(f"/v1/studies/{loaded.changed_id}", params={"as_of": loaded.first})
+    assert pinned.json()["reflects_update"] == loaded.first
+    condition_id = client.get("/v1/conditions", params={"limit": 1}).json()["data"][0]["id"]
+    condition = client.get(f"/v1/conditions/{condition_id}")
+    assert condition.json()["review_update"] == loaded.second
+    assert client.get(f"/v1/conditions/{condition_id}",
+                      params={"as_of": loaded.first}).json()["review_update"] == loaded.first

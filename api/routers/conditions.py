@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from analysis.catalogue import CauseSummary, ConditionDetail, ConditionSummary
+from analysis.catalogue import CauseSummary, ConditionSummary
 from api.deps import AnswersDep
 from api.paging import Paging, paging
 from api.problems import error_responses
-from api.schemas import Page
+from api.schemas import ConditionAnswer, Page
 
 router = APIRouter(prefix="/v1", tags=["conditions"])
 ConditionsPaging = Annotated[Paging, Depends(paging(1000, 1000))]
@@ -22,10 +22,11 @@ def conditions(answers: AnswersDep, page: ConditionsPaging) -> Page[ConditionSum
     return page.page(Page[ConditionSummary], answers.conditions())
 
 
-@router.get("/conditions/{condition_id}", response_model=ConditionDetail, responses=error_responses(404))
-def condition(condition_id: str, answers: AnswersDep) -> ConditionDetail:
+@router.get("/conditions/{condition_id}", response_model=ConditionAnswer, responses=error_responses(404))
+def condition(condition_id: str, answers: AnswersDep) -> ConditionAnswer:
     """One condition: ontology entry, hierarchy and the studies that address it."""
-    return answers.condition(condition_id)
+    update = answers.reflects()
+    return ConditionAnswer(**dict(answers.condition(condition_id)), review_update=update.id if update else None)
 
 
 @router.get("/causes", response_model=Page[CauseSummary])

@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from analysis.answers import Answers
 from analysis.catalogue import StudyFilters
-from api.deps import AnswersDep, ReviewStoreDep
+from api.deps import AnswersDep
 from api.paging import Paging, paging
 from api.params import NAMED, name_query
 from api.problems import error_responses
-from api.schemas import Page
+from api.schemas import Page, StudyAnswer
 from facekg.errors import NotFound
 from facekg.records import StudyRecord
 
@@ -41,16 +42,21 @@ def list_studies(
     return page.page(Page[StudyRecord], found.items, count=found.total)
 
 
-@router.get("/doi/{doi:path}", response_model=StudyRecord, responses=error_responses(404))
-def study_by_doi(doi: str, store: ReviewStoreDep) -> StudyRecord:
+@router.get("/doi/{doi:path}", response_model=StudyAnswer, responses=error_responses(404))
+def study_by_doi(doi: str, answers: AnswersDep) -> StudyAnswer:
     """The study with this DOI (any case; a https://doi.org/ prefix is allowed): an index lookup."""
-    found = store.find(doi=doi, pmid=None, study_id=None)
+    found = answers.store.find(doi=doi, pmid=None, study_id=None)
     if found is None:
         raise NotFound("study with DOI", doi)
-    return found
+    return study_answer(found, answers)
 
 
-@router.get("/{study_id}", response_model=StudyRecord, responses=error_responses(404))
-def get_study(study_id: str, store: ReviewStoreDep) -> StudyRecord:
+@router.get("/{study_id}", response_model=StudyAnswer, responses=error_responses(404))
+def get_study(study_id: str, answers: AnswersDep) -> StudyAnswer:
     """One study with all its facts and their provenance."""
-    return store.get(study_id)
+    return study_answer(answers.store.get(study_id), answers)
+
+
+def study_answer(study: StudyRecord, answers: Answers) -> StudyAnswer:
+    update = answers.reflects()
+    return StudyAnswer(**dict(study), reflects_update=update.id if update is not None else None)
