@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 from analysis.answers import Answers
 from facekg.errors import InvalidQuery
@@ -52,8 +53,9 @@ def materialise(store: GraphStore, ontology: Ontology, update: ReviewUpdate) -> 
 class AsOfAnswers:
     """Today's :class:`Answers` plus one per earlier update asked about, each over its materialised review."""
 
-    def __init__(self, live: Answers, *, kept: int = DEFAULT_KEPT) -> None:
+    def __init__(self, live: Answers, *, kept: int = DEFAULT_KEPT, pins: Callable[[str], str] | None = None) -> None:
         self.live = live
+        self.pins = pins or (lambda name: name)  # other names for updates (release versions) -> update ids
         self.kept = kept
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[str, str], Answers] = OrderedDict()
@@ -64,8 +66,9 @@ class AsOfAnswers:
         return self.live.store
 
     def update(self, update_id: str, parameter: str = AS_OF) -> ReviewUpdate:
-        """The review update ``update_id`` names; ``InvalidQuery`` naming ``parameter`` when none."""
-        return resolve_update(self.live.updates(), update_id, parameter)
+        """The review update ``update_id`` (or a name :attr:`pins` knows) names; ``InvalidQuery`` naming
+        ``parameter`` when none."""
+        return resolve_update(self.live.updates(), self.pins(update_id), parameter)
 
     def answers(self, update_id: str | None) -> Answers:
         """The answers as of ``update_id`` (today's for None or the latest update)."""

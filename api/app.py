@@ -14,7 +14,7 @@ from analysis.as_of import AsOfAnswers
 from analysis.counted import CountedStore
 from api.auth import install_review
 from api.caching import RevisionCaching
-from api.deps import counting_parameters
+from api.deps import counting_parameters, release_pins
 from api.limits import RateLimits
 from api.openapi import install_openapi
 from api.problems import error_responses, install_problem_handlers
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                                        workspace=Workspace.file_in(settings.data_dir))
         app.state.answers = Answers(app.state.store, app.state.ontology, cache_dir=settings.cache_dir,
                                     size=settings.answers_cache_size)
-        app.state.as_of = AsOfAnswers(app.state.answers)
+        app.state.as_of = AsOfAnswers(app.state.answers, pins=release_pins(settings))
         try:
             yield
         finally:

@@ -5,6 +5,7 @@ Tests swap them with ``app.dependency_overrides``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -13,6 +14,7 @@ from analysis.answers import Answers
 from analysis.as_of import AS_OF, AsOfAnswers
 from analysis.counted import View
 from facekg.settings import Settings
+from graph.exports.release import update_pinned_by
 from graph.store import GraphStore
 from ontology import Ontology
 from review.screening import CountingRule
@@ -39,8 +41,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 AsOfParam = Annotated[str | None, Query(
-    alias=AS_OF, description="a review update id: answer as the graph stood after that update (GET /v1/updates "
-                             "lists them); default: the latest")]
+    alias=AS_OF, description="a review update id or a release version: answer as the graph stood after that "
+                             "update (GET /v1/updates and GET /v1/releases list them); default: the latest")]
 
 
 def get_kept_answers(request: Request, store: StoreDep, ontology: OntologyDep, settings: SettingsDep) -> AsOfAnswers:
@@ -49,10 +51,15 @@ def get_kept_answers(request: Request, store: StoreDep, ontology: OntologyDep, s
     kept: AsOfAnswers | None = getattr(request.app.state, "as_of", None)
     if kept is None or kept.store is not store:
         live = Answers(store, ontology, cache_dir=settings.cache_dir, size=settings.answers_cache_size)
-        kept = AsOfAnswers(live)
+        kept = AsOfAnswers(live, pins=release_pins(settings))
         request.app.state.answers = live
         request.app.state.as_of = kept
     return kept
+
+
+def release_pins(settings: Settings) -> Callable[[str], str]:
+    """How ``as_of`` reads a release version: as the update the release froze (see ``facekg release``)."""
+    return lambda name: update_pinned_by(settings.data_dir, name)
 
 
 KeptAnswersDep = Annotated[AsOfAnswers, Depends(get_kept_answers)]
@@ -62,6 +69,7 @@ def get_answers(kept: KeptAnswersDep, as_of: AsOfParam = None) -> Answers:
     """The answers as of the update the request's ``as_of`` names (422 naming it when none), else today's.
 
     The one place ``?as_of=`` is read: every read endpoint and page takes its answers, or its store, here.
+    A release version (``as_of=1.0``) names the update the release froze.
     """
     return kept.answers(as_of)
 

@@ -18,6 +18,7 @@ from facekg.settings import Settings
 from ontology import Ontology
 from tests.data import ROOT
 from tests.living_data import TwoUpdates, load_two_updates
+from tests.review_http import auth, reviewers, writable_copy
 
 BIN = Path(sys.executable).parent
 FACEKG = str(BIN / "facekg")
@@ -130,3 +131,22 @@ def test_citation_cff_is_valid_cff_1_2_0(tmp_path: Path) -> None:
     bad = subprocess.run([str(BIN / "cffconvert"), "--validate", "-i", str(broken)], capture_output=True, text=True,
                          timeout=120)
     assert bad.returncode != 0  # the validator does reject what the schema forbids
+
+
+def test_as_of_a_release_version_answers_as_of_the_update_it_froze(released: tuple[Path, Path, TwoUpdates],
+                                                                    tmp_path: Path) -> None:
+    source, _, loaded = released
+    data_dir = writable_copy(source, tmp_path / "data")
+    keys = reviewers(data_dir, ("AB", "reviewer"))
+    with TestClient(create_app(Settings(data_dir=data_dir, backend="memory"))) as client:
+        decided = client.post(f"/v1/studies/{loaded.changed_id}/screening", headers=auth(keys["AB"]),
+                              json={"stage": "title-abstract", "decision": "exclude", "reason": "not-deep-learning"})
+        assert decided.status_code == 201, decided.text
+        latest = client.get("/v1/overview")
+        assert latest.headers["X-Facekg-Update"] != loaded.second  # the decision is a later update
+        pinned = client.get("/v1/overview", params={"as_of": "1.0"})
+        assert pinned.headers["X-Facekg-Update"] == pinned.json()["review_update"] == loaded.second
+        by_id = client.get("/v1/overview", params={"as_of": loaded.second})
+        assert pinned.json() == by_id.json()
+        unknown = client.get("/v1/overview", params={"as_of": "9.9"})
+        assert unknown.status_code == 422 and "as_of" in unknown.text

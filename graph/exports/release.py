@@ -77,6 +77,15 @@ def releases(data_dir: Path) -> list[Release]:
         raise InputError(f"cannot read the release registry: {exc}", file=str(path)) from exc
 
 
+def update_pinned_by(data_dir: Path, name: str) -> str:
+    """The review update ``name`` pins: a release version's update (``as_of=1.0``), else ``name`` itself."""
+    if VERSION_PATTERN.fullmatch(name):
+        for release in releases(data_dir):
+            if release.version == name:
+                return release.review_update
+    return name
+
+
 def latest_release(data_dir: Path) -> Release | None:
     found = releases(data_dir)
     return found[-1] if found else None
