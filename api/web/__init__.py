@@ -17,11 +17,12 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def install_website(app: FastAPI) -> None:
     """Mount ``/static``, include the pages and the namespace routes, and serve browsers HTML error pages."""
-    from api.web import namespace, pages, synthesis_pages
+    from api.web import namespace, pages, review_pages, synthesis_pages
     from api.web.render import html_problem
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(synthesis_pages.router)
+    app.include_router(review_pages.router)
     app.include_router(namespace.router)
     app.state.html_problem = html_problem

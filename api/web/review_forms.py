@@ -1,0 +1,151 @@
+"""The review's HTML forms, both ways: what a page shows for a model, and the model body a posted form makes.
+
+Forms are drawn from the models, never listed in templates: the extraction
+form from :meth:`review.models.ExtractionForm.fields` (so a section added to
+the model shows up without template changes), the risk-of-bias form from the
+tool's data. Posted values become the same JSON bodies the REST API takes, so
+the service validates both alike (a wrong field is a 422 naming it).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from facekg.records import Fact
+from ingest.screening import CRITERIA
+from review.models import FORM_SECTIONS, ExtractionForm, FormField, RiskOfBiasAssessment
+from review.rob import RiskOfBiasTool
+from review.service import InvalidEntry, ScreeningEntry
+
+Form = dict[str, list[str]]
+CRITERION_LABELS = {criterion: criterion.replace("-", " ") for criterion in CRITERIA}
+
+
+def one(form: Form, name: str, default: str = "") -> str:
+    return (form.get(name) or [default])[0]
+
+
+def screening_entry(form: Form) -> ScreeningEntry:
+    """A screening (or consensus) decision from its form: stage, decision, protocol reasons, a note."""
+    body: dict[str, Any] = {"stage": one(form, "stage"), "decision": one(form, "decision"),
+                            "reasons": [r for r in form.get("reasons", []) if r],
+                            "reason": one(form, "note").strip() or None}
+    try:
+        return ScreeningEntry.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidEntry(first["msg"], field=".".join(str(p) for p in first["loc"]) or "body") from exc
+
+
+class FieldView(BaseModel):
+    """One extraction field as the page draws it."""
+
+    section: str
+    key: str
+    name: str
+    summary: str
+    evidence: str | None
+    verdict: str
+    value_json: str
+    has_machine: bool
+    note: str
+
+
+def fact_summary(fact: Fact | None) -> str:
+    """A fact's values without provenance, as ``name: value`` pairs."""
+    if fact is None:
+        return "nothing proposed"
+    shown = fact.model_dump(mode="json", exclude={"provenance"}, exclude_none=True)
+    return "; ".join(f"{key}: {json.dumps(value) if isinstance(value, dict | list) else value}"
+                     for key, value in shown.items()) or "(empty)"
+
+
+def _value_json(field: FormField[Fact]) -> str:
+    fact = field.value or field.machine
+    return json.dumps(fact.model_dump(mode="json", exclude={"provenance"}, exclude_none=True)) if fact else ""
+
+
+def extraction_fields(form: ExtractionForm) -> list[tuple[str, list[FieldView]]]:
+    """The form's sections with their fields, in the model's order."""
+    sections: dict[str, list[FieldView]] = {}
+    for section, field in form.fields():
+        evidence = field.machine.provenance.evidence if field.machine is not None else None
+        sections.setdefault(section, []).append(FieldView(
+            section=section, key=field.key, name=f"{section}.{field.key}", summary=fact_summary(field.machine),
+            evidence=evidence.text if evidence is not None else None, verdict=field.verdict,
+            value_json=_value_json(field), has_machine=field.machine is not None, note=field.note or ""))
+    return list(sections.items())
+
+
+def extraction_body(current: ExtractionForm, form: Form) -> dict[str, Any]:
+    """The stored form with the posted verdicts and values; ``submit`` in the form submits it."""
+    body = current.model_dump(mode="json")
+    sections = [s for s in FORM_SECTIONS if s in body] + \
+        [s for s in body if isinstance(body[s], list) and s not in FORM_SECTIONS and s != "reviewers"]
+    for section in dict.fromkeys(sections):
+        for field in body.get(section) or []:
+            if not isinstance(field, dict) or "key" not in field:
+                continue
+            name = f"{section}.{field['key']}"
+            verdict = one(form, f"{name}.verdict", field["verdict"])
+            field["verdict"] = verdict
+            field["note"] = one(form, f"{name}.note").strip() or None
+            if verdict == "edited":
+                text = one(form, f"{name}.value").strip()
+                try:
+                    field["value"] = json.loads(text) if text else None
+                except json.JSONDecodeError as exc:
+                    raise InvalidEntry(f"the edited value is not JSON: {exc.msg}", record=current.study_id,
+                                       field=f"{name}.value") from exc
+            elif verdict == "accepted":
+                field["value"] = field["machine"]
+            else:
+                field["value"] = None
+    body["submitted"] = one(form, "action") == "submit"
+    body.pop("resolution", None)
+    return body
+
+
+class DomainView(BaseModel):
+    id: str
+    name: str
+    description: str
+    applicability: bool
+    questions: list[tuple[str, str, str]]
+    judgement: str
+    support: str
+    applicability_judgement: str
+
+
+def rob_domains(tool: RiskOfBiasTool, current: RiskOfBiasAssessment | None) -> list[DomainView]:
+    """The tool's domains with the reviewer's saved judgements (question id, text, answer)."""
+    views = []
+    for domain in tool.domains:
+        judged = current.judgement(domain.id) if current else None
+        views.append(DomainView(
+            id=domain.id, name=domain.name, description=domain.description, applicability=domain.applicability,
+            questions=[(q.id, q.text, judged.answers.get(q.id, "") if judged else "") for q in domain.questions],
+            judgement=judged.judgement if judged else "", support=(judged.support or "") if judged else "",
+            applicability_judgement=(judged.applicability or "") if judged else ""))
+    return views
+
+
+def rob_body(tool: RiskOfBiasTool, form: Form) -> dict[str, Any]:
+    """An assessment body from the posted form; domains left unjudged are left out (a draft)."""
+    domains = []
+    for domain in tool.domains:
+        judgement = one(form, f"{domain.id}.judgement")
+        if not judgement:
+            continue
+        item: dict[str, Any] = {"domain": domain.id, "judgement": judgement,
+                                "support": one(form, f"{domain.id}.support").strip() or None,
+                                "answers": {q.id: one(form, f"{domain.id}.{q.id}") for q in domain.questions
+                                            if one(form, f"{domain.id}.{q.id}")}}
+        if domain.applicability and one(form, f"{domain.id}.applicability"):
+            item["applicability"] = one(form, f"{domain.id}.applicability")
+        domains.append(item)
+    return {"domains": domains, "overall": (one(form, "overall") or None) if tool.overall else None,
+            "submitted": one(form, "action") == "submit"}
