@@ -1,0 +1,207 @@
+"""The reviewers' website over HTTP, through the real app: sign-in sessions, CSRF, blind screening, consensus.
+
+Forms are posted as a browser posts them (``application/x-www-form-urlencoded``,
+the token read from the page), so a missing or wrong token, a forged or revoked
+session, and the blind and consensus rules are checked on the real routes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.sessions import SECRET_FILE, SESSION_COOKIE, SIGNIN_COOKIE
+from facekg.settings import Settings
+from review.service import revoke_reviewer
+from review.workspace import Workspace
+from tests.review_http import reviewers, writable_copy
+
+HTML = {"Accept": "text/html"}
+TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+@pytest.fixture
+def site(demo_ingested_dir: Path, tmp_path: Path) -> Iterator[tuple[Settings, Path, dict[str, str]]]:
+    data_dir = writable_copy(demo_ingested_dir, tmp_path / "data")
+    keys = reviewers(data_dir, ("Admin", "admin"), ("AB", "reviewer"), ("CD", "reviewer"))
+    yield Settings(data_dir=data_dir, backend="memory"), data_dir, keys
+
+
+def browser(settings: Settings) -> TestClient:
+    return TestClient(create_app(settings), headers=HTML, follow_redirects=False)
+
+
+def token(client: TestClient, path: str) -> str:
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    found = TOKEN.search(page.text)
+    assert found, f"{path} has no CSRF field"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, key: str) -> None:
+    response = client.post("/review/sign-in", data={"csrf_token": token(client, "/review/sign-in"), "key": key,
+                                                    "next": "/review"})
+    assert response.status_code == 303 and response.headers["location"] == "/review", response.text
+    assert client.cookies.get(SESSION_COOKIE)
+
+
+def first_studies(client: TestClient, n: int) -> list[str]:
+    return sorted(s["id"] for s in client.get("/v1/studies", params={"limit": 500},
+                                              headers={"Accept": "application/json"}).json()["data"])[:n]
+
+
+def screen(client: TestClient, study_id: str, decision: str, reasons: tuple[str, ...] = ()) -> int:
+    csrf = token(client, f"/review/studies/{study_id}")
+    data = {"csrf_token": csrf, "stage": "title-abstract", "decision": decision, "reasons": list(reasons),
+            "note": ""}
+    return client.post(f"/review/studies/{study_id}/screening", data=data).status_code
+
+
+def test_sign_in_sets_a_strict_http_only_session_and_sign_out_ends_it(site: tuple[Settings, Path, dict[str, str]],
+                                                                      ) -> None:
+    settings, data_dir, keys = site
+    with browser(settings) as client:
+        assert client.get("/review").headers["location"].startswith("/review/sign-in?next=")
+        page = client.get("/review/sign-in")
+        assert SIGNIN_COOKIE in page.headers["set-cookie"] and "HttpOnly" in page.headers["set-cookie"]
+        response = client.post("/review/sign-in", data={"csrf_token": TOKEN.search(page.text).group(1),  # type: ignore[union-attr]
+                                                        "key": keys["AB"], "next": "/review"})
+        assert response.status_code == 303
+        cookie = next(v for v in response.headers.get_list("set-cookie") if v.startswith(SESSION_COOKIE + "="))
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Max-Age=" in cookie
+        assert "Secure" not in cookie  # plain http here; https sets it
+        assert (data_dir / SECRET_FILE).stat().st_mode & 0o077 == 0
+        queue = client.get("/review")
+        assert queue.status_code == 200 and "Signed in as <strong>AB</strong>" in queue.text
+        assert queue.headers["cache-control"] == "no-store"
+        out = client.post("/review/sign-out", data={"csrf_token": TOKEN.search(queue.text).group(1)})  # type: ignore[union-attr]
+        assert out.status_code == 303
+        assert client.get("/review").status_code == 303
+
+
+def test_a_wrong_key_or_a_forged_cookie_does_not_sign_in(site: tuple[Settings, Path, dict[str, str]]) -> None:
+    settings, _data_dir, keys = site
+    with browser(settings) as client:
+        wrong = client.post("/review/sign-in", data={"csrf_token": token(client, "/review/sign-in"),
+                                                     "key": keys["AB"][:-3] + "xyz"})
+        assert wrong.status_code == 401 and 'role="alert"' in wrong.text
+        assert not client.cookies.get(SESSION_COOKIE)
+        client.cookies.set(SESSION_COOKIE, '{"reviewer": "Admin", "key_id": "x", "csrf": "y"}')
+        assert client.get("/review").status_code == 303
+
+
+def test_form_posts_without_or_with_a_wrong_csrf_token_are_refused(site: tuple[Settings, Path, dict[str, str]],
+                                                                   ) -> None:
+    settings, data_dir, keys = site
+    with browser(settings) as client:
+        no_token = client.post("/review/sign-in", data={"key": keys["AB"]})
+        assert no_token.status_code == 403 and "CSRF" in no_token.text
+        assert "<html" in no_token.text  # the 403 page, not a JSON body
+        sign_in(client, keys["AB"])
+        study = first_studies(client, 1)[0]
+        for data in ({}, {"csrf_token": "not-the-token"}, {"csrf_token": ""}):
+            refused = client.post(f"/review/studies/{study}/screening",
+                                  data={**data, "stage": "title-abstract", "decision": "include"})
+            assert refused.status_code == 403, data
+        # another browser's valid token does not fit this session
+        with browser(settings) as other:
+            sign_in(other, keys["CD"])
+            foreign = token(other, "/review")
+        refused = client.post(f"/review/studies/{study}/screening",
+                              data={"csrf_token": foreign, "stage": "title-abstract", "decision": "include"})
+        assert refused.status_code == 403
+        with Workspace.in_data_dir(data_dir).reading() as tx:
+            assert tx.all("screening") == [], "nothing is stored from a refused form"
+        assert screen(client, study, "include") == 303
+        with Workspace.in_data_dir(data_dir).reading() as tx:
+            assert [d["reviewer"] for d in tx.all("screening")] == ["AB"]
+
+
+def test_a_revoked_key_ends_the_session(site: tuple[Settings, Path, dict[str, str]]) -> None:
+    settings, data_dir, keys = site
+    with browser(settings) as client:
+        sign_in(client, keys["CD"])
+        study = first_studies(client, 1)[0]
+        csrf = token(client, f"/review/studies/{study}")
+        revoke_reviewer(Workspace.in_data_dir(data_dir), "CD")
+        assert client.get("/review").status_code == 303
+        posted = client.post(f"/review/studies/{study}/screening",
+                             data={"csrf_token": csrf, "stage": "title-abstract", "decision": "include"})
+        assert posted.status_code == 401
+
+
+def test_blind_screening_then_consensus_excludes_with_its_reason(site: tuple[Settings, Path, dict[str, str]]) -> None:
+    settings, _data_dir, keys = site
+    with browser(settings) as ab, browser(settings) as cd, browser(settings) as admin:
+        sign_in(ab, keys["AB"])
+        sign_in(cd, keys["CD"])
+        sign_in(admin, keys["Admin"])
+        studies = first_studies(ab, 4)
+        for study in studies:
+            assert screen(ab, study, "include") == 303
+        before = cd.get(f"/review/studies/{studies[0]}").text
+        assert "hidden (screening/title-abstract) until both have decided" in before
+        assert "AB: include" not in before
+        for study in studies[:3]:
+            assert screen(cd, study, "include") == 303
+        assert screen(cd, studies[3], "exclude", ("non-medical",)) == 303
+        after = cd.get(f"/review/studies/{studies[0]}").text
+        assert "AB: include at title-abstract" in after
+        assert ab.get("/review/discrepancies").status_code == 403
+        listing = admin.get("/review/discrepancies")
+        assert listing.status_code == 200 and f"/review/studies/{studies[3]}/consensus" in listing.text
+        assert f"/review/studies/{studies[0]}/consensus" not in listing.text
+        assert 'class="agreement-n">4<' in listing.text
+        counted = admin.get("/v1/counting", headers={"Accept": "application/json"}).json()["counted"]
+        csrf = token(admin, f"/review/studies/{studies[3]}/consensus")
+        resolved = admin.post(f"/review/studies/{studies[3]}/consensus",
+                              data={"csrf_token": csrf, "stage": "title-abstract", "decision": "exclude",
+                                    "reasons": "non-medical", "note": "a cosmetics study"})
+        assert resolved.status_code == 303, resolved.text
+        assert admin.get("/v1/counting", headers={"Accept": "application/json"}).json()["counted"] == counted - 1
+        exclusions = ab.get("/exclusions").text
+        row = re.search(rf'<tr data-study="{re.escape(studies[3])}">.*?</tr>', exclusions, re.S)
+        assert row and "non-medical" in row.group(0) and "a cosmetics study" in row.group(0)
+        assert "No open discrepancies" in admin.get("/review/discrepancies").text
+
+
+def test_the_extraction_and_risk_of_bias_forms_save_through_the_service(
+        site: tuple[Settings, Path, dict[str, str]]) -> None:
+    settings, _data_dir, keys = site
+    with browser(settings) as client:
+        sign_in(client, keys["AB"])
+        study = first_studies(client, 1)[0]
+        page = client.get(f"/review/studies/{study}/extraction")
+        assert page.status_code == 200
+        names = sorted(set(re.findall(r'name="([^"]+)\.verdict"', page.text)))
+        assert names, "the form shows the model's fields"
+        data: dict[str, object] = {"csrf_token": TOKEN.search(page.text).group(1), "action": "draft"}  # type: ignore[union-attr]
+        bad = {**data, f"{names[0]}.verdict": "edited", f"{names[0]}.value": "{not json"}
+        refused = client.post(f"/review/studies/{study}/extraction", data=bad)
+        assert refused.status_code == 422 and names[0] in refused.text
+        saved = client.post(f"/review/studies/{study}/extraction", data=data)
+        assert saved.status_code == 303
+        form = client.get(f"/v1/studies/{study}/extraction", headers={"Accept": "application/json",
+                                                                      "Authorization": f"Bearer {keys['AB']}"})
+        assert form.json()["reviewer"] == "AB" and form.json()["submitted"] is False
+
+        rob = client.get(f"/review/studies/{study}/rob/rob1")
+        assert rob.status_code == 200
+        domains = re.findall(r'name="([a-z0-9-]+)\.judgement"', rob.text)
+        body: dict[str, object] = {"csrf_token": TOKEN.search(rob.text).group(1), "action": "submit"}  # type: ignore[union-attr]
+        for domain in domains:
+            body[f"{domain}.judgement"] = "low"
+            body[f"{domain}.support"] = f"quote for {domain}"
+        body["overall"] = "low"
+        done = client.post(f"/review/studies/{study}/rob/rob1", data=body)
+        assert done.status_code == 303, done.text
+        shown = client.get(f"/v1/studies/{study}/review", headers={"Accept": "application/json",
+                                                                   "Authorization": f"Bearer {keys['AB']}"}).json()
+        mine = [a for a in shown["entries"]["rob"] if a["reviewer"] == "AB"]
+        assert mine and mine[0]["submitted"] and len(mine[0]["domains"]) == len(domains) == 7
