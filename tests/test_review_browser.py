@@ -63,7 +63,8 @@ class ReviewVisit(Visit):
 
 
 @pytest.fixture(scope="module")
-def review_site(demo_ingested_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+def review_site(demo_ingested_dir: Path,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     data_dir = writable_copy(demo_ingested_dir, tmp_path_factory.mktemp("review-site") / "data")
     keys = reviewers(data_dir, ("Admin", "admin"), ("AB", "reviewer"), ("CD", "reviewer"))
     with running_server(data_dir, data_dir.parent / "serve.log") as url:
@@ -150,10 +151,11 @@ def test_browser_two_reviewers_screen_blind_extract_judge_and_the_admin_resolves
             accept = fieldset.get_by_label("Accept", exact=True)
             if accept.count():
                 accept.check()
-            else:
+            else:  # the page starts the edit from "not reported"; the test checks that value is what is stored
                 fieldset.get_by_label("Edit", exact=True).check()
                 key = fieldset.get_attribute("data-key") or ""
-                fieldset.get_by_label("Value (JSON, used when edited)").fill(json.dumps(NOT_REPORTED[key]))
+                assert json.loads(fieldset.get_by_label("Value (JSON, used when edited)").input_value()) == \
+                    NOT_REPORTED[key]
         page.get_by_role("button", name="Submit form").click()
         expect(page.get_by_role("status")).to_have_text("Saved and submitted.")
 
@@ -169,7 +171,10 @@ def test_browser_two_reviewers_screen_blind_extract_judge_and_the_admin_resolves
         expect(page.get_by_role("status")).to_have_text("Saved and submitted.")
         review = httpx.get(f"{base}/v1/studies/{studies[0]}/review",
                            headers={"Authorization": f"Bearer {keys['AB']}"}).json()["entries"]
-        assert [f["submitted"] for f in review["extraction"] if f["reviewer"] == "AB"] == [True]
+        (form,) = [f for f in review["extraction"] if f["reviewer"] == "AB"]
+        unproposed = [f for f in form["demographics"] if f["machine"] is None]
+        assert form["submitted"] and unproposed
+        assert all(f["verdict"] == "edited" and f["value"]["reported"] is False for f in unproposed)
         assert [a["tool"] for a in review["rob"] if a["reviewer"] == "AB" and a["submitted"]] == ["rob1"]
 
         # The admin sees agreement and the one discrepancy, and resolves it by consensus.

@@ -14,8 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from facekg.records import Fact
+from facekg.records import DEMOGRAPHIC_ATTRIBUTES, DemographicReport, Fact, StudyFlag
 from ingest.screening import CRITERIA
+from review.extraction import FLAG_NAMES, field_key
 from review.models import FORM_SECTIONS, ExtractionForm, FormField, RiskOfBiasAssessment
 from review.rob import RiskOfBiasTool
 from review.service import InvalidEntry, ScreeningEntry
@@ -63,9 +64,33 @@ def fact_summary(fact: Fact | None) -> str:
                      for key, value in shown.items()) or "(empty)"
 
 
+def _unproposed() -> dict[str, tuple[str, dict[str, object]]]:
+    """The fields a form asks for although the machine proposed nothing (each demographic attribute, each study
+    flag): key -> what the field is about, and its "not reported" value as the starting point of an edit."""
+    fields: dict[str, tuple[str, dict[str, object]]] = {}
+    for attribute in DEMOGRAPHIC_ATTRIBUTES:
+        fields[field_key("demographics", DemographicReport(attribute=attribute))] = (
+            f"{attribute.replace('_', ' ')} reported?", {"attribute": attribute, "reported": False})
+    for name in FLAG_NAMES:
+        fields[field_key("flags", StudyFlag(name=name))] = (  # type: ignore[arg-type]
+            f"{name.replace('_', ' ')}?", {"name": name, "value": False})
+    return fields
+
+
+UNPROPOSED = _unproposed()
+
+
 def _value_json(field: FormField[Fact]) -> str:
     fact = field.value or field.machine
-    return json.dumps(fact.model_dump(mode="json", exclude={"provenance"}, exclude_none=True)) if fact else ""
+    if fact is not None:
+        return json.dumps(fact.model_dump(mode="json", exclude={"provenance"}, exclude_none=True))
+    return json.dumps(UNPROPOSED[field.key][1]) if field.key in UNPROPOSED else ""
+
+
+def _summary(field: FormField[Fact]) -> str:
+    if field.machine is None and field.key in UNPROPOSED:
+        return f"{UNPROPOSED[field.key][0]} (nothing proposed by the machine)"
+    return fact_summary(field.machine)
 
 
 def extraction_fields(form: ExtractionForm) -> list[tuple[str, list[FieldView]]]:
@@ -74,7 +99,7 @@ def extraction_fields(form: ExtractionForm) -> list[tuple[str, list[FieldView]]]
     for section, field in form.fields():
         evidence = field.machine.provenance.evidence if field.machine is not None else None
         sections.setdefault(section, []).append(FieldView(
-            section=section, key=field.key, name=f"{section}.{field.key}", summary=fact_summary(field.machine),
+            section=section, key=field.key, name=f"{section}.{field.key}", summary=_summary(field),
             evidence=evidence.text if evidence is not None else None, verdict=field.verdict,
             value_json=_value_json(field), has_machine=field.machine is not None, note=field.note or ""))
     return list(sections.items())

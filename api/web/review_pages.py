@@ -76,7 +76,7 @@ def _to_signin(request: Request) -> Response:
 def _page(request: Request, view: Any, template: str, reviewer: Reviewer, session: Session,
           status_code: int = 200, **context: Any) -> Response:
     return render(request, view, template, status_code=status_code, headers=NO_STORE, reviewer=reviewer,
-                  csrf=session.csrf, csrf_field=CSRF_FIELD, **context)
+                  csrf=session.csrf, csrf_field=CSRF_FIELD, current="", **context)
 
 
 async def _posted(request: Request) -> tuple[ReviewService, Reviewer, dict[str, list[str]]]:
@@ -99,7 +99,7 @@ def _safe_next(target: str) -> str:
 def _signin_form(request: Request, view: Any, target: str, error: str | None = None) -> Response:
     nonce, token = signin_token(request)
     response = render(request, view, "review_signin.html", status_code=401 if error else 200, headers=NO_STORE,
-                      next=target, csrf_field=CSRF_FIELD, csrf=token, error=error)
+                      next=target, csrf_field=CSRF_FIELD, csrf=token, error=error, current="")
     set_signin_cookie(request, response, nonce)
     return response
 
@@ -200,7 +200,7 @@ def rob_page(request: Request, view: ViewDep, study_id: str, tool_id: str, saved
     study = review.store.get(study_id)
     current = next((a for a in review.entries(reviewer.id, study.id).rob
                     if a.tool == tool.id and a.reviewer == reviewer.id), None)
-    return _page(request, view, "review_rob.html", reviewer, session, study=study, tool=tool, current=current,
+    return _page(request, view, "review_rob.html", reviewer, session, study=study, tool=tool, assessment=current,
                  domains=rob_domains(tool, current), saved=saved)
 
 
@@ -263,4 +263,4 @@ def exclusions_page(request: Request, view: ViewDep) -> Response:
     excluded = [(study, reasons_of(study)) for study in sorted(review.store.studies(), key=lambda s: s.id)
                 if not study.retracted and status_of(study) == "excluded"]
     return render(request, view, "review_exclusions.html", headers=NO_STORE, excluded=excluded,
-                  criteria=CRITERION_LABELS)
+                  current="")
