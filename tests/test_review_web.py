@@ -8,16 +8,18 @@ session, and the blind and consensus rules are checked on the real routes.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from api.app import create_app
-from api.sessions import SECRET_FILE, SESSION_COOKIE, SIGNIN_COOKIE
+from api.sessions import SECRET_FILE, SESSION_COOKIE, SESSION_MAX_AGE, SIGNIN_COOKIE, server_secret
 from facekg.settings import Settings
-from review.service import revoke_reviewer
+from review.service import list_reviewers, revoke_reviewer
 from review.workspace import Workspace
 from tests.review_http import reviewers, writable_copy
 
@@ -92,6 +94,7 @@ def test_a_wrong_key_or_a_forged_cookie_does_not_sign_in(site: tuple[Settings, P
                                                      "key": keys["AB"][:-3] + "xyz"})
         assert wrong.status_code == 401 and 'role="alert"' in wrong.text
         assert not client.cookies.get(SESSION_COOKIE)
+        client.cookies.clear()
         client.cookies.set(SESSION_COOKIE, '{"reviewer": "Admin", "key_id": "x", "csrf": "y"}')
         assert client.get("/review").status_code == 303
 
@@ -205,3 +208,32 @@ def test_the_extraction_and_risk_of_bias_forms_save_through_the_service(
                                                                    "Authorization": f"Bearer {keys['AB']}"}).json()
         mine = [a for a in shown["entries"]["rob"] if a["reviewer"] == "AB"]
         assert mine and mine[0]["submitted"] and len(mine[0]["domains"]) == len(domains) == 7
+
+
+def test_an_expired_session_needs_a_new_sign_in_and_https_sets_secure(
+        site: tuple[Settings, Path, dict[str, str]]) -> None:
+    settings, data_dir, keys = site
+    with browser(settings) as client:
+        sign_in(client, keys["AB"])
+        secret = server_secret(data_dir)
+        reviewer = next(r for r in list_reviewers(Workspace.in_data_dir(data_dir)) if r.id == "AB")
+
+        class NineHoursAgo(TimestampSigner):
+            def get_timestamp(self) -> int:
+                return int(time.time()) - SESSION_MAX_AGE - 3600
+
+        old = URLSafeTimedSerializer(secret, salt="facekg-session", signer=NineHoursAgo)
+        client.cookies.clear()
+        client.cookies.set(SESSION_COOKIE, old.dumps({"reviewer": "AB", "key_id": reviewer.key_id, "csrf": "x"}))
+        assert client.get("/review").status_code == 303
+        fresh = URLSafeTimedSerializer(secret, salt="facekg-session")
+        client.cookies.set(SESSION_COOKIE, fresh.dumps({"reviewer": "AB", "key_id": reviewer.key_id, "csrf": "x"}))
+        assert client.get("/review").status_code == 200, "the same cookie signed now is a valid session"
+    with TestClient(create_app(settings), base_url="https://testserver", headers=HTML,
+                    follow_redirects=False) as secure:
+        page = secure.get("/review/sign-in")
+        response = secure.post("/review/sign-in", data={"csrf_token": TOKEN.search(page.text).group(1),  # type: ignore[union-attr]
+                                                        "key": keys["AB"], "next": "//elsewhere.example/x"})
+        assert response.status_code == 303 and response.headers["location"] == "/review", "no open redirect"
+        cookie = next(v for v in response.headers.get_list("set-cookie") if v.startswith(SESSION_COOKIE + "="))
+        assert "Secure" in cookie
