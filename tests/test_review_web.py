@@ -7,6 +7,7 @@ session, and the blind and consensus rules are checked on the real routes.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from api.sessions import SECRET_FILE, SESSION_COOKIE, SESSION_MAX_AGE, SIGNIN_CO
 from facekg.settings import Settings
 from review.service import list_reviewers, revoke_reviewer
 from review.workspace import Workspace
-from tests.review_http import reviewers, writable_copy
+from tests.review_http import assessment, auth, filled, reviewers, writable_copy
 
 HTML = {"Accept": "text/html"}
 TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
@@ -237,3 +238,41 @@ def test_an_expired_session_needs_a_new_sign_in_and_https_sets_secure(
         assert response.status_code == 303 and response.headers["location"] == "/review", "no open redirect"
         cookie = next(v for v in response.headers.get_list("set-cookie") if v.startswith(SESSION_COOKIE + "="))
         assert "Secure" in cookie
+
+
+def test_the_admin_resolves_extraction_and_risk_of_bias_through_the_pages(
+        site: tuple[Settings, Path, dict[str, str]]) -> None:
+    settings, _data_dir, keys = site
+    api = {"Accept": "application/json"}
+    with browser(settings) as admin:
+        study = first_studies(admin, 1)[0]
+        for name in ("AB", "CD"):  # the two independent entries, through the API
+            headers = {**api, **auth(keys[name])}
+            form = admin.get(f"/v1/studies/{study}/extraction", headers=headers).json()
+            assert admin.put(f"/v1/studies/{study}/extraction", json=filled(form), headers=headers).status_code == 200
+            tool = admin.get("/v1/rob/tools/rob1", headers=api).json()
+            rob = assessment(tool, "high" if name == "AB" else "low")
+            assert admin.put(f"/v1/studies/{study}/rob/rob1", json=rob, headers=headers).status_code == 200
+        sign_in(admin, keys["Admin"])
+        page = admin.get(f"/review/studies/{study}/extraction/consensus")
+        assert page.status_code == 200 and "AB: accepted" in page.text and "CD: accepted" in page.text
+        data: dict[str, object] = {"csrf_token": TOKEN.search(page.text).group(1), "action": "submit"}  # type: ignore[union-attr]
+        for name, value in re.findall(r'name="([^"]+)\.value"[^>]*>([^<]*)</textarea>', page.text):
+            accepts = f'name="{name}.verdict" value="accepted"' in page.text
+            data[f"{name}.verdict"] = "accepted" if accepts else "edited"
+            data[f"{name}.value"] = value.replace("&#34;", '"')
+        assert admin.post(f"/review/studies/{study}/extraction/consensus", data=data).status_code == 303
+        record = admin.get(f"/v1/studies/{study}", headers=api).json()
+        sources = {fact["provenance"]["source"] for fact in record["conditions"] + record["samples"]}
+        assert "consensus" in sources and "extracted" not in sources, sources  # curated facts stay curated
+
+        page = admin.get(f"/review/studies/{study}/rob/rob1/consensus")
+        assert "AB: high" in page.text and "CD: low" in page.text
+        body: dict[str, object] = {"csrf_token": TOKEN.search(page.text).group(1), "overall": "high"}  # type: ignore[union-attr]
+        for domain in re.findall(r'name="([a-z0-9-]+)\.judgement"', page.text):
+            body[f"{domain}.judgement"], body[f"{domain}.support"] = "high", "the reviewers' quote"
+        assert admin.post(f"/review/studies/{study}/rob/rob1/consensus", data=body).status_code == 303
+        summary = admin.get("/v1/rob/rob1/summary", headers=api).json()
+        assert study in json.dumps(summary)
+        listing = admin.get("/review/discrepancies").text
+        assert "extraction:" in listing and "Extraction agreement per section" in listing

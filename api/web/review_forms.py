@@ -174,3 +174,29 @@ def rob_body(tool: RiskOfBiasTool, form: Form) -> dict[str, Any]:
         domains.append(item)
     return {"domains": domains, "overall": (one(form, "overall") or None) if tool.overall else None,
             "submitted": one(form, "action") == "submit"}
+
+
+def reviewer_verdicts(forms: list[ExtractionForm], viewer: str) -> dict[str, list[str]]:
+    """Per field key, what each other reviewer's submitted form says ("AB: accepted"), for the consensus page."""
+    said: dict[str, list[str]] = {}
+    for form in forms:
+        if form.reviewer is None or form.reviewer == viewer or not form.submitted:
+            continue
+        for _section, field in form.fields():
+            shown = field.verdict if field.verdict != "edited" else f"edited to {fact_summary(field.value)}"
+            said.setdefault(field.key, []).append(f"{form.reviewer}: {shown}")
+    return said
+
+
+def reviewer_judgements(assessments: list[RiskOfBiasAssessment], viewer: str) -> dict[str, list[str]]:
+    """Per domain id (and ``overall``), each other reviewer's submitted judgement, for the consensus page."""
+    said: dict[str, list[str]] = {}
+    for assessment in assessments:
+        if assessment.reviewer is None or assessment.reviewer == viewer or not assessment.submitted:
+            continue
+        for judged in assessment.domains:
+            said.setdefault(judged.domain, []).append(
+                f"{assessment.reviewer}: {judged.judgement}" + (f" ({judged.support})" if judged.support else ""))
+        if assessment.overall:
+            said.setdefault("overall", []).append(f"{assessment.reviewer}: {assessment.overall}")
+    return said

@@ -38,6 +38,8 @@ from api.web.review_forms import (
     extraction_body,
     extraction_fields,
     one,
+    reviewer_judgements,
+    reviewer_verdicts,
     rob_body,
     rob_domains,
     screening_entry,
@@ -177,7 +179,8 @@ def extraction_page(request: Request, view: ViewDep, study_id: str, saved: bool 
     study = review.store.get(study_id)
     form = review.form(reviewer, study.id)
     return _page(request, view, "review_extraction.html", reviewer, session, study=study, form=form,
-                 sections=extraction_fields(form), saved=saved)
+                 sections=extraction_fields(form), saved=saved, consensus=False, others={},
+                 action=f"/review/studies/{quote(study.id)}/extraction")
 
 
 @router.post("/review/studies/{study_id}/extraction")
@@ -201,7 +204,8 @@ def rob_page(request: Request, view: ViewDep, study_id: str, tool_id: str, saved
     current = next((a for a in review.entries(reviewer.id, study.id).rob
                     if a.tool == tool.id and a.reviewer == reviewer.id), None)
     return _page(request, view, "review_rob.html", reviewer, session, study=study, tool=tool, assessment=current,
-                 domains=rob_domains(tool, current), saved=saved)
+                 domains=rob_domains(tool, current), saved=saved, consensus=False, others={},
+                 action=f"/review/studies/{quote(study.id)}/rob/{tool.id}")
 
 
 @router.post("/review/studies/{study_id}/rob/{tool_id}")
@@ -214,6 +218,58 @@ async def save_rob(request: Request, study_id: str, tool_id: str) -> Response:
 
 
 # -- admins: agreement, discrepancies, consensus -----------------------------------------------------
+@router.get("/review/studies/{study_id}/extraction/consensus")
+def extraction_consensus_page(request: Request, view: ViewDep, study_id: str, saved: bool = False) -> Response:
+    found = _signed_in(request)
+    if found is None:
+        return _to_signin(request)
+    review, reviewer, session = found
+    require_admin(reviewer, "resolve by consensus")
+    study = review.store.get(study_id)
+    entries = review.entries(reviewer.id, study.id)
+    resolved = next((f for f in entries.extraction if f.reviewer is None), None)
+    form = resolved or review.form(reviewer, study.id)
+    return _page(request, view, "review_extraction.html", reviewer, session, study=study, form=form,
+                 sections=extraction_fields(form), saved=saved, consensus=True,
+                 others=reviewer_verdicts(entries.extraction, reviewer.id),
+                 action=f"/review/studies/{quote(study.id)}/extraction/consensus")
+
+
+@router.post("/review/studies/{study_id}/extraction/consensus")
+async def resolve_extraction(request: Request, study_id: str) -> Response:
+    review, reviewer, form = await _posted(request)
+    current = review.form(reviewer, study_id)
+    review.resolve_form(reviewer, study_id, {**extraction_body(current, form), "submitted": True})
+    return RedirectResponse(f"/review/studies/{quote(study_id)}/extraction/consensus?saved=true", status_code=303,
+                            headers=NO_STORE)
+
+
+@router.get("/review/studies/{study_id}/rob/{tool_id}/consensus")
+def rob_consensus_page(request: Request, view: ViewDep, study_id: str, tool_id: str, saved: bool = False) -> Response:
+    found = _signed_in(request)
+    if found is None:
+        return _to_signin(request)
+    review, reviewer, session = found
+    require_admin(reviewer, "resolve by consensus")
+    tool = review.tool(tool_id)
+    study = review.store.get(study_id)
+    entries = [a for a in review.entries(reviewer.id, study.id).rob if a.tool == tool.id]
+    current = next((a for a in entries if a.reviewer is None), None)
+    return _page(request, view, "review_rob.html", reviewer, session, study=study, tool=tool, assessment=current,
+                 domains=rob_domains(tool, current), saved=saved, consensus=True,
+                 others=reviewer_judgements(entries, reviewer.id),
+                 action=f"/review/studies/{quote(study.id)}/rob/{tool.id}/consensus")
+
+
+@router.post("/review/studies/{study_id}/rob/{tool_id}/consensus")
+async def resolve_rob(request: Request, study_id: str, tool_id: str) -> Response:
+    review, reviewer, form = await _posted(request)
+    tool = review.tool(tool_id)
+    review.resolve_assessment(reviewer, study_id, tool.id, {**rob_body(tool, form), "submitted": True})
+    return RedirectResponse(f"/review/studies/{quote(study_id)}/rob/{tool.id}/consensus?saved=true", status_code=303,
+                            headers=NO_STORE)
+
+
 @router.get("/review/discrepancies")
 def discrepancies_page(request: Request, view: ViewDep, stage: str | None = None) -> Response:
     found = _signed_in(request)
@@ -228,8 +284,13 @@ def discrepancies_page(request: Request, view: ViewDep, stage: str | None = None
         agreement, agreement_error = None, exc.detail
     except Exception as exc:  # the pair of reviewers is ambiguous or missing: say so, do not fail the page
         agreement, agreement_error = None, str(exc)
+    try:
+        fields = review.extraction_agreement()
+    except Exception:  # as above: no pair to compare yet
+        fields = []
     return _page(request, view, "review_discrepancies.html", reviewer, session, stage=chosen, stages=STAGES,
-                 agreement=agreement, agreement_error=agreement_error, open=open_discrepancies(review, chosen))
+                 agreement=agreement, agreement_error=agreement_error, open=open_discrepancies(review, chosen),
+                 fields=fields)
 
 
 @router.get("/review/studies/{study_id}/consensus")
