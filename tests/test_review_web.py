@@ -276,3 +276,19 @@ def test_the_admin_resolves_extraction_and_risk_of_bias_through_the_pages(
         assert study in json.dumps(summary)
         listing = admin.get("/review/discrepancies").text
         assert "extraction:" in listing and "Extraction agreement per section" in listing
+
+
+def test_with_three_screeners_the_admin_names_the_pair_to_compare(site: tuple[Settings, Path, dict[str, str]]) -> None:
+    settings, _data_dir, keys = site
+    with browser(settings) as ab, browser(settings) as cd, browser(settings) as admin:
+        for client, name in ((ab, "AB"), (cd, "CD"), (admin, "Admin")):
+            sign_in(client, keys[name])
+        studies = first_studies(ab, 2)
+        for client, decisions in ((ab, ("include", "include")), (cd, ("include", "exclude")),
+                                  (admin, ("exclude", "exclude"))):
+            for study, decision in zip(studies, decisions, strict=True):
+                assert screen(client, study, decision, ("non-human",) if decision == "exclude" else ()) == 303
+        ambiguous = admin.get("/review/discrepancies")
+        assert ambiguous.status_code == 200 and "3 reviewers took part" in ambiguous.text
+        chosen = admin.get("/review/discrepancies", params={"first": "AB", "second": "CD"})
+        assert 'class="agreement-n">2<' in chosen.text and "50.0%" in chosen.text

@@ -45,7 +45,7 @@ from api.web.review_forms import (
     screening_entry,
 )
 from api.web.views import ViewDep
-from facekg.errors import Unauthenticated
+from facekg.errors import InvalidQuery, Unauthenticated
 from review.access import require_admin
 from review.models import STAGES, Reviewer, Stage
 from review.queue import open_discrepancies, screening_queue
@@ -271,26 +271,28 @@ async def resolve_rob(request: Request, study_id: str, tool_id: str) -> Response
 
 
 @router.get("/review/discrepancies")
-def discrepancies_page(request: Request, view: ViewDep, stage: str | None = None) -> Response:
+def discrepancies_page(request: Request, view: ViewDep, stage: str | None = None, first: str | None = None,
+                       second: str | None = None) -> Response:
     found = _signed_in(request)
     if found is None:
         return _to_signin(request)
     review, reviewer, session = found
     require_admin(reviewer, "see the discrepancy list")
     chosen = _stage(stage)
+    pair = [first, second] if first and second else None
+    problems: list[str] = []
+    agreement, fields = None, []
     try:
-        agreement, agreement_error = review.agreement(chosen), None
-    except InvalidEntry as exc:
-        agreement, agreement_error = None, exc.detail
-    except Exception as exc:  # the pair of reviewers is ambiguous or missing: say so, do not fail the page
-        agreement, agreement_error = None, str(exc)
+        agreement = review.agreement(chosen, pair)
+    except InvalidQuery as exc:  # more than two reviewers took part: the admin names the pair
+        problems.append(str(exc))
     try:
-        fields = review.extraction_agreement()
-    except Exception:  # as above: no pair to compare yet
-        fields = []
+        fields = review.extraction_agreement(pair)
+    except InvalidQuery as exc:
+        problems.append(f"extraction: {exc}")
     return _page(request, view, "review_discrepancies.html", reviewer, session, stage=chosen, stages=STAGES,
-                 agreement=agreement, agreement_error=agreement_error, open=open_discrepancies(review, chosen),
-                 fields=fields)
+                 agreement=agreement, problems=problems, open=open_discrepancies(review, chosen), fields=fields,
+                 pair=pair or [], reviewer_ids=[r.id for r in review.reviewers()])
 
 
 @router.get("/review/studies/{study_id}/consensus")
