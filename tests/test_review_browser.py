@@ -183,7 +183,7 @@ def test_browser_two_reviewers_screen_blind_extract_judge_and_the_admin_resolves
         expect(admin_page.locator(".agreement-n")).to_have_text("3")
         expect(admin_page.locator(".kappa")).not_to_be_empty()
         admin.check("review-discrepancies")
-        rows = admin_page.locator("table tbody tr")
+        rows = admin_page.locator("table.discrepancies tbody tr")
         expect(rows).to_have_count(1)
         rows.first.get_by_role("link").click()
         expect(admin_page).to_have_url(re.compile(rf"/review/studies/{re.escape(studies[2])}/consensus"))
