@@ -173,6 +173,9 @@ def test_blind_screening_then_consensus_excludes_with_its_reason(site: tuple[Set
         row = re.search(rf'<tr data-study="{re.escape(studies[3])}">.*?</tr>', exclusions, re.S)
         assert row and "non-medical" in row.group(0) and "a cosmetics study" in row.group(0)
         assert "No open discrepancies" in admin.get("/review/discrepancies").text
+        full_text = ab.get("/review", params={"stage": "full-text"}).text
+        assert 'role="status">You decided 0 of 3 studies' in re.sub(r"\s+", " ", full_text)
+        assert f"/review/studies/{studies[0]}?" in full_text and f"/review/studies/{studies[3]}?" not in full_text
 
 
 def test_the_extraction_and_risk_of_bias_forms_save_through_the_service(
