@@ -16,8 +16,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -55,13 +57,15 @@ def server_secret(data_dir: Path) -> str:
     path = data_dir / SECRET_FILE
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
+        # Written in full to a private file, then published with link(): a worker reads a whole secret or none.
+        fd, draft = tempfile.mkstemp(dir=data_dir, prefix=".session-secret-")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another worker made it first
-            pass
-        else:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):  # another worker published one first: use theirs
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
     secret = path.read_text(encoding="utf-8").strip()
     if len(secret) < 32:
         raise ConfigError(SECRET_FILE, f"{path} is shorter than 32 characters; delete it to have a new one made")

@@ -8,6 +8,7 @@ session, and the blind and consensus rules are checked on the real routes.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import time
 from collections.abc import Iterator
@@ -295,3 +296,11 @@ def test_with_three_screeners_the_admin_names_the_pair_to_compare(site: tuple[Se
         assert ambiguous.status_code == 200 and "3 reviewers took part" in ambiguous.text
         chosen = admin.get("/review/discrepancies", params={"first": "AB", "second": "CD"})
         assert 'class="agreement-n">2<' in chosen.text and "50.0%" in chosen.text
+
+
+def test_workers_starting_together_share_one_session_secret(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        secrets_seen = pool.map(server_secret, [tmp_path] * 8)
+    assert len(set(secrets_seen)) == 1 and len(secrets_seen[0]) >= 32
+    assert sorted(p.name for p in tmp_path.iterdir()) == [SECRET_FILE], "no draft file is left behind"
