@@ -22,9 +22,20 @@ mention with its p value and no figure.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
+
+from facekg.records import (
+    DemographicAttributeName,
+    DemographicReport,
+    Evidence,
+    Fact,
+    MetricResult,
+    Provenance,
+    StudyFlag,
+    Subgroup,
+)
 
 MentionKind = Literal["result", "no-difference"]
 
@@ -76,7 +87,8 @@ class _Figure:
 _NUM = r"\d+(?:\.\d+)?|\.\d+"
 _ROMAN = r"(?:VI|IV|V|III|II|I)"
 _ROMAN_RANGE = rf"{_ROMAN}(?:\s*(?:-|–|to|and|/)\s*{_ROMAN})?"
-_PEOPLE = r"(?:participants|patients|individuals|subjects|people|persons|children|adults|faces|images|cases|cohorts?|groups?)"
+_PEOPLE = (r"(?:participants|patients|individuals|subjects|people|persons|children|adults|faces|images|cases|"
+           r"cohorts?|groups?)")
 
 _SEX = re.compile(r"\b(?:(?P<f>women|females?|girls)|(?P<m>men|males?|boys))\b", re.IGNORECASE)
 _FITZPATRICK = re.compile(
@@ -91,9 +103,9 @@ _ANCESTRY = re.compile(
     r"Asian|European|Caucasian|African|Black|White|Hispanic|Latino|Latina|Latinx|Arab|Chinese|Japanese|Korean|"
     r"Indian|Indigenous)\b(?:\s+(?:ancestry|descent|origin|ethnicity))?")
 _AGE_BAND = re.compile(
-    rf"(?:\b(?:(?:children|adults|infants|patients|participants|individuals|those)\s+)?"
-    rf"(?:aged?|age[sd]?\s+(?:group|band)|ages)\s+)?(?P<band>(?:<|>|≤|≥|<=|>=|under|over|below|above|older than|"
-    rf"younger than)\s*\d+|\d+\s*(?:-|–|to)\s*\d+)\s*(?P<unit>years?|yrs?|months?)\b(?:\s+(?:old|of age))?",
+    r"(?:\b(?:(?:children|adults|infants|patients|participants|individuals|those)\s+)?"
+    r"(?:aged?|age[sd]?\s+(?:group|band)|ages)\s+)?(?P<band>(?:<|>|≤|≥|<=|>=|under|over|below|above|older than|"
+    r"younger than)\s*\d+|\d+\s*(?:-|–|to)\s*\d+)\s*(?P<unit>years?|yrs?|months?)\b(?:\s+(?:old|of age))?",
     re.IGNORECASE)
 _AGE_WORDS = re.compile(r"\b(?P<w>children|adults|infants|adolescents|elderly|older adults|paediatric|pediatric)\b",
                         re.IGNORECASE)
@@ -110,8 +122,8 @@ _METRIC_WORDS = (r"balanced accuracy|top-1 accuracy|accuracy|sensitivity|specifi
                  r"positive predictive value|negative predictive value|PPV|NPV|error rate")
 _METRIC = re.compile(rf"\b(?P<m>{_METRIC_WORDS})\b", re.IGNORECASE)
 _METRIC_NAMES = {"auroc": "AUC", "auc": "AUC", "roc auc": "AUC", "ppv": "PPV", "npv": "NPV",
-                 "positive predictive value": "PPV", "negative predictive value": "NPV", "f1": "F1 score",
-                 "f1-score": "F1 score", "f1 score": "F1 score"}
+                 "positive predictive value": "PPV", "negative predictive value": "NPV", "f1": "F1",
+                 "f1-score": "F1", "f1 score": "F1"}
 _FRACTION_ONLY = {"AUC"}
 _AFTER_GAP = re.compile(rf"^\s*[),]?\s*(?:in|for|among|on|of|within)\s+(?:the\s+)?(?:(?:sub)?groups?\s+(?:of\s+)?)?"
                         rf"(?:{_PEOPLE}\s+(?:of|with)\s+)?$", re.IGNORECASE)
@@ -307,3 +319,56 @@ def subgroup_mentions(text: str, sentences: Iterable[tuple[int, int]] | None = N
 def doc_subgroups(doc: Any) -> list[dict[str, Any]]:
     """The `facekg extract` contract's ``subgroup_results`` for a processed spaCy doc."""
     return [m.as_dict() for m in subgroup_mentions(doc.text, [(s.start_char, s.end_char) for s in doc.sents])]
+
+
+def _provenance(mention: Mapping[str, Any], version: str) -> Provenance:
+    evidence = Evidence(text=mention["text"], start=int(mention["start"]), end=int(mention["end"]),
+                        sentence=mention.get("sentence"))
+    return Provenance(source="extracted", evidence=evidence, extractor_version=version)
+
+
+def _overlaps(fact: Fact, mention: Mapping[str, Any]) -> bool:
+    evidence = fact.provenance.evidence
+    return evidence is not None and evidence.start < int(mention["end"]) and int(mention["start"]) < evidence.end
+
+
+def add_subgroup_facts(facts: dict[str, list[Fact]], mentions: Iterable[Mapping[str, Any]], *, version: str) -> None:
+    """Put the contract's ``subgroup_results`` into the study's fact lists (in place).
+
+    A result becomes a :class:`MetricResult` with its :class:`Subgroup` (its
+    group size as ``denominator``) and replaces the plain metric read from the
+    same figure, which is not the whole sample's. Every attribute with a
+    subgroup mention (a figure or a no-difference statement) is marked
+    ``subgroup_performance`` on its demographic report, and the study flag
+    ``subgroup_performance`` is set.
+    """
+    mentions = list(mentions)
+    if not mentions:
+        return
+    for mention in mentions:
+        if mention["kind"] != "result":
+            continue
+        same_figure = [m for m in facts["metrics"] if isinstance(m, MetricResult) and m.subgroup is None
+                       and m.value == mention["value"] and _overlaps(m, mention)]
+        facts["metrics"] = [m for m in facts["metrics"] if m not in same_figure]
+        result = MetricResult(
+            metric=mention["metric"], value=mention["value"], unit=mention["unit"], ci_low=mention["ci_low"],
+            ci_high=mention["ci_high"], denominator=mention["n"],
+            subgroup=Subgroup(attribute=cast(DemographicAttributeName, mention["attribute"]), value=mention["group"],
+                              scale=mention["scale"]),
+            provenance=_provenance(mention, version))
+        if all(existing.identity() != result.identity() for existing in facts["metrics"]):
+            facts["metrics"].append(result)
+    for attribute in dict.fromkeys(m["attribute"] for m in mentions):
+        first = next(m for m in mentions if m["attribute"] == attribute)
+        report = next((d for d in facts["demographics"]
+                       if isinstance(d, DemographicReport) and d.attribute == attribute), None)
+        if report is None:
+            facts["demographics"].append(DemographicReport(
+                attribute=cast(DemographicAttributeName, attribute), reported=True, subgroup_performance=True,
+                provenance=_provenance(first, version)))
+        else:
+            report.subgroup_performance = True
+    if not any(isinstance(f, StudyFlag) and f.name == "subgroup_performance" for f in facts["flags"]):
+        facts["flags"].append(StudyFlag(name="subgroup_performance", value=True,
+                                        provenance=_provenance(mentions[0], version)))
