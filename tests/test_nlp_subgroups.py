@@ -77,7 +77,8 @@ def test_nlp_subgroups_no_difference_statement_keeps_attribute_and_p_value() -> 
 def test_nlp_subgroups_reach_the_study_facts_with_evidence_and_replace_the_plain_figure() -> None:
     from ingest.nlp.pipeline import facts_from_extraction
 
-    title, abstract = "A study", "The network detected the syndrome from photographs. Accuracy was 92% in men and 85% in women."
+    title = "A study"
+    abstract = "The network detected the syndrome from photographs. Accuracy was 92% in men and 85% in women."
     out = extract(abstract, title=title)
     assert [(r["group"], r["value"]) for r in out["subgroup_results"]] == [("male", 92.0), ("female", 85.0)]
     facts = facts_from_extraction(out)
