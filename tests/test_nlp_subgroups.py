@@ -49,6 +49,12 @@ def rows(text: str) -> list[tuple[object, ...]]:
         pytest.param("Accuracy was 92% and 85% in men and women, respectively.",
                      [("sex", "male", None, "accuracy", 92.0, "%", None, None, None),
                       ("sex", "female", None, "accuracy", 85.0, "%", None, None, None)], id="respectively"),
+        pytest.param("Accuracies for the Caucasian, African and Latin American groups were 0.91, 0.95 and 0.90, "
+                     "respectively (p < 0.001).",
+                     [("race_ethnicity", "Caucasian", None, "accuracy", 0.91, "fraction", None, None, None),
+                      ("race_ethnicity", "African", None, "accuracy", 0.95, "fraction", None, None, None),
+                      ("race_ethnicity", "Latin American", None, "accuracy", 0.90, "fraction", None, None, None)],
+                     id="groups-then-figures-respectively"),
         pytest.param("In women (n = 120), accuracy was 85%, whereas in men (n = 80) it was 92%.",
                      [("sex", "female", None, "accuracy", 85.0, "%", None, None, 120),
                       ("sex", "male", None, "accuracy", 92.0, "%", None, None, 80)], id="group-first-with-sizes"),

@@ -100,8 +100,8 @@ _SKIN_WORDS = re.compile(r"\b(?P<w>darker|lighter|dark|light|fair|brown|black|wh
                          r"(?:\s+(?:tones?|types?|colou?rs?))?", re.IGNORECASE)
 _ANCESTRY = re.compile(
     r"\b(?P<w>East Asian|South Asian|Southeast Asian|African[- ]American|Middle Eastern|Han Chinese|Native American|"
-    r"Asian|European|Caucasian|African|Black|White|Hispanic|Latino|Latina|Latinx|Arab|Chinese|Japanese|Korean|"
-    r"Indian|Indigenous)\b(?:\s+(?:ancestry|descent|origin|ethnicity))?")
+    r"Latin American|Asian|European|Caucasian|African|Black|White|Hispanic|Latino|Latina|Latinx|Arab|Chinese|"
+    r"Japanese|Korean|Indian|Indigenous)s?\b(?:\s+(?:ancestry|descent|origin|ethnicity))?")
 _AGE_BAND = re.compile(
     r"(?:\b(?:(?:children|adults|infants|patients|participants|individuals|those)\s+)?"
     r"(?:aged?|age[sd]?\s+(?:group|band)|ages)\s+)?(?P<band>(?:<|>|≤|≥|<=|>=|under|over|below|above|older than|"
@@ -117,7 +117,8 @@ _FIGURE = re.compile(
     rf"(?P<hi>{_NUM})\s*%?\s*\))?(?![\w.]*\d)")
 _NOT_FIGURE_BEFORE = re.compile(r"(?:\b[pP]\s*(?:[<=>≤]|<=)\s*|\b[nN]\s*=\s*|\btop[- ]?|\bFitzpatrick\s+|"
                                 r"\bMonk\s+|\b(?:aged?|ages)\s+|[<>≤≥]\s*)$")
-_METRIC_WORDS = (r"balanced accuracy|top-1 accuracy|accuracy|sensitivity|specificity|recall|precision|"
+_METRIC_WORDS = (r"balanced accurac(?:y|ies)|top-1 accurac(?:y|ies)|accurac(?:y|ies)|sensitivit(?:y|ies)|"
+                 r"specificit(?:y|ies)|recall|precision|"
                  r"F1(?:[- ]score)?|AUROC|AUC|ROC AUC|area under the (?:ROC |receiver operating characteristic )?curve|"
                  r"positive predictive value|negative predictive value|PPV|NPV|error rate")
 _METRIC = re.compile(rf"\b(?P<m>{_METRIC_WORDS})\b", re.IGNORECASE)
@@ -234,6 +235,7 @@ def _metric_name(text: str) -> str:
     key = text.casefold()
     if key.startswith("area under"):
         return "AUC"
+    key = re.sub(r"ies$", "y", key)
     return _METRIC_NAMES.get(key, key)
 
 
@@ -258,8 +260,10 @@ def _pairs(sentence: str, groups: list[_Group], figures: list[_Figure]) -> list[
         for attribute in contrasted:
             named = [g for g in groups if g.attribute == attribute]
             before = [f for f in figures if f.end <= named[0].start]
-            if len(named) >= 2 and len(before) == len(named):
-                return list(zip(before, named, strict=True))
+            after = [f for f in figures if f.start >= named[-1].end]  # "for Caucasian, African ... of 0.92, 0.96"
+            for side in (before, after):
+                if len(named) >= 2 and len(side) == len(named):
+                    return list(zip(side, named, strict=True))
     pairs: list[tuple[_Figure, _Group]] = []
     used: set[int] = set()
     for figure in figures:
