@@ -85,3 +85,25 @@ def test_subgroups_report_flags_conditions_whose_evidence_has_no_subgroup_result
     assert {r.condition_id: r.flag for r in only_race.conditions}["DownSyndrome"] == "no-subgroup-results"
     with pytest.raises(InvalidQuery, match="attribute"):
         subgroup_performance(store, ontology, attribute="shoe size")
+
+
+def test_subgroups_gap_with_counts_also_gives_the_log_odds_ratio_with_woolfs_interval() -> None:
+    gap = study_gaps(diagnostic_study("alpha", 90, 10, 20, 80, extra=by_sex((40, 50), (45, 50))))[0][0]
+    estimate = math.log((40 * 5) / (10 * 45))  # odds 40/10 in women against 45/5 in men
+    half = 1.96 * math.sqrt(1 / 40 + 1 / 10 + 1 / 45 + 1 / 5)
+    assert (gap.logit_gap, gap.logit_ci_low, gap.logit_ci_high) == pytest.approx(
+        (estimate, estimate - half, estimate + half))
+    assert gap.unverified is False and gap.sources == ["curated"]
+
+
+def test_subgroups_machine_read_figures_count_only_when_asked_and_are_flagged_unverified() -> None:
+    from facekg.records import Provenance
+
+    groups = [MetricResult(metric="accuracy", metric_id="Accuracy", value=v, unit="%", denominator=n,
+                           provenance=Provenance(source="extracted"), subgroup=Subgroup(attribute="sex", value=name))
+              for name, v, n in (("female", 85.0, 120), ("male", 92.0, 80))]
+    record = diagnostic_study("alpha", 90, 10, 20, 80, extra=groups)
+    assert study_gaps(record) == ([], [])
+    [gap] = study_gaps(record, include_unverified=True)[0]
+    assert (gap.group, gap.uncertainty, gap.unverified, gap.sources) == ("female", "counts", True, ["extracted"])
+    assert gap.gap == pytest.approx(102 / 120 - 74 / 80)  # counts rebuilt from the rates and group sizes

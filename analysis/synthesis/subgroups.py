@@ -10,12 +10,17 @@ The gap's 95 % interval comes from the counts when both groups have them
 (Newcombe's hybrid score interval for a difference of independent proportions,
 statsmodels ``confint_proportions_2indep``), else from the groups' printed
 intervals (normal approximation, SE = width / 3.92 each), else it is stated as
-not computable. A condition whose studies report no subgroup result at all is
-flagged ``no-subgroup-results``.
+stated as not computable ("no uncertainty available"). With counts the gap is
+also given on the logit scale (the log odds ratio, Woolf's interval, 0.5 added
+to every cell when one is zero). Each gap names the sources of its two figures
+(curated, consensus, extracted); one read from the machine extraction only is
+``unverified`` and is left out unless asked for. A condition whose studies
+report no subgroup result at all is flagged ``no-subgroup-results``.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any, Literal
 
@@ -50,6 +55,11 @@ class SubgroupGap(BaseModel):
     ci_low: float | None = None
     ci_high: float | None = None
     uncertainty: Uncertainty
+    logit_gap: float | None = Field(default=None, description="log odds ratio, group vs reference (with counts)")
+    logit_ci_low: float | None = None
+    logit_ci_high: float | None = None
+    sources: list[str] = Field(default_factory=list, description="provenance of the group's and the reference's figure")
+    unverified: bool = Field(default=False, description="a figure comes from machine extraction not yet reviewed")
     note: str | None = None
 
 
@@ -92,7 +102,9 @@ def _gap(study: StudyRecord, group: MetricResult, reference: MetricResult) -> Su
     row: dict[str, Any] = {"study_id": study.id, "label": study_label(study), "metric": group.metric,
            "attribute": group.subgroup.attribute, "group": group.subgroup.value,
            "reference": reference.subgroup.value, "group_value": ours, "reference_value": theirs,
-           "gap": ours - theirs}
+           "gap": ours - theirs,
+           "sources": list(dict.fromkeys((group.provenance.source, reference.provenance.source))),
+           "unverified": "extracted" in (group.provenance.source, reference.provenance.source)}
     metric = group.metric_id
     if metric in PROPORTION_METRICS:
         try:
@@ -105,6 +117,7 @@ def _gap(study: StudyRecord, group: MetricResult, reference: MetricResult) -> Su
                                                    compare="diff")
             row.update(group_value=a.events / a.total, reference_value=b.events / b.total,
                        gap=a.events / a.total - b.events / b.total)
+            row.update(_log_odds_ratio(a.events, a.total, b.events, b.total))
             return SubgroupGap(**row, ci_low=float(low), ci_high=float(high), uncertainty="counts")
     se_a, se_b = _interval_se(group), _interval_se(reference)
     if se_a is not None and se_b is not None:
@@ -112,7 +125,18 @@ def _gap(study: StudyRecord, group: MetricResult, reference: MetricResult) -> Su
         return SubgroupGap(**row, ci_low=ours - theirs - half, ci_high=ours - theirs + half,
                            uncertainty="reported-intervals")
     return SubgroupGap(**row, uncertainty="not-computable",
-                       note="the study reports neither the subgroups' sizes nor their intervals")
+                       note="no uncertainty available: the study reports neither the subgroups' sizes nor their "
+                            "intervals")
+
+
+def _log_odds_ratio(x1: int, n1: int, x2: int, n2: int) -> dict[str, float]:
+    """log OR of group vs reference with Woolf's 95 % interval (0.5 added to every cell when one is zero)."""
+    cells = [float(x1), float(n1 - x1), float(x2), float(n2 - x2)]
+    if 0 in cells:
+        cells = [c + 0.5 for c in cells]
+    a, b, c, d = cells
+    estimate, half = math.log(a * d / (b * c)), 1.96 * math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    return {"logit_gap": estimate, "logit_ci_low": estimate - half, "logit_ci_high": estimate + half}
 
 
 def _as_metric(metric_id: str | None) -> ProportionMetric:
