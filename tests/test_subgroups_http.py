@@ -25,13 +25,21 @@ ABSTRACT = ("We trained a convolutional neural network to recognise Down syndrom
             "Performance did not differ by age (p = 0.4).")
 
 
-@pytest.fixture
-def session(demo_data_dir: Path, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    data_dir = writable_copy(demo_data_dir, tmp_path / "data")
-    ris = tmp_path / "subgroup.ris"
+@pytest.fixture(scope="module")
+def ingested_dir(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The curated demo corpus plus the test abstract, ingested (and extracted) once for the module."""
+    root = tmp_path_factory.mktemp("subgroups-http")
+    data_dir = writable_copy(demo_data_dir, root / "data")
+    ris = root / "subgroup.ris"
     ris.write_text(f"TY  - JOUR\nID  - {STUDY}\nTI  - Facial recognition of Down syndrome in women and men\n"
                    f"AB  - {ABSTRACT}\nPY  - 2026\nER  - \n", encoding="utf-8")
-    ingest_files(SqliteStore(data_dir), load_ontology(), [ris], cache_dir=tmp_path / "cache")
+    ingest_files(SqliteStore(data_dir), load_ontology(), [ris])
+    return data_dir
+
+
+@pytest.fixture
+def session(ingested_dir: Path, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    data_dir = writable_copy(ingested_dir, tmp_path / "data")
     keys = reviewers(data_dir, ("Admin", "admin"), ("AB", "reviewer"), ("CD", "reviewer"))
     with TestClient(create_app(Settings(data_dir=data_dir, backend="memory"))) as client:
         yield client, keys
