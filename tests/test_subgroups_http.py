@@ -65,6 +65,9 @@ def test_subgroup_rows_go_from_extraction_through_consensus_to_the_synthesis(
     assert gaps_for(client) == []
     [unverified] = gaps_for(client, include_unverified="true")
     assert unverified["unverified"] is True and unverified["sources"] == ["extracted"]
+    page = client.get("/synthesis/subgroups", params={"include_unverified": "true"})
+    assert page.status_code == 200 and "unverified" in page.text and f"/studies/{STUDY}" in page.text
+    assert f"/studies/{STUDY}" not in client.get("/synthesis/subgroups").text
 
     for reviewer in ("AB", "CD"):
         mine = client.get(f"/v1/studies/{STUDY}/extraction", headers=auth(keys[reviewer])).json()
