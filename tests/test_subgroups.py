@@ -107,3 +107,20 @@ def test_subgroups_machine_read_figures_count_only_when_asked_and_are_flagged_un
     [gap] = study_gaps(record, include_unverified=True)[0]
     assert (gap.group, gap.uncertainty, gap.unverified, gap.sources) == ("female", "counts", True, ["extracted"])
     assert gap.gap == pytest.approx(102 / 120 - 74 / 80)  # counts rebuilt from the rates and group sizes
+
+
+def test_subgroups_a_figure_for_one_group_is_not_the_same_claim_as_the_overall_figure() -> None:
+    overall = MetricResult(metric="accuracy", value=92.0, unit="%")
+    in_men = MetricResult(metric="accuracy", value=92.0, unit="%", subgroup=Subgroup(attribute="sex", value="male"))
+    assert overall.claim() != in_men.claim()
+    assert in_men.claim() == MetricResult(metric="accuracy", value=0.92, unit="fraction",
+                                          subgroup=Subgroup(attribute="sex", value="Male")).claim()
+
+
+def test_subgroups_sensitivity_per_group_with_only_its_n_rebuilds_the_counts() -> None:
+    groups = [MetricResult(metric="sensitivity", metric_id="Sensitivity", value=v, unit="%", denominator=n,
+                           subgroup=Subgroup(attribute="skin_tone", value=name, scale="Fitzpatrick"))
+              for name, v, n in (("I-II", 93.0, 100), ("V-VI", 81.0, 42))]
+    [gap] = study_gaps(diagnostic_study("alpha", 90, 10, 20, 80, extra=groups))[0]
+    assert (gap.group, gap.reference, gap.uncertainty) == ("V-VI", "I-II", "counts")
+    assert (gap.ci_low, gap.ci_high) == pytest.approx(newcombe(34, 42, 93, 100), abs=1e-9)  # 81% of 42 is 34

@@ -6,8 +6,8 @@ results (``MetricResult.subgroup``) and, per condition, lists each study's gap
 between every subgroup and a reference group on the same metric: ``male`` for
 sex (so the gap is female - male), otherwise the first group the study lists.
 
-The gap's 95 % interval comes from the counts when both groups have them
-(Newcombe's hybrid score interval for a difference of independent proportions,
+The gap's 95 % interval comes from the counts when both groups have them or
+their rates and sizes give them (Newcombe's hybrid score interval for a difference of independent proportions,
 statsmodels ``confint_proportions_2indep``), else from the groups' printed
 intervals (normal approximation, SE = width / 3.92 each), else it is stated as
 stated as not computable ("no uncertainty available"). With counts the gap is
@@ -28,7 +28,13 @@ from pydantic import BaseModel, Field
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from analysis.evidence import condition_studies, studies_by_concept
-from analysis.synthesis.counts import PROPORTION_METRICS, ProportionMetric, proportion_counts
+from analysis.synthesis.counts import (
+    PROPORTION_METRICS,
+    ProportionCounts,
+    ProportionMetric,
+    count_from_rate,
+    proportion_counts,
+)
 from analysis.synthesis.eligibility import study_label
 from analysis.synthesis.meta_analysis import latest_update
 from facekg.errors import CountsInconsistent, InvalidQuery, UnknownName
@@ -108,8 +114,8 @@ def _gap(study: StudyRecord, group: MetricResult, reference: MetricResult) -> Su
     metric = group.metric_id
     if metric in PROPORTION_METRICS:
         try:
-            a = proportion_counts(group, _as_metric(metric), record=study.id)
-            b = proportion_counts(reference, _as_metric(metric), record=study.id)
+            a = _group_counts(group, _as_metric(metric), study.id)
+            b = _group_counts(reference, _as_metric(metric), study.id)
         except CountsInconsistent:
             pass
         else:
@@ -137,6 +143,20 @@ def _log_odds_ratio(x1: int, n1: int, x2: int, n2: int) -> dict[str, float]:
     a, b, c, d = cells
     estimate, half = math.log(a * d / (b * c)), 1.96 * math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
     return {"logit_gap": estimate, "logit_ci_low": estimate - half, "logit_ci_high": estimate + half}
+
+
+def _group_counts(result: MetricResult, metric: ProportionMetric, record: str) -> ProportionCounts:
+    """The group's events and total: its own counts or rate and group sizes, else its rate out of its ``n``.
+
+    A subgroup row's ``n`` (``denominator``) is the number the figure was computed on, so
+    for a subgroup's sensitivity it stands for the group's positives."""
+    try:
+        return proportion_counts(result, metric, record=record)
+    except CountsInconsistent:
+        if result.denominator is None or result.value is None:
+            raise
+        events = count_from_rate(result.value, result.unit, result.denominator, record=record, field=result.metric)
+        return ProportionCounts(events=events, total=result.denominator, source="derived")
 
 
 def _as_metric(metric_id: str | None) -> ProportionMetric:
