@@ -58,6 +58,11 @@ def rows(text: str) -> list[tuple[object, ...]]:
         pytest.param("In women (n = 120), accuracy was 85%, whereas in men (n = 80) it was 92%.",
                      [("sex", "female", None, "accuracy", 85.0, "%", None, None, 120),
                       ("sex", "male", None, "accuracy", 92.0, "%", None, None, 80)], id="group-first-with-sizes"),
+        pytest.param("In boys, the detector gave an AUROC of 0.77 and the landmark model 0.70, whereas in girls "
+                     "neither exceeded chance.",
+                     [("sex", "male", None, "AUC", 0.77, "fraction", None, None, None),
+                      ("sex", "male", None, "AUC", 0.70, "fraction", None, None, None)],
+                     id="clause-opened-by-its-group"),
         pytest.param("The classifier recognised the syndrome in a Chinese cohort with an accuracy of 94%.", [],
                      id="one-group-is-the-sample-not-a-breakdown"),
         pytest.param("We enrolled 120 women and 80 men, and the overall accuracy was 91%.", [],
@@ -68,6 +73,15 @@ def rows(text: str) -> list[tuple[object, ...]]:
 )
 def test_nlp_subgroups_reads_each_figure_with_its_group(sentence: str, expected: list[tuple[object, ...]]) -> None:
     assert rows(sentence) == expected
+
+
+def test_nlp_subgroups_contrast_may_come_from_another_sentence_and_a_range_keeps_its_text() -> None:
+    text = ("Models were fitted separately by sex. In women, the combined models reached AUCs of 0.79 to 0.81. "
+            "In men, no model did better than chance.")
+    [mention] = subgroup_mentions(text)
+    assert (mention.attribute, mention.group, mention.metric, mention.value, mention.value_text) == (
+        "sex", "female", "AUC", 0.79, "0.79-0.81")
+    assert subgroup_mentions("In women, the combined models reached AUCs of 0.79 to 0.81.") == []
 
 
 def test_nlp_subgroups_no_difference_statement_keeps_attribute_and_p_value() -> None:

@@ -1,14 +1,20 @@
 """Performance reported per subgroup: "accuracy was 92% in men and 85% in women".
 
-Works per sentence on plain text. A sentence gives subgroup results only when it
-contrasts at least two groups of the same attribute (men and women, Fitzpatrick
-V-VI and I-II, East Asian and European, two age bands): one group alone ("in a
-Chinese cohort") is the study's sample, not a breakdown. Each figure is paired
-with its group by position:
+Works per sentence on plain text. A figure counts as a subgroup result only when
+the text contrasts at least two groups of its attribute (men and women,
+Fitzpatrick V-VI and I-II, East Asian and European, two age bands), in the same
+sentence or elsewhere in the abstract: one group alone ("in a Chinese cohort")
+is the study's sample, not a breakdown. Each figure is paired with its group by
+position:
 
 - ``VALUE [CI] in|for|among GROUP`` ("0.81 for Fitzpatrick V-VI");
 - ``GROUP [(n = N)] ... was|of|: VALUE`` ("in women, accuracy was 85%");
-- "VALUE and VALUE in GROUP and GROUP, respectively" (zipped in order);
+- a clause opened by its group, "In men, ... an AUROC of 0.74 and ... 0.64"
+  (up to "whereas", "while", "but" or ";");
+- "VALUE and VALUE in GROUP and GROUP, respectively" (zipped in order).
+
+A range "0.82 to 0.83" keeps its low end as ``value`` and the range as
+``value_text``.
 
 and takes the nearest metric name before it in the sentence (or right after it,
 "92% accuracy"). Attributes are the demographic ones of :mod:`facekg.records`:
@@ -50,6 +56,7 @@ class SubgroupMention:
     scale: str | None
     metric: str | None
     value: float | None
+    value_text: str | None
     unit: str | None
     ci_low: float | None
     ci_high: float | None
@@ -77,6 +84,7 @@ class _Group:
 @dataclass(frozen=True)
 class _Figure:
     value: float
+    value_text: str | None  # "0.82-0.83" for a range; ``value`` is its low end
     percent: bool
     ci_low: float | None
     ci_high: float | None
@@ -112,17 +120,19 @@ _AGE_WORDS = re.compile(r"\b(?P<w>children|adults|infants|adolescents|elderly|ol
 _N_AFTER = re.compile(rf"\s*(?:{_PEOPLE}\s*)?\(\s*[nN]\s*=\s*(?P<n>\d[\d,]*)\s*\)")
 
 _FIGURE = re.compile(
-    rf"(?<![\w.\-–/])(?P<v>{_NUM})(?:\s*(?P<pct>%|percent\b))?"
+    rf"(?<![\w.\-–/])(?P<v>{_NUM})(?:\s*(?P<pct>%|percent\b))?(?:\s*(?:to|-|–)\s*(?P<v2>{_NUM})(?:\s*(?P<pct2>%))?)?"
     rf"(?:\s*\(\s*(?:95\s*%\s*(?:CI|confidence interval)\s*[:,=]?\s*)?(?P<lo>{_NUM})\s*%?\s*(?:-|–|to|,)\s*"
     rf"(?P<hi>{_NUM})\s*%?\s*\))?(?![\w.]*\d)")
 _NOT_FIGURE_BEFORE = re.compile(r"(?:\b[pP]\s*(?:[<=>≤]|<=)\s*|\b[nN]\s*=\s*|\btop[- ]?|\bFitzpatrick\s+|"
                                 r"\bMonk\s+|\b(?:aged?|ages)\s+|[<>≤≥]\s*)$")
 _METRIC_WORDS = (r"balanced accurac(?:y|ies)|top-1 accurac(?:y|ies)|accurac(?:y|ies)|sensitivit(?:y|ies)|"
                  r"specificit(?:y|ies)|recall|precision|"
-                 r"F1(?:[- ]score)?|AUROC|AUC|ROC AUC|area under the (?:ROC |receiver operating characteristic )?curve|"
+                 r"F1(?:[- ]score)?|AUROCs?|AUCs?|ROC AUC|"
+                 r"area under the (?:ROC |receiver operating characteristic )?curve|"
                  r"positive predictive value|negative predictive value|PPV|NPV|error rate")
 _METRIC = re.compile(rf"\b(?P<m>{_METRIC_WORDS})\b", re.IGNORECASE)
-_METRIC_NAMES = {"auroc": "AUC", "auc": "AUC", "roc auc": "AUC", "ppv": "PPV", "npv": "NPV",
+_METRIC_NAMES = {"auroc": "AUC", "auc": "AUC", "aurocs": "AUC", "aucs": "AUC", "roc auc": "AUC", "ppv": "PPV",
+                 "npv": "NPV",
                  "positive predictive value": "PPV", "negative predictive value": "NPV", "f1": "F1",
                  "f1-score": "F1", "f1 score": "F1"}
 _FRACTION_ONLY = {"AUC"}
@@ -142,6 +152,9 @@ _BY_ATTRIBUTE = re.compile(
     r"race|racial groups?|ancestry|ancestr(?:al|ies)(?:\s+groups?)?|skin (?:tones?|types?|colou?rs?)|"
     r"Fitzpatrick (?:skin )?(?:types?|groups?))\b", re.IGNORECASE)
 _P_VALUE = re.compile(rf"\b[pP]\s*(?:[=<>≤]|<=)\s*(?P<p>{_NUM})")
+_LEADING_BEFORE = re.compile(r"(?:^|[;,:]|\b(?:whereas|while|but|and))\s*(?:in|among|for)\s+(?:the\s+)?$",
+                             re.IGNORECASE)
+_CLAUSE_TURN = re.compile(r";|\b(?:whereas|while|but)\b", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?:[^.!?]|[.!?](?=\d))+(?:[.!?]|$)")
 
@@ -217,9 +230,10 @@ def _figures(sentence: str, groups: list[_Group]) -> list[_Figure]:
         if value > 100 or (not m.group("pct") and value > 1 and "." not in m.group("v") and value.is_integer()
                            and value >= 1000):
             continue
-        lo, hi = m.group("lo"), m.group("hi")
-        figures.append(_Figure(value, bool(m.group("pct")), float(lo) if lo else None, float(hi) if hi else None,
-                               m.start(), m.end()))
+        lo, hi, top = m.group("lo"), m.group("hi"), m.group("v2")
+        figures.append(_Figure(value, f"{m.group('v')}-{top}" if top else None,
+                               bool(m.group("pct") or m.group("pct2")), float(lo) if lo else None,
+                               float(hi) if hi else None, m.start(), m.end()))
     return figures
 
 
@@ -247,10 +261,24 @@ def _unit(metric: str, figure: _Figure) -> str | None:
     return None if metric in _FRACTION_ONLY else "%"
 
 
-def _pairs(sentence: str, groups: list[_Group], figures: list[_Figure]) -> list[tuple[_Figure, _Group]]:
+def contrasted_attributes(groups: Iterable[_Group]) -> set[str]:
+    """The attributes with at least two distinct groups among ``groups``."""
+    values: dict[str, set[str]] = {}
+    for group in groups:
+        values.setdefault(group.attribute, set()).add(group.value)
+    return {attribute for attribute, named in values.items() if len(named) >= 2}
+
+
+def _leads(sentence: str, group: _Group) -> bool:
+    """ "In women, ..." / "whereas among boys (n = 40), ...": the group opens a clause its figures follow."""
+    opens = _LEADING_BEFORE.search(sentence[:group.start])
+    return bool(opens and sentence[group.end:group.end + 2].lstrip()[:1] == ",")
+
+
+def _pairs(sentence: str, groups: list[_Group], figures: list[_Figure],
+           contrasted: set[str] | None = None) -> list[tuple[_Figure, _Group]]:
     """Figures paired with the group each is reported for."""
-    contrasted = {a for a in {g.attribute for g in groups}
-                  if len({g.value for g in groups if g.attribute == a}) >= 2}
+    contrasted = contrasted_attributes(groups) if contrasted is None else contrasted
     groups = [g for g in groups if g.attribute in contrasted]
     if not groups or not figures:
         return []
@@ -276,6 +304,11 @@ def _pairs(sentence: str, groups: list[_Group], figures: list[_Figure]) -> list[
         if preceding and id(preceding) not in used and _BEFORE_GAP.match(sentence[preceding.end:figure.start]):
             pairs.append((figure, preceding))
             used.add(id(preceding))
+        elif preceding and _leads(sentence, preceding) and not _CLAUSE_TURN.search(
+                sentence[preceding.end:figure.start]) and (not pairs or pairs[-1][1] is preceding or
+                                                           id(preceding) not in used):
+            pairs.append((figure, preceding))  # every figure of the clause "In men, ... 0.74 and ... 0.64"
+            used.add(id(preceding))
     return pairs
 
 
@@ -290,24 +323,27 @@ def _no_difference(sentence: str, offset: int) -> list[SubgroupMention]:
         end += 1 if sentence[end:end + 1] == ")" and "(" in sentence[cue.start():end] else 0
         mentions.append(SubgroupMention(
             kind="no-difference", attribute=_attribute_word(by.group("a")), group=None, scale=None,
-            metric=None, value=None, unit=None, ci_low=None, ci_high=None, n=None,
+            metric=None, value=None, value_text=None, unit=None, ci_low=None, ci_high=None, n=None,
             p_value=float(p.group("p")) if p and end >= p.end() else None,
             text=sentence[cue.start():end], start=offset + cue.start(), end=offset + end, sentence=sentence.strip()))
     return mentions
 
 
-def sentence_mentions(sentence: str, offset: int = 0) -> list[SubgroupMention]:
-    """The subgroup results and no-difference statements of one sentence (offsets shifted by ``offset``)."""
+def sentence_mentions(sentence: str, offset: int = 0, contrasted: set[str] | None = None) -> list[SubgroupMention]:
+    """The subgroup results and no-difference statements of one sentence (offsets shifted by ``offset``).
+
+    ``contrasted`` are the attributes whose groups the whole text contrasts (by default, the sentence's own)."""
     groups = _groups(sentence)
     mentions: list[SubgroupMention] = []
-    for figure, group in _pairs(sentence, groups, _figures(sentence, groups)):
+    for figure, group in _pairs(sentence, groups, _figures(sentence, groups), contrasted):
         metric = _metric_for(sentence, figure)
         if metric is None:
             continue
         start, end = min(figure.start, group.start), max(figure.end, group.end)
         mentions.append(SubgroupMention(
             kind="result", attribute=group.attribute, group=group.value, scale=group.scale, metric=metric,
-            value=figure.value, unit=_unit(metric, figure), ci_low=figure.ci_low, ci_high=figure.ci_high,
+            value=figure.value, value_text=figure.value_text, unit=_unit(metric, figure), ci_low=figure.ci_low,
+            ci_high=figure.ci_high,
             n=group.n, p_value=None, text=sentence[start:end], start=offset + start, end=offset + end,
             sentence=sentence.strip()))
     return mentions + _no_difference(sentence, offset)
@@ -317,7 +353,8 @@ def subgroup_mentions(text: str, sentences: Iterable[tuple[int, int]] | None = N
     """Every subgroup mention in ``text``, sentence by sentence (spaCy's sentence bounds when given)."""
     bounds = list(sentences) if sentences is not None else [
         (m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
-    return [mention for start, end in bounds for mention in sentence_mentions(text[start:end], start)]
+    contrasted = contrasted_attributes(g for start, end in bounds for g in _groups(text[start:end]))
+    return [mention for start, end in bounds for mention in sentence_mentions(text[start:end], start, contrasted)]
 
 
 def doc_subgroups(doc: Any) -> list[dict[str, Any]]:
@@ -356,7 +393,8 @@ def add_subgroup_facts(facts: dict[str, list[Fact]], mentions: Iterable[Mapping[
                        and m.value == mention["value"] and _overlaps(m, mention)]
         facts["metrics"] = [m for m in facts["metrics"] if m not in same_figure]
         result = MetricResult(
-            metric=mention["metric"], value=mention["value"], unit=mention["unit"], ci_low=mention["ci_low"],
+            metric=mention["metric"], value=mention["value"], value_text=mention.get("value_text"),
+            unit=mention["unit"], ci_low=mention["ci_low"],
             ci_high=mention["ci_high"], denominator=mention["n"],
             subgroup=Subgroup(attribute=cast(DemographicAttributeName, mention["attribute"]), value=mention["group"],
                               scale=mention["scale"]),
