@@ -117,6 +117,7 @@ _AGE_BAND = re.compile(
     re.IGNORECASE)
 _AGE_WORDS = re.compile(r"\b(?P<w>children|adults|infants|adolescents|elderly|older adults|paediatric|pediatric)\b",
                         re.IGNORECASE)
+_AGE_STEMS = ("child", "adult", "infant", "adolesc", "elderly", "diatric")
 _N_AFTER = re.compile(rf"\s*(?:{_PEOPLE}\s*)?\(\s*[nN]\s*=\s*(?P<n>\d[\d,]*)\s*\)")
 
 _FIGURE = re.compile(
@@ -191,14 +192,17 @@ def _groups(sentence: str) -> list[_Group]:
         found.append(_Group("skin_tone", f"{m.group('w').casefold()} skin", None, m.start(), m.end()))
     for m in _ANCESTRY.finditer(sentence):
         found.append(_Group("race_ethnicity", re.sub(r"\s+", " ", m.group("w")), None, m.start(), m.end()))
-    for m in _AGE_BAND.finditer(sentence):
+    lowered = sentence.casefold()
+    bands = _AGE_BAND.finditer(sentence) if "year" in lowered or "month" in lowered or "yr" in lowered else ()
+    for m in bands:
         unit = "months" if m.group("unit").casefold().startswith("month") else "years"
         band = re.sub(r"\s*(?:-|–|to)\s*", "-", m.group("band").strip())
         band = re.sub(r"^(?:under|below|younger than)\s*", "<", band, flags=re.IGNORECASE)
         band = re.sub(r"^(?:over|above|older than)\s*", ">", band, flags=re.IGNORECASE)
         band = re.sub(r"\s+", "", band)
         found.append(_Group("age", f"{band} {unit}", unit, m.start(), m.end()))
-    for m in _AGE_WORDS.finditer(sentence):
+    words = _AGE_WORDS.finditer(sentence) if any(w in lowered for w in _AGE_STEMS) else ()
+    for m in words:
         word = m.group("w").casefold()
         found.append(_Group("age", "children" if word in ("paediatric", "pediatric") else word, None,
                             m.start(), m.end()))
@@ -329,13 +333,17 @@ def _no_difference(sentence: str, offset: int) -> list[SubgroupMention]:
     return mentions
 
 
-def sentence_mentions(sentence: str, offset: int = 0, contrasted: set[str] | None = None) -> list[SubgroupMention]:
+def sentence_mentions(sentence: str, offset: int = 0, contrasted: set[str] | None = None,
+                      groups: list[_Group] | None = None) -> list[SubgroupMention]:
     """The subgroup results and no-difference statements of one sentence (offsets shifted by ``offset``).
 
-    ``contrasted`` are the attributes whose groups the whole text contrasts (by default, the sentence's own)."""
-    groups = _groups(sentence)
+    ``contrasted`` are the attributes whose groups the whole text contrasts (by default, the sentence's own);
+    ``groups`` the sentence's groups when the caller has them already."""
+    groups = _groups(sentence) if groups is None else groups
+    contrasted = contrasted_attributes(groups) if contrasted is None else contrasted
     mentions: list[SubgroupMention] = []
-    for figure, group in _pairs(sentence, groups, _figures(sentence, groups), contrasted):
+    named = any(g.attribute in contrasted for g in groups)
+    for figure, group in _pairs(sentence, groups, _figures(sentence, groups) if named else [], contrasted):
         metric = _metric_for(sentence, figure)
         if metric is None:
             continue
@@ -353,8 +361,10 @@ def subgroup_mentions(text: str, sentences: Iterable[tuple[int, int]] | None = N
     """Every subgroup mention in ``text``, sentence by sentence (spaCy's sentence bounds when given)."""
     bounds = list(sentences) if sentences is not None else [
         (m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
-    contrasted = contrasted_attributes(g for start, end in bounds for g in _groups(text[start:end]))
-    return [mention for start, end in bounds for mention in sentence_mentions(text[start:end], start, contrasted)]
+    groups = [_groups(text[start:end]) for start, end in bounds]
+    contrasted = contrasted_attributes(g for named in groups for g in named)
+    return [mention for (start, end), named in zip(bounds, groups, strict=True)
+            for mention in sentence_mentions(text[start:end], start, contrasted, named)]
 
 
 def doc_subgroups(doc: Any) -> list[dict[str, Any]]:
