@@ -200,9 +200,11 @@ class MetricResult(Fact):
                 self.subgroup.key() if self.subgroup else None)
 
     def claim(self) -> tuple[object, ...]:
+        """The figure for the metric and subject, and the group it is for (so 92% in men is not 92% overall)."""
         fraction = self.value / 100 if self.value is not None and self.unit == "%" else self.value
-        return ("metric", self.metric_id or self.metric.casefold(),
-                round(fraction, 6) if fraction is not None else self.value_text, self.subject)
+        claim: tuple[object, ...] = ("metric", self.metric_id or self.metric.casefold(),
+                                     round(fraction, 6) if fraction is not None else self.value_text, self.subject)
+        return claim + ("subgroup", *self.subgroup.key()) if self.subgroup else claim
 
 
 class SampleFact(Fact):

@@ -27,17 +27,26 @@ from facekg.records import (
     DEMOGRAPHIC_ATTRIBUTES,
     DemographicReport,
     Fact,
+    MetricResult,
     Provenance,
     StudyFlag,
     StudyRecord,
 )
-from review.models import FORM_SECTIONS, Correction, ExtractionForm, FormField, Resolution
+from review.models import (
+    FORM_SECTIONS,
+    SECTION_LISTS,
+    Correction,
+    ExtractionForm,
+    FormField,
+    Resolution,
+    SubgroupResult,
+)
 
 FLAG_NAMES = ("external_validation", "clinician_comparison", "subgroup_performance")
 # The entity label each section's facts were extracted as (ingest/nlp's span labels where it has one).
 SECTION_LABELS: dict[str, str] = {
     "conditions": "CONDITION", "samples": "SAMPLE", "demographics": "DEMOGRAPHIC",
-    "architectures": "ARCHITECTURE", "metrics": "METRIC", "flags": "FLAG",
+    "architectures": "ARCHITECTURE", "metrics": "METRIC", "subgroups": "SUBGROUP", "flags": "FLAG",
 }
 
 
@@ -47,11 +56,22 @@ def field_key(section: str, fact: Fact) -> str:
     return f"{section}:{hashlib.sha1(identity.encode()).hexdigest()[:12]}"
 
 
+def section_facts(record: StudyRecord, section: str) -> list[Fact]:
+    """The study's facts a form section holds: a metric with a subgroup is a ``subgroups`` row, not a metric."""
+    facts: list[Fact] = list(getattr(record, SECTION_LISTS.get(section, section)))
+    if section == "subgroups":
+        return [SubgroupResult.model_validate(f.model_dump()) for f in facts
+                if isinstance(f, MetricResult) and f.subgroup]
+    if section == "metrics":
+        return [f for f in facts if not (isinstance(f, MetricResult) and f.subgroup)]
+    return facts
+
+
 def prefill_form(record: StudyRecord, reviewer: str) -> ExtractionForm:
-    """A new draft form for ``reviewer`` with every machine proposal pending."""
+    """A new draft form for ``reviewer`` with every machine proposal pending (subgroup figures as subgroup rows)."""
     sections: dict[str, list[FormField[Any]]] = {}
     for section in FORM_SECTIONS:
-        proposals = [fact for fact in getattr(record, section) if fact.provenance.source == "extracted"]
+        proposals = [fact for fact in section_facts(record, section) if fact.provenance.source == "extracted"]
         sections[section] = [FormField[Any](key=field_key(section, fact), machine=fact) for fact in proposals]
     proposed = {field.key for field in sections["demographics"]}
     for attribute in DEMOGRAPHIC_ATTRIBUTES:
@@ -82,7 +102,8 @@ def consensus_record(record: StudyRecord, form: ExtractionForm) -> StudyRecord:
     updated = record.model_copy(deep=True)
     rejected = [tuple(claim) for claim in updated.rejected_claims]
     for section in FORM_SECTIONS:
-        facts: list[Fact] = list(getattr(updated, section))
+        target = SECTION_LISTS.get(section, section)
+        facts: list[Fact] = list(getattr(updated, target))
         for field in getattr(form, section):
             machine: Fact | None = field.machine
             position = None
@@ -94,7 +115,7 @@ def consensus_record(record: StudyRecord, form: ExtractionForm) -> StudyRecord:
                     rejected.append(_claim(machine))
             if field.value is not None:
                 _put(facts, _as_consensus(field.value, machine, resolution), position)
-        setattr(updated, section, facts)
+        setattr(updated, target, facts)
     updated.rejected_claims = [list(claim) for claim in dict.fromkeys(rejected)]
     return updated
 
@@ -123,7 +144,8 @@ def _as_consensus(value: Fact, machine: Fact | None, resolution: Resolution) -> 
                             evidence=evidence,
                             extractor_version=machine.provenance.extractor_version if machine else None,
                             source_urls=list(value.provenance.source_urls))
-    return value.model_copy(update={"provenance": provenance}, deep=True)
+    fact = value.as_metric() if isinstance(value, SubgroupResult) else value  # the row is stored as a metric
+    return fact.model_copy(update={"provenance": provenance}, deep=True)
 
 
 def _put(facts: list[Fact], fact: Fact, position: int | None) -> None:

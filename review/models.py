@@ -29,6 +29,7 @@ from facekg.records import (
     MetricResult,
     SampleFact,
     StudyFlag,
+    Subgroup,
 )
 from ingest.screening import Criterion
 
@@ -167,7 +168,33 @@ class FormField(ReviewModel, Generic[FactT]):
         return self
 
 
-FORM_SECTIONS: tuple[str, ...] = ("conditions", "samples", "demographics", "architectures", "metrics", "flags")
+class SubgroupResult(MetricResult):
+    """A subgroup row of the extraction form: a metric's figure for one group of the sample.
+
+    The row's columns are the subgroup's ``attribute`` (sex, age band, race_ethnicity,
+    skin_tone, geography) and group (``subgroup.value``, with its ``scale`` such as
+    Fitzpatrick), the ``metric``, its ``value`` and ``unit``, the group size ``n``
+    (``denominator``) and the interval (``ci_low``/``ci_high``). It is stored as the
+    study's :class:`MetricResult` with that subgroup.
+    """
+
+    subgroup: Subgroup  # required here: a subgroup row names its group
+
+    @model_validator(mode="after")
+    def _has_figure(self) -> SubgroupResult:
+        if self.value is None and not self.value_text:
+            raise ValueError("value: a subgroup row needs its figure (value, or value_text for a bound)")
+        return self
+
+    def as_metric(self) -> MetricResult:
+        """The row as the study's fact."""
+        return MetricResult.model_validate(self.model_dump())
+
+
+FORM_SECTIONS: tuple[str, ...] = ("conditions", "samples", "demographics", "architectures", "metrics", "subgroups",
+                                  "flags")
+# The study fact list each form section reads and writes; a section not named here has its own list.
+SECTION_LISTS: dict[str, str] = {"subgroups": "metrics"}
 
 
 class _Authored(ReviewModel):
@@ -197,7 +224,8 @@ class ExtractionForm(_Authored):
     cover the protocol's fields: disease context (``conditions``), sample
     characteristics (``samples`` with counts, ``demographics`` reported),
     algorithm (``architectures``), findings (``metrics``, with their 2x2 table
-    where the study gives one) and study flags (``flags``). A form is by one
+    where the study gives one; ``subgroups`` for the figures of one group of the
+    sample) and study flags (``flags``). A form is by one
     ``reviewer``, or by consensus (``resolution``), never both. A submitted form
     has no pending field.
     """
@@ -208,6 +236,9 @@ class ExtractionForm(_Authored):
     demographics: list[FormField[DemographicReport]] = Field(default_factory=list)
     architectures: list[FormField[ArchitectureFact]] = Field(default_factory=list)
     metrics: list[FormField[MetricResult]] = Field(default_factory=list)
+    subgroups: list[FormField[SubgroupResult]] = Field(default_factory=list, description=(
+        "results per subgroup (sex, age band, ancestry/ethnicity, skin tone): attribute, group, metric, value, "
+        "n, CI"))
     flags: list[FormField[StudyFlag]] = Field(default_factory=list)
 
     @model_validator(mode="after")

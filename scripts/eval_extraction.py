@@ -6,7 +6,8 @@
     conditions and architectures by concept id, genes by symbol, metrics by
     (metric name, value, subject) with % and fractions on one scale, samples by value,
     demographics and flags by their true/false value where the curators recorded one
-    (null means "not verified" and is skipped). Micro precision/recall/F1.
+    (null means "not verified" and is skipped), subgroup results by (metric name, value,
+    attribute, group). Micro precision/recall/F1.
     Curated facts come from the full papers, extraction reads abstracts only: recall
     is bounded by what an abstract says.
 (b) Disease mentions (CONDITION entities, optionally PHENOTYPE) on the NCBI disease
@@ -23,6 +24,7 @@
     Conditions and architectures are matched by surface form against the annotated alias
     lists (case-insensitive); each predicted concept (id, or text when unmapped) that
     matches no alias is a false positive, each alias list no mention matches a false negative.
+    Subgroup results are not annotated there: their count is printed, to be checked by hand.
 
     ``--baseline REV`` scores the extractor of git revision REV on the same parts in the same
     run (its code is exported with ``git archive`` into a temporary directory and run there in
@@ -99,7 +101,7 @@ def demo_scores(abstracts: Path, studies: Path) -> dict[str, Score]:
     curated = {s["id"]: s for _line, s in iter_json_lines(studies)}
     records = [r for _line, r in iter_json_lines(abstracts) if r["id"] in curated]
     scores: dict[str, Score] = {k: Score() for k in (
-        "conditions", "genes", "architectures", "metrics", "samples", "demographics", "flags")}
+        "conditions", "genes", "architectures", "metrics", "samples", "demographics", "flags", "subgroups")}
     for out in extract_many(records):
         study = curated[out["id"]]
         scores["conditions"].add(
@@ -124,7 +126,28 @@ def demo_scores(abstracts: Path, studies: Path) -> dict[str, Score]:
             if f.get("value") is None or f["name"] not in out:
                 continue
             scores["flags"].add({f["name"]} if out[f["name"]] else set(), {f["name"]} if f["value"] else set())
+        scores["subgroups"].add(
+            {(_metric_name(r["metric"]), _scale(r["value"], r["unit"]), r["attribute"], r["group"].casefold())
+             for r in out.get("subgroup_results") or [] if r["kind"] == "result"},
+            {(_metric_name(m["metric"]), _scale(m["value"], m["unit"]), m["subgroup"]["attribute"],
+              m["subgroup"]["value"].casefold()) for m in study["metrics"] if m.get("subgroup")})
     return scores
+
+
+def benchmark_subgroup_counts(path: Path, part: str) -> str:
+    """How many subgroup figures and no-difference statements the extractor finds (not annotated: check by hand)."""
+    from ingest.nlp.subgroups import subgroup_mentions
+
+    figures = statements = records = 0
+    for _line, r in iter_json_lines(path, input_rules=False):
+        if part != "all" and benchmark_part(r["id"]) != part:
+            continue
+        found = subgroup_mentions(f"{r.get('title') or ''}\n{r.get('abstract') or ''}")
+        records += bool(found)
+        figures += sum(m.kind == "result" for m in found)
+        statements += sum(m.kind == "no-difference" for m in found)
+    return (f"subgroups (not annotated) {figures} figures and {statements} no-difference statements "
+            f"in {records} records")
 
 
 def benchmark_part(study_id: str) -> str:
@@ -337,6 +360,7 @@ def _score_ncbi_and_benchmark(args: argparse.Namespace) -> None:
                     if name in old:
                         print("  " + old[name].row(f"{name} ({args.baseline})"))
                     print("  " + score.row(name))
+                print("  " + benchmark_subgroup_counts(args.benchmark, part))
 
 
 if __name__ == "__main__":

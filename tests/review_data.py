@@ -7,6 +7,7 @@ from typing import Any
 from facekg.records import StudyRecord
 from review.extraction import prefill_form
 from review.models import (
+    FORM_SECTIONS,
     Consensus,
     Decision,
     ExtractionForm,
@@ -46,7 +47,7 @@ def filled_form(record: StudyRecord, reviewer: str | None, verdicts: dict[str, A
     """
     verdicts = verdicts or {}
     data = prefill_form(record, reviewer or "draft").model_dump()
-    for section in ("conditions", "samples", "demographics", "architectures", "metrics", "flags"):
+    for section in FORM_SECTIONS:
         for field in data[section]:
             choice = verdicts.get(field["key"])
             if choice == "rejected":

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from review.models import FORM_SECTIONS
 from review.service import add_reviewer
 from review.workspace import Workspace
 
@@ -30,7 +31,7 @@ def filled(form: dict[str, Any], reject_first: bool = False) -> dict[str, Any]:
     """A pre-filled form with every field decided: proposals accepted (the first rejected when asked),
     fields the machine left empty edited to "not reported"; submitted."""
     rejected = False
-    for section in ("conditions", "samples", "demographics", "architectures", "metrics", "flags"):
+    for section in FORM_SECTIONS:
         for field in form[section]:
             if field["machine"] is not None:
                 if reject_first and not rejected:

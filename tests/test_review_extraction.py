@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from facekg.errors import Conflict
 from facekg.merge import merge_records
-from facekg.records import ConditionFact, MetricResult, Provenance, StudyRecord
+from facekg.records import ConditionFact, MetricResult, Provenance, StudyRecord, Subgroup
 from review.extraction import consensus_record, corrections_from_form, prefill_form
 from review.models import ExtractionForm
 from tests.data import extracted, study
@@ -104,3 +104,49 @@ def test_extraction_corrections_keep_every_verdict_on_a_machine_proposal() -> No
     assert by_verdict["edited"].value is not None and by_verdict["edited"].value["value"] == 93.0
     assert by_verdict["rejected"].span is not None and by_verdict["rejected"].span.text == "80%"
     assert all(c.label for c in corrections) and len(corrections) == 8
+
+
+def _study_with_subgroup_figures() -> StudyRecord:
+    record = _extracted_study()
+    record.metrics += [MetricResult(metric="accuracy", value=value, unit="%", denominator=n,
+                                    subgroup=Subgroup(attribute="sex", value=group),
+                                    provenance=extracted(f"{value:g}% in {group}", start))
+                       for group, value, n, start in (("women", 85.0, 120, 60), ("men", 92.0, 80, 90))]
+    return record
+
+
+def test_extraction_subgroup_figures_are_prefilled_as_subgroup_rows_not_metrics() -> None:
+    form = prefill_form(_study_with_subgroup_figures(), "AB")
+    rows = [(f.machine.subgroup.attribute, f.machine.subgroup.value, f.machine.metric, f.machine.value,
+             f.machine.denominator) for f in form.subgroups if f.machine]
+    assert rows == [("sex", "women", "accuracy", 85.0, 120), ("sex", "men", "accuracy", 92.0, 80)]
+    assert all(f.machine is None or f.machine.subgroup is None for f in form.metrics)
+
+
+def test_extraction_consensus_subgroup_rows_become_subgroup_metrics_and_a_rejected_row_stays_out() -> None:
+    record = _study_with_subgroup_figures()
+    keys = {field.machine.subgroup.value: field.key for field in prefill_form(record, "x").subgroups if field.machine}
+    edited = {"metric": "accuracy", "value": 86.0, "unit": "%", "denominator": 120, "ci_low": 79.0, "ci_high": 91.0,
+              "subgroup": {"attribute": "sex", "value": "female"}}
+    form = filled_form(record, None, {keys["women"]: edited, keys["men"]: "rejected"}, by_consensus=True)
+    resolved = consensus_record(record, form)
+    rows = [m for m in resolved.metrics if m.subgroup]
+    assert [(type(m), m.subgroup.value, m.value, m.ci_low, m.provenance.source) for m in rows] == [
+        (MetricResult, "female", 86.0, 79.0, "consensus")]
+    again = merge_records(resolved, _study_with_subgroup_figures())  # re-extraction brings neither back
+    assert [(m.subgroup.value, m.provenance.source) for m in again.metrics if m.subgroup] == [("female", "consensus")]
+    labels = {c.label for c in corrections_from_form(filled_form(record, "AB", {keys["men"]: "rejected"}))
+              if c.section == "subgroups"}
+    assert labels == {"SUBGROUP"}
+
+
+def test_extraction_subgroup_row_without_its_group_or_figure_names_the_field() -> None:
+    data = prefill_form(_study_with_subgroup_figures(), "AB").model_dump()
+    data["subgroups"].append({"key": "subgroups:new", "verdict": "edited",
+                              "value": {"metric": "accuracy", "value": 0.9, "unit": "fraction"}})
+    with pytest.raises(ValidationError) as error:
+        ExtractionForm.model_validate(data, strict=False)
+    assert error.value.errors()[0]["loc"][:4] == ("subgroups", 2, "value", "subgroup")
+    data["subgroups"][-1]["value"] = {"metric": "accuracy", "subgroup": {"attribute": "sex", "value": "female"}}
+    with pytest.raises(ValidationError, match="subgroup row needs its figure"):
+        ExtractionForm.model_validate(data, strict=False)

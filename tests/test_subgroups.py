@@ -85,3 +85,42 @@ def test_subgroups_report_flags_conditions_whose_evidence_has_no_subgroup_result
     assert {r.condition_id: r.flag for r in only_race.conditions}["DownSyndrome"] == "no-subgroup-results"
     with pytest.raises(InvalidQuery, match="attribute"):
         subgroup_performance(store, ontology, attribute="shoe size")
+
+
+def test_subgroups_gap_with_counts_also_gives_the_log_odds_ratio_with_woolfs_interval() -> None:
+    gap = study_gaps(diagnostic_study("alpha", 90, 10, 20, 80, extra=by_sex((40, 50), (45, 50))))[0][0]
+    estimate = math.log((40 * 5) / (10 * 45))  # odds 40/10 in women against 45/5 in men
+    half = 1.96 * math.sqrt(1 / 40 + 1 / 10 + 1 / 45 + 1 / 5)
+    assert (gap.logit_gap, gap.logit_ci_low, gap.logit_ci_high) == pytest.approx(
+        (estimate, estimate - half, estimate + half))
+    assert gap.unverified is False and gap.sources == ["curated"]
+
+
+def test_subgroups_machine_read_figures_count_only_when_asked_and_are_flagged_unverified() -> None:
+    from facekg.records import Provenance
+
+    groups = [MetricResult(metric="accuracy", metric_id="Accuracy", value=v, unit="%", denominator=n,
+                           provenance=Provenance(source="extracted"), subgroup=Subgroup(attribute="sex", value=name))
+              for name, v, n in (("female", 85.0, 120), ("male", 92.0, 80))]
+    record = diagnostic_study("alpha", 90, 10, 20, 80, extra=groups)
+    assert study_gaps(record) == ([], [])
+    [gap] = study_gaps(record, include_unverified=True)[0]
+    assert (gap.group, gap.uncertainty, gap.unverified, gap.sources) == ("female", "counts", True, ["extracted"])
+    assert gap.gap == pytest.approx(102 / 120 - 74 / 80)  # counts rebuilt from the rates and group sizes
+
+
+def test_subgroups_a_figure_for_one_group_is_not_the_same_claim_as_the_overall_figure() -> None:
+    overall = MetricResult(metric="accuracy", value=92.0, unit="%")
+    in_men = MetricResult(metric="accuracy", value=92.0, unit="%", subgroup=Subgroup(attribute="sex", value="male"))
+    assert overall.claim() != in_men.claim()
+    assert in_men.claim() == MetricResult(metric="accuracy", value=0.92, unit="fraction",
+                                          subgroup=Subgroup(attribute="sex", value="Male")).claim()
+
+
+def test_subgroups_sensitivity_per_group_with_only_its_n_rebuilds_the_counts() -> None:
+    groups = [MetricResult(metric="sensitivity", metric_id="Sensitivity", value=v, unit="%", denominator=n,
+                           subgroup=Subgroup(attribute="skin_tone", value=name, scale="Fitzpatrick"))
+              for name, v, n in (("I-II", 93.0, 100), ("V-VI", 81.0, 42))]
+    [gap] = study_gaps(diagnostic_study("alpha", 90, 10, 20, 80, extra=groups))[0]
+    assert (gap.group, gap.reference, gap.uncertainty) == ("V-VI", "I-II", "counts")
+    assert (gap.ci_low, gap.ci_high) == pytest.approx(newcombe(34, 42, 93, 100), abs=1e-9)  # 81% of 42 is 34

@@ -6,16 +6,21 @@ results (``MetricResult.subgroup``) and, per condition, lists each study's gap
 between every subgroup and a reference group on the same metric: ``male`` for
 sex (so the gap is female - male), otherwise the first group the study lists.
 
-The gap's 95 % interval comes from the counts when both groups have them
-(Newcombe's hybrid score interval for a difference of independent proportions,
+The gap's 95 % interval comes from the counts when both groups have them or
+their rates and sizes give them (Newcombe's hybrid score interval for a difference of independent proportions,
 statsmodels ``confint_proportions_2indep``), else from the groups' printed
 intervals (normal approximation, SE = width / 3.92 each), else it is stated as
-not computable. A condition whose studies report no subgroup result at all is
-flagged ``no-subgroup-results``.
+stated as not computable ("no uncertainty available"). With counts the gap is
+also given on the logit scale (the log odds ratio, Woolf's interval, 0.5 added
+to every cell when one is zero). Each gap names the sources of its two figures
+(curated, consensus, extracted); one read from the machine extraction only is
+``unverified`` and is left out unless asked for. A condition whose studies
+report no subgroup result at all is flagged ``no-subgroup-results``.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any, Literal
 
@@ -23,7 +28,13 @@ from pydantic import BaseModel, Field
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from analysis.evidence import condition_studies, studies_by_concept
-from analysis.synthesis.counts import PROPORTION_METRICS, ProportionMetric, proportion_counts
+from analysis.synthesis.counts import (
+    PROPORTION_METRICS,
+    ProportionCounts,
+    ProportionMetric,
+    count_from_rate,
+    proportion_counts,
+)
 from analysis.synthesis.eligibility import study_label
 from analysis.synthesis.meta_analysis import latest_update
 from facekg.errors import CountsInconsistent, InvalidQuery, UnknownName
@@ -50,6 +61,11 @@ class SubgroupGap(BaseModel):
     ci_low: float | None = None
     ci_high: float | None = None
     uncertainty: Uncertainty
+    logit_gap: float | None = Field(default=None, description="log odds ratio, group vs reference (with counts)")
+    logit_ci_low: float | None = None
+    logit_ci_high: float | None = None
+    sources: list[str] = Field(default_factory=list, description="provenance of the group's and the reference's figure")
+    unverified: bool = Field(default=False, description="a figure comes from machine extraction not yet reviewed")
     note: str | None = None
 
 
@@ -92,12 +108,14 @@ def _gap(study: StudyRecord, group: MetricResult, reference: MetricResult) -> Su
     row: dict[str, Any] = {"study_id": study.id, "label": study_label(study), "metric": group.metric,
            "attribute": group.subgroup.attribute, "group": group.subgroup.value,
            "reference": reference.subgroup.value, "group_value": ours, "reference_value": theirs,
-           "gap": ours - theirs}
+           "gap": ours - theirs,
+           "sources": list(dict.fromkeys((group.provenance.source, reference.provenance.source))),
+           "unverified": "extracted" in (group.provenance.source, reference.provenance.source)}
     metric = group.metric_id
     if metric in PROPORTION_METRICS:
         try:
-            a = proportion_counts(group, _as_metric(metric), record=study.id)
-            b = proportion_counts(reference, _as_metric(metric), record=study.id)
+            a = _group_counts(group, _as_metric(metric), study.id)
+            b = _group_counts(reference, _as_metric(metric), study.id)
         except CountsInconsistent:
             pass
         else:
@@ -105,6 +123,7 @@ def _gap(study: StudyRecord, group: MetricResult, reference: MetricResult) -> Su
                                                    compare="diff")
             row.update(group_value=a.events / a.total, reference_value=b.events / b.total,
                        gap=a.events / a.total - b.events / b.total)
+            row.update(_log_odds_ratio(a.events, a.total, b.events, b.total))
             return SubgroupGap(**row, ci_low=float(low), ci_high=float(high), uncertainty="counts")
     se_a, se_b = _interval_se(group), _interval_se(reference)
     if se_a is not None and se_b is not None:
@@ -112,7 +131,32 @@ def _gap(study: StudyRecord, group: MetricResult, reference: MetricResult) -> Su
         return SubgroupGap(**row, ci_low=ours - theirs - half, ci_high=ours - theirs + half,
                            uncertainty="reported-intervals")
     return SubgroupGap(**row, uncertainty="not-computable",
-                       note="the study reports neither the subgroups' sizes nor their intervals")
+                       note="no uncertainty available: the study reports neither the subgroups' sizes nor their "
+                            "intervals")
+
+
+def _log_odds_ratio(x1: int, n1: int, x2: int, n2: int) -> dict[str, float]:
+    """log OR of group vs reference with Woolf's 95 % interval (0.5 added to every cell when one is zero)."""
+    cells = [float(x1), float(n1 - x1), float(x2), float(n2 - x2)]
+    if 0 in cells:
+        cells = [c + 0.5 for c in cells]
+    a, b, c, d = cells
+    estimate, half = math.log(a * d / (b * c)), 1.96 * math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    return {"logit_gap": estimate, "logit_ci_low": estimate - half, "logit_ci_high": estimate + half}
+
+
+def _group_counts(result: MetricResult, metric: ProportionMetric, record: str) -> ProportionCounts:
+    """The group's events and total: its own counts or rate and group sizes, else its rate out of its ``n``.
+
+    A subgroup row's ``n`` (``denominator``) is the number the figure was computed on, so
+    for a subgroup's sensitivity it stands for the group's positives."""
+    try:
+        return proportion_counts(result, metric, record=record)
+    except CountsInconsistent:
+        if result.denominator is None or result.value is None:
+            raise
+        events = count_from_rate(result.value, result.unit, result.denominator, record=record, field=result.metric)
+        return ProportionCounts(events=events, total=result.denominator, source="derived")
 
 
 def _as_metric(metric_id: str | None) -> ProportionMetric:

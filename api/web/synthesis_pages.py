@@ -65,8 +65,9 @@ class SynthesisView:
                                risk_of_bias=judged_risk_of_bias(self.view.settings.data_dir,
                                                                 unfiltered(self.view.store)))
 
-    def subgroups(self, attribute: str | None) -> SubgroupReport:
-        return subgroup_performance(self.view.store, self.view.ontology, attribute=attribute)
+    def subgroups(self, attribute: str | None, include_unverified: bool = False) -> SubgroupReport:
+        return subgroup_performance(self.view.store, self.view.ontology, attribute=attribute,
+                                    include_unverified=include_unverified)
 
 
 def get_synthesis(view: ViewDep) -> SynthesisView:
@@ -172,14 +173,19 @@ def characteristics_page(
 
 @router.get("/synthesis/subgroups")
 def subgroups_page(request: Request, view: ViewDep, synthesis: SynthesisDep,
-                   attribute: OptionalText = None) -> Response:
-    """Per condition, the performance gap between subgroups, and the conditions with no subgroup result at all."""
+                   attribute: OptionalText = None, include_unverified: OptionalText = None) -> Response:
+    """Per condition, the performance gap between subgroups, and the conditions with no subgroup result at all.
+
+    ``include_unverified`` adds the machine-read figures no reviewer has checked yet, marked unverified."""
     if (redirect := _redirect_if_untidy(request, "/synthesis/subgroups")) is not None:
         return redirect
-    report = synthesis.subgroups(attribute or None)
+    unverified = (include_unverified or "").casefold() in ("1", "true", "on", "yes")
+    report = synthesis.subgroups(attribute or None, unverified)
     with_gaps = [c for c in report.conditions if c.gaps]
     flagged = [c for c in report.conditions if c.flag == "no-subgroup-results"]
     others = [c for c in report.conditions if not c.gaps and c.flag is None]
     return render(request, view, "synthesis_subgroups.html", report=report, with_gaps=with_gaps, flagged=flagged,
                   others=others, attribute=attribute or "", attribute_options=SUBGROUP_ATTRIBUTES,
-                  data_url=url_with("/v1/synthesis/subgroups", {"attribute": attribute or None}))
+                  include_unverified=unverified,
+                  data_url=url_with("/v1/synthesis/subgroups", {"attribute": attribute or None,
+                                                                "include_unverified": "true" if unverified else None}))

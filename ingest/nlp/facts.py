@@ -19,6 +19,7 @@ from facekg.records import (
     StudyFlag,
 )
 from ingest.nlp import EXTRACTOR_VERSION
+from ingest.nlp.subgroups import add_subgroup_facts
 
 
 def _provenance(item: Mapping[str, Any], version: str) -> Provenance:
@@ -94,4 +95,5 @@ def facts_from_extraction(extraction: Mapping[str, Any]) -> dict[str, list[Fact]
             cue = _first_evidence(extraction, "flag_evidence", name=name, value=bool(extraction[name]))
             add("flags", StudyFlag(name=name, value=bool(extraction[name]),
                                    provenance=_provenance(cue, version)))
+    add_subgroup_facts(out, extraction.get("subgroup_results") or [], version=version)
     return out

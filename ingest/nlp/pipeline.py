@@ -41,6 +41,7 @@ from ingest.nlp.diseases import COORDINATED_KEY
 from ingest.nlp.facts import facts_from_extraction
 from ingest.nlp.genes import GeneFilter
 from ingest.nlp.phrase_ruler import PhraseRuler
+from ingest.nlp.subgroups import doc_subgroups
 from ingest.nlp.vocabulary import Vocabulary
 from ingest.nlp.vocabulary_cache import load_vocabulary, vocabulary_from_path, vocabulary_path
 
@@ -248,6 +249,7 @@ def doc_to_contract(record_id: str, doc: Doc, vocab: Vocabulary) -> dict[str, An
              "sentence": c.sentence.strip()}
             for c in doc._.flag_evidence
         ],
+        "subgroup_results": doc_subgroups(doc),
         "extractor_version": EXTRACTOR_VERSION,
     }
 
