@@ -47,7 +47,7 @@ INHERITANCE = {"autosomal", "recessive", "dominant", "x-linked", "-", "autosomal
 # anatomy ("thyroid eye"), symptoms ("abnormal involuntary movement") and datasets.
 _DISEASE_WORD = re.compile(
     r"(?:omas?|omata|osis|oses|itis|emias?|aemias?|pathy|pathies|plasias?|trophy|trophies|ism|iasis|algia|"
-    r"cele|ptosis|uria|penia|cytosis|megaly|lepsy|plegia|paresis|phobia|mania|tumou?rs?|cancers?|"
+    r"cele|ptosis|uria|penia|cytosis|megaly|lepsy|lepsies|deficient|degeneration|polyps|abnormalit(?:y|ies)|anomal(?:y|ies)|plegia|paresis|phobia|mania|tumou?rs?|cancers?|"
     r"syndromes?|diseases?|disorders?|conditions?|deficienc(?:y|ies)|dystonia|ataxia|palsy|asthma|autism|acne)$",
     re.IGNORECASE)
 # Heads of class terms: with nothing but general modifiers before them ("rare genetic disorders",
@@ -58,6 +58,7 @@ GENERAL_MODIFIERS = {"rare", "common", "genetic", "serious", "mental", "health",
                      "various", "other", "several", "many", "human", "complex", "related", "similar",
                      "different", "multiple", "specific", "known", "unknown", "new", "novel", "major",
                      "neurological", "neurodevelopmental", "psychiatric", "systemic", "medical", "clinical"}
+_ABBREVIATION = re.compile(r"^[A-Z](?:-?[A-Z])+$")
 # Tokens a disease name may hold beside words and numbers ("Charcot-Marie-Tooth", "Alzheimer's").
 _JOINERS = {"-", "'", "’", "/", "(", ")"}
 
@@ -128,8 +129,8 @@ class DiseaseNer:
         if any(_DISEASE_WORD.search(w) for w in words):
             lowered = [w.lower() for w in words]
             return not (lowered[-1] in CLASS_HEADS and all(w in GENERAL_MODIFIERS for w in lowered[:-1]))
-        # no disease-like word: only an abbreviation of capitals ("DMD", "FAP"), as the rulers' abbreviations
-        return len(span) == 1 and len(words[0]) >= 2 and words[0].isupper() and words[0].isalpha()
+        # no disease-like word: an abbreviation of capitals ends it ("DMD", "A-T", "cerebral ALD")
+        return bool(_ABBREVIATION.match(span.text.split()[-1]))
 
     def __call__(self, doc: Doc) -> Doc:
         for predicted in self.predict([doc]):
