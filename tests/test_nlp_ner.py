@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from spacy.tokens import Span
 
 from ingest.nlp.ner import MODEL_DIR, DiseaseNer, load_model
