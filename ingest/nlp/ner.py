@@ -67,7 +67,8 @@ def load_model(path: Path = MODEL_DIR) -> Language | None:
     """The shipped NER as a self-contained pipeline (its NER owns a copy of the tok2vec), or None."""
     if not (path / "meta.json").exists():
         return None
-    model = spacy.load(path)
+    # its own tokenizer is never used (documents come tokenized): not loading it saves ~0.3 s
+    model = spacy.load(path, exclude=["tokenizer"])
     if "tok2vec" in model.pipe_names:
         model.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
         model.remove_pipe("tok2vec")
