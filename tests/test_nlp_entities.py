@@ -175,3 +175,27 @@ def test_nlp_coordinated_syndromes_are_two_conditions() -> None:
     out = extract("Children with Noonan and Williams syndromes were photographed.")
     ids = {c["concept_id"] for c in out["conditions"]}
     assert {"NoonanSyndrome", "WilliamsBeurenSyndrome"} <= ids, ids
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("Transformers were fitted to the facial video frames.", "Transformer", id="transformers"),
+        pytest.param("Two linear discriminant analyses split the groups.", "LinearDiscriminantAnalysis",
+                     id="analyses"),
+        pytest.param("We compared several convolutional neural networks.", "ConvolutionalNeuralNetwork",
+                     id="networks"),
+        pytest.param("Support vector machines served as the baseline.", "SupportVectorMachine", id="machines"),
+    ],
+)
+def test_nlp_architecture_named_in_the_plural(sentence: str, expected: str) -> None:
+    assert expected in [cid for _text, cid in entities(sentence, "architectures")]
+
+
+def test_nlp_method_plural_leaves_model_names_alone() -> None:
+    from ingest.nlp.vocabulary import method_plural
+
+    assert method_plural("random forest") == "random forests"
+    assert method_plural("principal component analysis") == "principal component analyses"
+    assert method_plural("naive Bayes") is None and method_plural("ResNet") is None
+    assert method_plural("gradient boosting") is None
