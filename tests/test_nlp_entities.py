@@ -199,3 +199,18 @@ def test_nlp_method_plural_leaves_model_names_alone() -> None:
     assert method_plural("principal component analysis") == "principal component analyses"
     assert method_plural("naive Bayes") is None and method_plural("ResNet") is None
     assert method_plural("gradient boosting") is None
+
+
+def test_nlp_abbreviation_with_initials_in_another_order_resolves_for_a_known_disease() -> None:
+    text = "Myotonic dystrophy (DM) was studied in 40 adults. Faces in DM show ptosis."
+    found = [(t, cid) for t, cid in entities(text, "conditions") if t == "DM"]
+    assert len(found) == 2 and found[0][1] and found[0][1] == found[1][1]
+    assert [t for t, _ in entities("We used diffusion maps (DM) on 40 faces. DM helped.", "conditions")] == []
+
+
+def test_nlp_reordered_long_form_needs_the_initials_of_the_last_words() -> None:
+    from ingest.nlp.abbreviations import _reordered_long_form
+
+    assert _reordered_long_form("DM", "the common myotonic dystrophy") == len("the common ")
+    assert _reordered_long_form("DM", "the common dystrophy") is None
+    assert _reordered_long_form("Dm", "myotonic dystrophy") is None
