@@ -175,3 +175,42 @@ def test_nlp_coordinated_syndromes_are_two_conditions() -> None:
     out = extract("Children with Noonan and Williams syndromes were photographed.")
     ids = {c["concept_id"] for c in out["conditions"]}
     assert {"NoonanSyndrome", "WilliamsBeurenSyndrome"} <= ids, ids
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("Transformers were fitted to the facial video frames.", "Transformer", id="transformers"),
+        pytest.param("Two linear discriminant analyses split the groups.", "LinearDiscriminantAnalysis",
+                     id="analyses"),
+        pytest.param("We compared several convolutional neural networks.", "ConvolutionalNeuralNetwork",
+                     id="networks"),
+        pytest.param("Support vector machines served as the baseline.", "SupportVectorMachine", id="machines"),
+    ],
+)
+def test_nlp_architecture_named_in_the_plural(sentence: str, expected: str) -> None:
+    assert expected in [cid for _text, cid in entities(sentence, "architectures")]
+
+
+def test_nlp_method_plural_leaves_model_names_alone() -> None:
+    from ingest.nlp.vocabulary import method_plural
+
+    assert method_plural("random forest") == "random forests"
+    assert method_plural("principal component analysis") == "principal component analyses"
+    assert method_plural("naive Bayes") is None and method_plural("ResNet") is None
+    assert method_plural("gradient boosting") is None
+
+
+def test_nlp_abbreviation_with_initials_in_another_order_resolves_for_a_known_disease() -> None:
+    text = "Myotonic dystrophy (DM) was studied in 40 adults. Faces in DM show ptosis."
+    found = [(t, cid) for t, cid in entities(text, "conditions") if t == "DM"]
+    assert len(found) == 2 and found[0][1] and found[0][1] == found[1][1]
+    assert [t for t, _ in entities("We used diffusion maps (DM) on 40 faces. DM helped.", "conditions")] == []
+
+
+def test_nlp_reordered_long_form_needs_the_initials_of_the_last_words() -> None:
+    from ingest.nlp.abbreviations import _reordered_long_form
+
+    assert _reordered_long_form("DM", "the common myotonic dystrophy") == len("the common ")
+    assert _reordered_long_form("DM", "the common dystrophy") is None
+    assert _reordered_long_form("Dm", "myotonic dystrophy") is None

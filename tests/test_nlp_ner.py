@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from spacy.tokens import Span
 
 from ingest.nlp.ner import MODEL_DIR, DiseaseNer, load_model
 from ingest.nlp.pipeline import extract_record
@@ -75,3 +76,40 @@ def test_nlp_ner_stray_noun_is_not_a_disease() -> None:
 def test_nlp_ner_unknown_merge_policy_is_refused() -> None:
     with pytest.raises(ValueError, match="merge must be one of"):
         DiseaseNer(pipeline(), "facekg_disease_ner", "", 8, merge="union")
+
+
+def _span(text: str) -> Any:
+    doc = pipeline().make_doc(text)
+    return doc[0:len(doc)]
+
+
+@pytest.mark.parametrize(("phrase", "kept"), [
+    pytest.param("Morvanic cardiomyelopathy", True, id="disease-word"),
+    pytest.param("C5-deficient", True, id="deficient"),
+    pytest.param("idiopathic neuropathies", True, id="plural"),
+    pytest.param("ocular ALD", True, id="abbreviation-head"),
+    pytest.param("A-T", True, id="hyphenated-abbreviation"),
+    pytest.param("syndromic inherited conditions", True, id="specific-class"),
+    pytest.param("thyroid eye", False, id="anatomy"),
+    pytest.param("abnormal involuntary movement", False, id="symptom"),
+    pytest.param("facial expression dataset", False, id="dataset"),
+    pytest.param("gait, posture", False, id="list-with-comma"),
+    pytest.param("±", False, id="symbol"),
+    pytest.param("rare genetic disorders", False, id="class-term"),
+    pytest.param("serious mental health disease", False, id="class-term-long"),
+    pytest.param("wt-PTEN", False, id="gene-with-prefix"),
+])
+def test_nlp_ner_plausibility_of_an_unknown_span(phrase: str, kept: bool) -> None:
+    assert DiseaseNer.plausible(_span(phrase)) is kept
+
+
+def test_nlp_ner_does_not_extend_a_known_name_over_inheritance_words_alone() -> None:
+    nlp = pipeline()
+    with nlp.select_pipes(disable=["facekg_disease_ner"]):
+        doc = nlp("A study\nIt is an autosomal-recessive Noonan syndrome variant.")
+    known = next(e for e in doc.ents if e.text == "Noonan syndrome")
+    ner = nlp.get_pipe("facekg_disease_ner")
+    start = next(t.i for t in doc if t.text == "autosomal")
+    assert ner.merge(doc, [(start, known.end)]) == []
+    severe = Span(doc, start, known.end + 1, label="CONDITION")  # reaching past the name is taken
+    assert [s.text for s in ner.merge(doc, [(severe.start, severe.end)])] == [severe.text]

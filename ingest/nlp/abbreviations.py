@@ -2,7 +2,8 @@
 
 ``facekg_abbreviations`` does what scispaCy's ``AbbreviationDetector`` does, without
 a model: it finds ``Long Form (SF)`` definitions with the Schwartz & Hearst (2003)
-character-alignment rule, then
+character-alignment rule (or, for a disease name the rulers know, initials in another order:
+"myotonic dystrophy (DM)"), then
 
 * gives every later mention of ``SF`` the entity of its long form
   ("Williams-Beuren syndrome (WBS)" makes each "WBS" that syndrome);
@@ -70,6 +71,25 @@ def find_long_form(short: str, candidate: str) -> int | None:
     return start
 
 
+def _reordered_long_form(short: str, candidate: str) -> int | None:
+    """"Myotonic dystrophy (DM)": the short form's letters are the initials of the last words, in another
+    order (a Latin or older word order, "dystrophia myotonica"). Start index in ``candidate``, or None."""
+    if not (2 <= len(short) <= 4 and short.isalpha() and short.isupper()):
+        return None
+    words = candidate.split()
+    if len(words) < len(short):
+        return None
+    last = words[-len(short):]
+    if sorted(w[0].upper() for w in last) != sorted(short) or any(not w[0].isalpha() for w in last):
+        return None
+    return len(candidate) - len(" ".join(last))
+
+
+def _names_a_disease(doc: Doc, long: Span) -> bool:
+    ent = _long_form_entity(doc, long)
+    return ent is not None and ent.start == long.start and ent.label_ in ("CONDITION", "PHENOTYPE", "FINDING")
+
+
 def _definitions(doc: Doc) -> list[tuple[Span, Span]]:
     pairs: list[tuple[Span, Span]] = []
     for sent in doc.sents:
@@ -83,6 +103,9 @@ def _definitions(doc: Doc) -> list[tuple[Span, Span]]:
             window = " ".join(words[-min(len(sf) + 5, len(sf) * 2):])
             start_in_window = find_long_form(sf.rstrip("s") if sf.endswith("s") and sf[:-1].isupper() else sf,
                                              window)
+            reordered = start_in_window is None
+            if reordered:
+                start_in_window = _reordered_long_form(sf, window)
             if start_in_window is None:
                 continue
             lf_start = sent.start_char + len(before) - len(window) + start_in_window
@@ -94,6 +117,8 @@ def _definitions(doc: Doc) -> list[tuple[Span, Span]]:
                 continue
             if long_span.text.lower() == short_span.text.lower():
                 continue
+            if reordered and not _names_a_disease(doc, long_span):
+                continue  # letters out of order are believed only for a known disease name
             pairs.append((short_span, long_span))
     return pairs
 

@@ -4,9 +4,9 @@ Cues per attribute (regular expressions; countries come from the ``GPE`` entitie
 the ruler, built from the places vocabulary :mod:`ontology.places`):
 
 * sex: counts or shares of men/women/males/females/boys/girls ("54 women",
-  "61% female", "female: 40"), sex/gender-matched, male-to-female ratio, sex distribution.
+  "61% female", "female: 40"), male-to-female ratio, sex distribution.
 * age: mean/median age, age range, "aged 3-12", "X years old", "years of age",
-  age-matched, "age X-Y years". A population word alone ("children", "adults") is
+  "age X-Y years". A population word alone ("children", "adults") is
   *not* age reporting: it names who was studied, not the ages of the sample.
 * race_ethnicity: ethnicity/race/ancestry words, continental and ethnic groups
   (African, Asian, European, Caucasian, Hispanic, Latino, Han Chinese...), "diverse
@@ -16,6 +16,8 @@ the ruler, built from the places vocabulary :mod:`ontology.places`):
 * a national group of participants ("Chinese boys", "Korean patients") counts for both
   race_ethnicity and geography.
 
+Matching: "age- and sex-matched controls", "matched for age and sex" name a criterion, not the
+sample's distribution: such a cue counts for nothing (neither reported nor stated-not-reported).
 Negation: a cue in a clause with "not", "no", "without", "lack of", "unavailable",
 "unknown", "missing" ("ethnicity was not recorded", "no information on skin type")
 counts as *not reported*. An attribute is reported (True) if any sentence reports it,
@@ -57,6 +59,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"(?:by|across|of) (?:sex|gender)\b|\b(?:sex|gender)(?:,| and) (?:age|race|ethnicity)|"
         r"\b(?:age|race|ethnicity),? and (?:sex|gender)\b|\b(?:age|race|ethnicity), (?:sex|gender)\b|"
         r"proportion of (?:women|females|males|men)|"
+        r"\b(?:female|male)s?\s+(?:[a-z]+\s+){0,2}(?:of|was|were|=|:)\s*\d[\d.]*\s*%|"  # "female gender of 45%"
         r"(?:sex|gender) (?:was|were) (?:recorded|reported|collected|available)|"
         r"information on (?:sex|gender))",
         re.IGNORECASE,
@@ -145,11 +148,25 @@ def place_values(attribute: str, text: str, country_id: str | None = None) -> tu
     return ()
 
 
+# A matching statement names a characteristic without its distribution in the sample: not a report.
+_MATCH_WORDS = r"(?:age|sex|gender|ethnicity|race|ancestry|bmi|body mass index|education|handedness)"
+_MATCHED_AFTER = re.compile(rf"(?:\s*(?:,|and|or|/|-)?\s*{_MATCH_WORDS}\b)*\s*(?:,|/)?\s*-?\s*matched\b",
+                            re.IGNORECASE)
+_MATCHED_BEFORE = re.compile(rf"\bmatched\s+(?:for|on|by|in|according\s+to)\s+(?:{_MATCH_WORDS}\s*(?:,|and|or)?\s*)*$",
+                             re.IGNORECASE)
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     breaks = list(_CLAUSE.finditer(text))
     lo = max([m.end() for m in breaks if m.end() <= start] + [0])
     hi = min([m.start() for m in breaks if m.start() >= end] + [len(text)])
     return lo, hi
+
+
+def is_matching(text: str, start: int, end: int) -> bool:
+    """Whether the cue ``text[start:end]`` only names a matching criterion ("sex-matched", "matched for age")."""
+    return bool("matched" in text[start:end].lower() or _MATCHED_AFTER.match(text, end)
+                or _MATCHED_BEFORE.search(text[max(0, start - 60):start]))
 
 
 def is_negated(text: str, start: int, end: int) -> bool:
@@ -190,6 +207,8 @@ class DemographicReporter:
             found += [("geography", e.start_char - base, e.end_char - base, e.ent_id_ or None)
                       for e in places.get(sent.start, [])]
             for attr, s, e, country_id in found:
+                if is_matching(text, s, e):
+                    continue  # "age- and sex-matched controls" gives no distribution of the sample
                 negated = is_negated(text, s, e)
                 cues.append(DemographicCue(attr, not negated, text[s:e], base + s, base + e, text,
                                            place_values(attr, text[s:e], country_id)))

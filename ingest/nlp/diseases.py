@@ -67,7 +67,8 @@ _INSTRUMENT_WORDS = {"rating", "scale", "scales", "score", "scores", "index", "q
 # adjectives that quantify or hedge rather than describe: "various cancers" is not a disease name
 _VAGUE = {"various", "numerous", "previous", "several", "similar", "particular", "specific", "typical",
           "individual", "potential", "additional", "serious", "usual", "unusual", "clinical", "medical",
-          "genomic", "systemic", "general", "total", "initial", "original", "final", "major"}
+          "genomic", "systemic", "general", "total", "initial", "original", "final", "major", "heterogeneous",
+          "diverse", "distinct", "different", "other", "certain", "common", "rare"}
 _HEAD_RX = re.compile(r"\b(?:" + "|".join(sorted(HEADS)) + r"|[a-z]{3,}omas?)\b", re.IGNORECASE)
 # "-oma" words are tumours (carcinoma, glioma, thymoma) except these
 _NOT_OMA = {"diploma", "diplomas", "aroma", "aromas", "stoma", "stomas", "soma", "somas", "coma", "comas",

@@ -98,8 +98,18 @@ class PhraseRuler:
         srsly.write_msgpack(path / "entries.msgpack", [[list(t), label, cid] for t, label, cid in self.entries])
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> PhraseRuler:
+        # the entries were deduplicated when written: straight into the table, lengths sorted once
+        lengths: dict[str, set[int]] = {}
         for tokens, label, cid in srsly.read_msgpack(Path(path) / "entries.msgpack"):
-            self._add((tuple(tokens), label, cid))
+            key = tuple(tokens)
+            first = self.table.setdefault(key[0], {})
+            if key in first:
+                continue
+            first[key] = (label, cid)
+            self.entries.append((key, label, cid))
+            lengths.setdefault(key[0], set()).add(len(key))
+        for word, sizes in lengths.items():
+            self.lengths[word] = sorted(sizes | set(self.lengths.get(word, ())), reverse=True)
         return self
 
 

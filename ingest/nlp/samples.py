@@ -13,6 +13,8 @@ Controls: a count of people qualified as healthy, normal, unaffected or typicall
 volunteers in a sentence that also counts patients or cases. Images and videos stay apart
 from people ("1,200 images of 300 patients" is 1,200 images and 300 patients).
 
+Background counts are not samples: a sentence with a population figure ("an estimated 2.6 million
+affected adults") and counts of cases in the literature ("fewer than 100 reported cases") are skipped.
 ``doc._.sample_total`` is the study's participant total from these counts, by the rule the
 gap analysis uses (:func:`facekg.participants.participant_total`).
 """
@@ -86,6 +88,15 @@ _PATIENT_WORDS = re.compile(r"\b(?:patients|cases|probands)\b", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(r"\b(" + "|".join(sorted(_ANY_UNIT, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
+# Background rather than the sample: population figures ("an estimated 2.6 million", "1 in 5,000
+# births") and cases counted in the literature ("100 reported cases", "40 cases have been described").
+_POPULATION = re.compile(r"\b\d[\d.,]*\s*(?:million|billion)\b|\ban estimated\s+\d|\b1\s+in\s+\d[\d,]*\b",
+                         re.IGNORECASE)
+_LITERATURE = re.compile(r"\b(?:reported|described|published|documented|known)\s+(?:\w+\s+)?cases\b", re.IGNORECASE)
+_REPORTED_AFTER = re.compile(r"\s+(?:have|has)\s+been\s+(?:reported|described|published)\b|"
+                             r"\s+(?:reported|described|published)\s+(?:in|to date|so far)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class SampleMention:
     value: int
@@ -118,10 +129,14 @@ class SampleSizeMatcher:
         out: list[SampleMention] = []
         for sent in doc.sents:
             text, base = sent.text, sent.start_char
+            if _POPULATION.search(text):
+                continue  # "2.6 million affected adults": the background, not the study's sample
             taken: list[tuple[int, int]] = []
             for m in _COUNT.finditer(text):
                 if _NOT_COUNT_BEFORE.search(text[max(0, m.start() - 8): m.start()]):
                     continue
+                if _LITERATURE.search(m.group(0)) or _REPORTED_AFTER.match(text, m.end()):
+                    continue  # "fewer than 100 reported cases": the literature, not the study
                 value = parse_number(m.group("num"))
                 if value is None or value == 0 or (1900 <= value <= 2100 and "," not in m.group("num")):
                     continue

