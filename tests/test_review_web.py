@@ -304,3 +304,33 @@ def test_workers_starting_together_share_one_session_secret(tmp_path: Path) -> N
         secrets_seen = pool.map(server_secret, [tmp_path] * 8)
     assert len(set(secrets_seen)) == 1 and len(secrets_seen[0]) >= 32
     assert sorted(p.name for p in tmp_path.iterdir()) == [SECRET_FILE], "no draft file is left behind"
+
+
+def test_an_edit_is_made_in_typed_inputs_and_a_wrong_value_is_refused_naming_its_field(
+        site: tuple[Settings, Path, dict[str, str]]) -> None:
+    settings, _data_dir, keys = site
+    with browser(settings) as client:
+        sign_in(client, keys["CD"])
+        study = first_studies(client, 1)[0]
+        page = client.get(f"/review/studies/{study}/extraction")
+        sex = next(name for name in re.findall(r'name="(demographics\.[^"]+)\.verdict"', page.text)
+                   if f'name="{name}.value.attribute"' in page.text
+                   and re.search(rf'name="{re.escape(name)}\.value\.attribute">\s*(<option[^>]*>[^<]*</option>)*?'
+                                 r'<option value="sex" selected', page.text))
+        assert f'name="{sex}.value.reported"' in page.text and f'name="{sex}.value.values"' in page.text
+        token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+        edit = {"csrf_token": token, "action": "draft", f"{sex}.verdict": "edited",
+                f"{sex}.value.attribute": "sex", f"{sex}.value.reported": "true", f"{sex}.value.values": "female, male"}
+        saved = client.post(f"/review/studies/{study}/extraction", data=edit)
+        assert saved.status_code == 303, saved.text[-1500:]
+        form = client.get(f"/v1/studies/{study}/extraction", headers={"Accept": "application/json",
+                                                                      "Authorization": f"Bearer {keys['CD']}"}).json()
+        (field,) = [f for f in form["demographics"] if f"demographics.{f['key']}" == sex]
+        assert field["verdict"] == "edited"
+        assert field["value"]["reported"] is True and field["value"]["values"] == ["female", "male"]
+
+        page = client.get(f"/review/studies/{study}/extraction")
+        assert re.search(rf'name="{re.escape(sex)}\.value\.values" value="female, male"', page.text)
+        wrong = {**edit, f"{sex}.value.reported": "perhaps"}
+        refused = client.post(f"/review/studies/{study}/extraction", data=wrong)
+        assert refused.status_code == 422 and "reported" in refused.text

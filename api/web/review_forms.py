@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from api.web.fact_inputs import FactInput, fact_inputs, fact_type, posted_value
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES, DemographicReport, Fact, StudyFlag
 from ingest.screening import CRITERIA
 from review.extraction import FLAG_NAMES, field_key
@@ -51,6 +52,7 @@ class FieldView(BaseModel):
     evidence: str | None
     verdict: str
     value_json: str
+    inputs: list[FactInput]
     has_machine: bool
     note: str
 
@@ -80,11 +82,22 @@ def _unproposed() -> dict[str, tuple[str, dict[str, object]]]:
 UNPROPOSED = _unproposed()
 
 
-def _value_json(field: FormField[Fact]) -> str:
+def _start(field: FormField[Fact]) -> dict[str, Any] | None:
+    """Where an edit starts: the reviewer's value, else the machine's, else "not reported" for a field the
+    machine proposed nothing for."""
     fact = field.value or field.machine
     if fact is not None:
-        return json.dumps(fact.model_dump(mode="json", exclude={"provenance"}, exclude_none=True))
-    return json.dumps(UNPROPOSED[field.key][1]) if field.key in UNPROPOSED else ""
+        started: dict[str, Any] = fact.model_dump(mode="json", exclude={"provenance"}, exclude_none=True)
+        return started
+    return dict(UNPROPOSED[field.key][1]) if field.key in UNPROPOSED else None
+
+
+def _stored_start(field: dict[str, Any]) -> dict[str, Any] | None:
+    """:func:`_start` of a stored form's field (a JSON body)."""
+    fact = field.get("value") or field.get("machine")
+    if isinstance(fact, dict):
+        return {k: v for k, v in fact.items() if k != "provenance"}
+    return dict(UNPROPOSED[field["key"]][1]) if field["key"] in UNPROPOSED else None
 
 
 def _summary(field: FormField[Fact]) -> str:
@@ -101,7 +114,8 @@ def extraction_fields(form: ExtractionForm) -> list[tuple[str, list[FieldView]]]
         sections.setdefault(section, []).append(FieldView(
             section=section, key=field.key, name=f"{section}.{field.key}", summary=_summary(field),
             evidence=evidence.text if evidence is not None else None, verdict=field.verdict,
-            value_json=_value_json(field), has_machine=field.machine is not None, note=field.note or ""))
+            value_json="", inputs=fact_inputs(fact_type(section), _start(field)),
+            has_machine=field.machine is not None, note=field.note or ""))
     return list(sections.items())
 
 
@@ -119,9 +133,12 @@ def extraction_body(current: ExtractionForm, form: Form) -> dict[str, Any]:
             field["verdict"] = verdict
             field["note"] = one(form, f"{name}.note").strip() or None
             if verdict == "edited":
-                text = one(form, f"{name}.value").strip()
+                text = one(form, f"{name}.value").strip()  # the JSON box, when filled, replaces the inputs
                 try:
-                    field["value"] = json.loads(text) if text else None
+                    field["value"] = json.loads(text) if text else posted_value(
+                        fact_type(section), _stored_start(field),
+                        {key.removeprefix(f"{name}.value."): one(form, key) for key in form
+                         if key.startswith(f"{name}.value.")})
                 except json.JSONDecodeError as exc:
                     raise InvalidEntry(f"the edited value is not JSON: {exc.msg}", record=current.study_id,
                                        field=f"{name}.value") from exc
