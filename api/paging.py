@@ -61,7 +61,7 @@ class Paging:
 def paging(default_limit: int, max_limit: int) -> Callable[..., Paging]:
     """A dependency reading ``offset`` and ``limit`` (1 to ``max_limit``, ``default_limit`` when absent)."""
 
-    def dependency(
+    async def dependency(
         request: Request, response: Response, answers: AnswersDep,
         offset: Annotated[int, Query(ge=0, description="index of the page's first item")] = 0,
         limit: Annotated[int, Query(ge=1, le=max_limit, description=f"items per page (at most {max_limit})")]

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 
 from analysis.overview import ReviewOverview
-from api.deps import OntologyDep, ReviewStoreDep
+from api.caching import BUILDS_HEADER
+from api.deps import AnswersDep, OntologyDep
 from api.paging import Paging, paging
 from api.problems import error_responses
 from api.schemas import Page
@@ -43,11 +44,18 @@ def list_exports(page: Annotated[Paging, Depends(paging(100, 100))]) -> Page[Exp
 
 @router.get("/exports/{format}",
             responses=error_responses(ok={"content": {f.media_type: {} for f in FORMATS.values()}}))
-def export(format: ExportName, store: ReviewStoreDep, ontology: OntologyDep) -> Response:
-    """The whole graph in one format, with every fact's evidence span and provenance, as a download."""
+def export(format: ExportName, answers: AnswersDep, ontology: OntologyDep) -> Response:
+    """The whole graph in one format, with every fact's evidence span and provenance, as a download.
+
+    Built once per revision (and counting) and kept; ``X-Facekg-Builds`` says how many times this process
+    has built this format so far.
+    """
     chosen = export_format(format)
-    return Response(chosen.write(store, ontology), media_type=chosen.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{chosen.filename}"'})
+    question = f"export:{chosen.name}"
+    body = answers.answer(question, None, lambda _snapshot: chosen.write(answers.store, ontology))
+    return Response(body, media_type=chosen.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{chosen.filename}"',
+                             BUILDS_HEADER: str(answers.built[question])})
 
 
 @router.get("/overview", response_model=ReviewOverview, tags=["charts"])
