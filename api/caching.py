@@ -32,10 +32,10 @@ from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analysis.as_of import AS_OF, AsOfAnswers
-from analysis.counted import counting_variant
+from analysis.counted import counting_variant, note_provisional, provisional_seen
+from api.limits import limited
 from facekg import __version__
 from facekg.errors import FacekgError, InvalidQuery
-from api.limits import limited
 from graph.exports.release import latest_release
 
 UPDATE_HEADER = "X-Facekg-Update"
@@ -60,6 +60,7 @@ class StoredAnswer:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     gzipped: bytes | None
+    provisional: frozenset[str] = frozenset()  # the provisional studies it counted (its label, api/auth.py)
 
     @property
     def size(self) -> int:
@@ -242,6 +243,7 @@ class RevisionCaching:
         if found is None:  # the build was not kept (an error, or too large): answer this one afresh
             await self.app(scope, receive, tagged)
             return
+        note_provisional(found.provisional)
         for message in found.messages(accepts_gzip, head=scope["method"] == "HEAD"):
             await tagged(message)
 
@@ -264,9 +266,10 @@ class RevisionCaching:
                 chunks.append(message.get("body", b""))
             await send(message)
 
+        before = provisional_seen()
         await self.app(scope, receive, capture)
         if keep:
             body = b"".join(chunks)
             gzipped = await run_in_threadpool(_gzipped, headers, body) if len(body) > 256 * 1024 \
                 else _gzipped(headers, body)
-            store.put(key, StoredAnswer(headers, body, gzipped))
+            store.put(key, StoredAnswer(headers, body, gzipped, provisional_seen() - before))

@@ -46,7 +46,8 @@ AsOfParam = Annotated[str | None, Query(
                              "update (GET /v1/updates and GET /v1/releases list them); default: the latest")]
 
 
-async def get_kept_answers(request: Request, store: StoreDep, ontology: OntologyDep, settings: SettingsDep) -> AsOfAnswers:
+async def get_kept_answers(request: Request, store: StoreDep, ontology: OntologyDep,
+                           settings: SettingsDep) -> AsOfAnswers:
     """The app's kept answers over its store, today's and as of earlier updates (made here when absent, or
     when a test swapped the store)."""
     kept: AsOfAnswers | None = getattr(request.app.state, "as_of", None)
