@@ -9,7 +9,9 @@ concurrent keep-alive clients for ``--duration`` seconds over a fixed mix of eve
 read endpoint. Prints, per run, requests per second in all and per endpoint the
 count, p50, p99 and errors (any status other than 200, or a transport failure).
 
-Baselines in the same run: ``--floor`` first drives ``/healthz`` alone (what the
+Before measuring, every URL is asked a few times (each answer is built once per revision,
+then kept; the first build of an export takes seconds) and ``--warmup`` seconds of load
+are run unmeasured. Baselines in the same run: ``--floor`` first drives ``/healthz`` alone (what the
 server and generator do per request at best), and ``--baseline-ref REF`` first
 serves the same data with the code of git ref REF (``git archive``, run by uvicorn
 with this venv). The load generator runs on the same machine in ``--generators``
@@ -190,6 +192,14 @@ def load(base: str, urls: dict[str, str], clients: int, duration: float, seed: i
     return max(run[0] for run in runs), latencies, errors, sum(run[3] for run in runs)
 
 
+def prime(base: str, urls: dict[str, str], workers: int) -> None:
+    """Ask every URL a few times on fresh connections (so each worker likely sees each), unmeasured: the
+    answers are built once per revision, and this run measures serving them, not building them."""
+    for _ in range(3 * workers):
+        for url in urls.values():
+            httpx.get(base + url, timeout=300)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
@@ -247,6 +257,7 @@ def main() -> None:
                 study = httpx.get(base + "/v1/studies?limit=1").json()["data"][0]["id"]
                 condition = httpx.get(base + "/v1/conditions?limit=1").json()["data"][0]["id"]
                 urls = {"healthz": "/healthz"} if floor else mix(study, condition)
+                prime(base, urls, args.workers)
                 if args.warmup > 0:
                     load(base, urls, args.clients, args.warmup, 1, args.generators)
                 elapsed, latencies, errors, cpu = load(base, urls, args.clients, args.duration, 2, args.generators)

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.caching import BUILDS_HEADER
+from api.routers.exports import EXPORTS_CACHE
 from facekg.runtime import open_store
 from facekg.settings import Settings
 from ingest.load import load_records
@@ -105,3 +106,13 @@ def test_per_user_and_failed_answers_are_not_kept(live: TestClient) -> None:
     assert stored is None or not any("no-such-study" in key[2] or key[2] == "/v1/conditions"
                                      for key in stored._entries)
     assert live.get("/v1/studies/no-such-study").status_code == 404
+
+
+def test_workers_share_an_export_through_the_data_dir(live: TestClient, writable_dir: Path) -> None:
+    first = live.get("/v1/exports/jsonl")
+    (kept,) = (writable_dir / EXPORTS_CACHE).glob("*.jsonl")
+    written = kept.stat().st_mtime_ns
+    with TestClient(create_app(Settings(data_dir=writable_dir, backend="memory"))) as other_worker:
+        second = other_worker.get("/v1/exports/jsonl")
+    assert second.content == first.content
+    assert kept.stat().st_mtime_ns == written, "the second process read the first one's build"
