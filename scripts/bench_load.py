@@ -15,7 +15,8 @@ are run unmeasured. Baselines in the same run: ``--floor`` first drives ``/healt
 server and generator do per request at best), and ``--baseline-ref REF`` first
 serves the same data with the code of git ref REF (``git archive``, run by uvicorn
 with this venv). The load generator runs on the same machine in ``--generators``
-processes (asyncio + httpx each, so one Python process is not the ceiling) and
+processes (each with asyncio clients on plain keep-alive HTTP/1.1 streams: a client library
+like httpx costs more CPU per request than the server does, see docs/benchmarks.md) and
 prints the CPU it used: the figures are what one machine does for both. Rate limits
 are switched off for the run (one loopback address would be limited to 30 pictures
 a minute).
@@ -138,29 +139,69 @@ def server(workers: int, env: dict[str, str], log: Path, tree: Path | None = Non
             process.kill()
 
 
-async def drive(base: str, urls: dict[str, str], clients: int, duration: float, seed: int
-                ) -> tuple[float, dict[str, list[float]], dict[str, int]]:
+class Connection:
+    """One keep-alive HTTP/1.1 connection on asyncio streams: a GET, then the whole answer read.
+
+    Deliberately small (no redirects, no decompression: ``Accept-Encoding: gzip`` bodies are counted,
+    not inflated), so the generator spends its CPU on sending and reading, not on a client library.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\nAccept-Encoding: gzip\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        if "content-length" in headers:
+            await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding") == "chunked":
+            while size := int((await self.reader.readuntil(b"\r\n")).strip(), 16):
+                await self.reader.readexactly(size + 2)
+            await self.reader.readuntil(b"\r\n")
+        if headers.get("connection") == "close":
+            await self.close()
+        return status
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+
+async def drive(
+    base: str, urls: dict[str, str], clients: int, duration: float, seed: int
+) -> tuple[float, dict[str, list[float]], dict[str, int]]:
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     names = list(urls)
     stop = time.monotonic() + duration
+    host, port = base.removeprefix("http://").split(":")
 
     async def client(index: int) -> None:
         rng = random.Random(seed + index)
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+        connection = Connection(host, int(port))
+        try:
             while time.monotonic() < stop:
                 name = rng.choice(names)
                 started = time.perf_counter()
                 try:
-                    response = await http.get(urls[name])
-                    await response.aread()
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
+                    ok = await asyncio.wait_for(connection.get(urls[name]), 30) == 200
+                except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
                     ok = False
+                    await connection.close()
                 latencies[name].append(time.perf_counter() - started)
                 if not ok:
                     errors[name] += 1
+        finally:
+            await connection.close()
 
     began = time.monotonic()
     await asyncio.gather(*(client(i) for i in range(clients)))
