@@ -236,9 +236,9 @@ def load(base: str, urls: dict[str, str], clients: int, duration: float, seed: i
 def prime(base: str, urls: dict[str, str], workers: int) -> None:
     """Ask every URL a few times on fresh connections (so each worker likely sees each), unmeasured: the
     answers are built once per revision, and this run measures serving them, not building them."""
-    for _ in range(3 * workers):
-        for url in urls.values():
-            httpx.get(base + url, timeout=300)
+    with concurrent.futures.ThreadPoolExecutor(len(urls)) as pool:
+        for _ in range(2 * workers):
+            list(pool.map(lambda url: httpx.get(base + url, timeout=300), urls.values()))
 
 
 def percentile(values: list[float], share: float) -> float:
