@@ -231,7 +231,9 @@ class RevisionCaching:
             await self.app(scope, receive, tagged)  # per-user or counted answers are never kept
             return
         accepts_gzip = "gzip" in request_headers.get("accept-encoding", "")
-        key = (tag, update, scope["path"], scope.get("query_string", b"").decode("latin-1"))
+        # Origin too: the CORS middleware (inside this one) answers each origin with its own headers
+        key = (tag, update, scope["path"], scope.get("query_string", b"").decode("latin-1"),
+               request_headers.get("origin", ""))
         store = stored_answers(scope["app"])
         if (found := store.get(key)) is None and await store.wait_for_builder(key):
             try:
