@@ -14,8 +14,9 @@ many clients at once are computed once (the others wait for it).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,6 +50,76 @@ DEFAULT_SIZE = 256
 def store_revision(store: GraphStore) -> str:
     """The store's revision token (one rule for every caller: caches and ETags key on it)."""
     return store.revision()
+
+
+def revision_files(store: GraphStore) -> list[Path] | None:
+    """The SQLite files whose commits are all that change ``store.revision()``, or None when that is not known
+    (Neo4j, a store in memory, a store type this does not know): then the revision is asked for each time."""
+    inner = getattr(store, "inner", None)
+    if inner is not None:  # a CountedStore: the graph's file and the review workspace's
+        files = revision_files(inner)
+        workspace = getattr(store, "workspace", None)
+        return None if files is None or workspace is None else [*files, Path(workspace)]
+    path = getattr(store, "path", None)
+    if type(store).__name__ == "SqliteStore" and isinstance(path, Path):
+        return [path]
+    return None
+
+
+class RevisionWatch:
+    """``store.revision()``, asked again only after a commit to one of its SQLite files.
+
+    Each file is watched through one kept connection's ``PRAGMA data_version`` (which changes when another
+    connection commits) and the file's identity (a file replaced or created is a change too), so a read
+    costs a ``stat`` and a pragma per file instead of opening the files and querying them.
+    """
+
+    def __init__(self, store: GraphStore, files: list[Path]) -> None:
+        self._store = store
+        self._files = files
+        self._connections: dict[Path, tuple[tuple[int, int], sqlite3.Connection]] = {}
+        self._lock = threading.Lock()
+        self._seen: tuple[object, ...] | None = None
+        self._value: str | None = None
+        self.reads = 0  # times the store itself was asked (tests and benchmarks)
+
+    def _state(self, path: Path) -> object:
+        try:
+            info = path.stat()
+        except OSError:
+            return "absent"
+        identity = (info.st_dev, info.st_ino)
+        kept = self._connections.get(path)
+        if kept is None or kept[0] != identity:
+            if kept is not None:
+                kept[1].close()
+            try:
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            except sqlite3.Error:
+                return ("unreadable", info.st_mtime_ns)
+            self._connections[path] = kept = (identity, conn)
+        try:
+            version = kept[1].execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return ("unreadable", info.st_mtime_ns)
+        return (identity, version)
+
+    def revision(self) -> str:
+        with self._lock:
+            state = tuple(self._state(path) for path in self._files)
+            if state == self._seen and self._value is not None:
+                return self._value
+        value = store_revision(self._store)  # read after the state: a commit in between is seen next time
+        with self._lock:
+            self._seen, self._value = state, value
+            self.reads += 1
+        return value
+
+
+def revision_watch(store: GraphStore) -> RevisionWatch | None:
+    """A watch over ``store``'s revision when its files are known (see :func:`revision_files`)."""
+    files = revision_files(store)
+    return RevisionWatch(store, files) if files else None
 
 
 class RevisionSnapshot:
@@ -136,11 +207,18 @@ class Answers:
         self._revision: str | None = None
         self._snapshots: dict[tuple[str, str], RevisionSnapshot] = {}
         self.computed = 0  # answers computed (misses), for tests and benchmarks
+        self.built: Counter[str] = Counter()  # answers computed, by question (the export build counter)
+        self._watch = revision_watch(store)
 
     # -- the machinery --
+    @property
+    def watched(self) -> bool:
+        """Whether :meth:`revision` is cheap (a stat and a pragma, see :class:`RevisionWatch`), not a query."""
+        return self._watch is not None
+
     def revision(self) -> str:
         """The store's current revision; seeing a new one drops every answer of the old."""
-        revision = store_revision(self.store)
+        revision = self._watch.revision() if self._watch is not None else store_revision(self.store)
         with self._lock:
             if revision != self._revision:
                 self._entries.clear()
@@ -207,6 +285,7 @@ class Answers:
             if not isinstance(key, tuple) or key[0] != self._revision:
                 return  # computed for a revision that has been superseded meanwhile
             self.computed += 1
+            self.built[str(key[2])] += 1
             self._entries[key] = value
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:

@@ -7,13 +7,23 @@ what the client asked for (its ``Accept``, and who it is), so the entity tag is 
 a client that sends it back before the next write gets ``304 Not Modified`` with no body. The 304
 replaces a 200 only: the request is validated and answered as usual first (answers are kept per
 revision, so this is cheap), so an invalid request still gets its 422 and an unknown id its 404. The
-tag is weak because gzip may re-encode the same answer. A pure ASGI middleware, so it adds no
-buffering and streams what it passes on.
+tag is weak because gzip may re-encode the same answer. A pure ASGI middleware.
+
+Answers are also kept as bytes (:class:`StoredAnswers`): a 200 to a public GET (no ``Authorization``, no
+``Cookie``) is stored under its entity tag, path and query, with a gzip copy made once, and the next
+identical request is answered from it without entering the routes. Requests that a rate limit counts
+(:func:`api.limits.limited`) always go to the routes. The store is per process (``serve --workers`` builds
+an answer once per worker; exports are also kept on disk, see :mod:`api.routers.exports`); its entries
+die with the revision they were made for, because the revision is part of every key.
 """
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +32,8 @@ from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analysis.as_of import AS_OF, AsOfAnswers
-from analysis.counted import counting_variant
+from analysis.counted import counting_variant, note_provisional, provisional_seen
+from api.limits import limited
 from facekg import __version__
 from facekg.errors import FacekgError, InvalidQuery
 from graph.exports.release import latest_release
@@ -36,6 +47,90 @@ REVISIONED_PAGES = ("/", "/studies", "/conditions", "/gaps", "/gap-map", "/bias"
                     "/synthesis", "/facekg")
 # Request headers that change the answer; Vary names them so shared caches keep the variants apart.
 VARYING = ("accept", "hx-request", "authorization", "cookie")
+STORED_BYTES = 256 * 1024 * 1024  # what the kept answers of one process may hold in all
+LARGEST_STORED = 64 * 1024 * 1024  # an answer larger than this is passed on and not kept
+GZIP_MINIMUM = 1024  # as the GZipMiddleware in api/app.py
+BUILDS_HEADER = "X-Facekg-Builds"
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """A 200 as the routes sent it (headers before tagging), and its gzip copy when it is worth one."""
+
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    gzipped: bytes | None
+    provisional: frozenset[str] = frozenset()  # the provisional studies it counted (its label, api/auth.py)
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
+
+    def messages(self, accepts_gzip: bool, head: bool) -> tuple[Message, Message]:
+        body, headers = self.body, [(k, v) for k, v in self.headers if k != b"content-length"]
+        if accepts_gzip and self.gzipped is not None:
+            body = self.gzipped
+            headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+        headers.append((b"content-length", str(len(body)).encode()))
+        return ({"type": "http.response.start", "status": 200, "headers": headers},
+                {"type": "http.response.body", "body": b"" if head else body})
+
+
+class StoredAnswers:
+    """The kept answers of one app: an LRU bounded by bytes, and one build per key at a time."""
+
+    def __init__(self, max_bytes: int = STORED_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[str, ...], StoredAnswer] = OrderedDict()
+        self._bytes = 0
+        self._building: dict[tuple[str, ...], asyncio.Event] = {}
+        self.hits = 0
+
+    def get(self, key: tuple[str, ...]) -> StoredAnswer | None:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+            self.hits += 1
+        return found
+
+    def put(self, key: tuple[str, ...], answer: StoredAnswer) -> None:
+        if answer.size > LARGEST_STORED:
+            return
+        old = self._entries.pop(key, None)
+        self._bytes += answer.size - (old.size if old is not None else 0)
+        self._entries[key] = answer
+        while self._bytes > self.max_bytes and self._entries:
+            self._bytes -= self._entries.popitem(last=False)[1].size
+
+    async def wait_for_builder(self, key: tuple[str, ...]) -> bool:
+        """Wait while another request builds ``key``; True when this request is now the builder."""
+        while (event := self._building.get(key)) is not None:
+            await event.wait()
+            if key in self._entries:
+                return False
+        self._building[key] = asyncio.Event()
+        return True
+
+    def built(self, key: tuple[str, ...]) -> None:
+        event = self._building.pop(key, None)
+        if event is not None:
+            event.set()
+
+
+def stored_answers(app: object) -> StoredAnswers:
+    state = app.state  # type: ignore[attr-defined]
+    kept: StoredAnswers | None = getattr(state, "stored_answers", None)
+    if kept is None:
+        kept = state.stored_answers = StoredAnswers()
+    return kept
+
+
+def _gzipped(headers: list[tuple[bytes, bytes]], body: bytes) -> bytes | None:
+    names = dict(headers)
+    if len(body) < GZIP_MINIMUM or b"content-encoding" in names or names.get(b"content-type", b"").startswith(
+            b"text/event-stream"):
+        return None
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 def revisioned(path: str) -> bool:
@@ -99,7 +194,10 @@ class RevisionCaching:
             as_of = QueryParams(scope.get("query_string", b"").decode("latin-1")).get(AS_OF)
             settings = getattr(scope["app"].state, "settings", None)
             data_dir = settings.data_dir if settings is not None else None
-            revision, update = await run_in_threadpool(_state, kept, as_of, data_dir)
+            if kept.live.watched and as_of is None:  # the revision is a stat and a pragma: no thread needed
+                revision, update = _state(kept, as_of, data_dir)
+            else:
+                revision, update = await run_in_threadpool(_state, kept, as_of, data_dir)
         except FacekgError:
             await self.app(scope, receive, send)
             return
@@ -129,4 +227,51 @@ class RevisionCaching:
                 return
             await send(message)
 
-        await self.app(scope, receive, tagged)
+        if "authorization" in request_headers or "cookie" in request_headers or limited(scope):
+            await self.app(scope, receive, tagged)  # per-user or counted answers are never kept
+            return
+        accepts_gzip = "gzip" in request_headers.get("accept-encoding", "")
+        # Origin too: the CORS middleware (inside this one) answers each origin with its own headers
+        key = (tag, update, scope["path"], scope.get("query_string", b"").decode("latin-1"),
+               request_headers.get("origin", ""))
+        store = stored_answers(scope["app"])
+        if (found := store.get(key)) is None and await store.wait_for_builder(key):
+            try:
+                await self._build(scope, receive, tagged, store, key)
+            finally:
+                store.built(key)
+            return
+        found = found or store.get(key)
+        if found is None:  # the build was not kept (an error, or too large): answer this one afresh
+            await self.app(scope, receive, tagged)
+            return
+        note_provisional(found.provisional)
+        for message in found.messages(accepts_gzip, head=scope["method"] == "HEAD"):
+            await tagged(message)
+
+    async def _build(self, scope: Scope, receive: Receive, send: Send, store: StoredAnswers,
+                     key: tuple[str, ...]) -> None:
+        """Answer through the routes, and keep the answer when it is a whole 200 worth keeping."""
+        keep = scope["method"] == "GET"
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+        size = 0
+
+        async def capture(message: Message) -> None:
+            nonlocal keep, headers, size
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                keep = keep and message["status"] == 200 and not any(k == b"set-cookie" for k, _ in headers)
+            elif message["type"] == "http.response.body" and keep:
+                size += len(message.get("body", b""))
+                keep = size <= LARGEST_STORED
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        before = provisional_seen()
+        await self.app(scope, receive, capture)
+        if keep:
+            body = b"".join(chunks)
+            gzipped = await run_in_threadpool(_gzipped, headers, body) if len(body) > 256 * 1024 \
+                else _gzipped(headers, body)
+            store.put(key, StoredAnswer(headers, body, gzipped, provisional_seen() - before))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from analysis.answers import Answers
 from analysis.as_of import AS_OF, AsOfAnswers
@@ -20,17 +21,17 @@ from ontology import Ontology
 from review.screening import CountingRule
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     store: GraphStore = request.app.state.store
     return store
 
 
-def get_ontology(request: Request) -> Ontology:
+async def get_ontology(request: Request) -> Ontology:
     ontology: Ontology = request.app.state.ontology
     return ontology
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -45,7 +46,8 @@ AsOfParam = Annotated[str | None, Query(
                              "update (GET /v1/updates and GET /v1/releases list them); default: the latest")]
 
 
-def get_kept_answers(request: Request, store: StoreDep, ontology: OntologyDep, settings: SettingsDep) -> AsOfAnswers:
+async def get_kept_answers(request: Request, store: StoreDep, ontology: OntologyDep,
+                           settings: SettingsDep) -> AsOfAnswers:
     """The app's kept answers over its store, today's and as of earlier updates (made here when absent, or
     when a test swapped the store)."""
     kept: AsOfAnswers | None = getattr(request.app.state, "as_of", None)
@@ -65,19 +67,23 @@ def release_pins(settings: Settings) -> Callable[[str], str]:
 KeptAnswersDep = Annotated[AsOfAnswers, Depends(get_kept_answers)]
 
 
-def get_answers(kept: KeptAnswersDep, as_of: AsOfParam = None) -> Answers:
+async def get_answers(kept: KeptAnswersDep, as_of: AsOfParam = None) -> Answers:
     """The answers as of the update the request's ``as_of`` names (422 naming it when none), else today's.
 
     The one place ``?as_of=`` is read: every read endpoint and page takes its answers, or its store, here.
     A release version (``as_of=1.0``) names the update the release froze.
+    Cheap dependencies are ``async`` so a request does not hop to a thread for each; an ``as_of`` may
+    read the store, so it is resolved in a thread.
     """
-    return kept.answers(as_of)
+    if as_of is None:
+        return kept.live
+    return await run_in_threadpool(kept.answers, as_of)
 
 
 AnswersDep = Annotated[Answers, Depends(get_answers)]
 
 
-def get_review_store(answers: AnswersDep) -> GraphStore:
+async def get_review_store(answers: AnswersDep) -> GraphStore:
     """The store the request reads: the live one, or the review as of the ``as_of`` update (read-only)."""
     return answers.store
 
@@ -85,7 +91,7 @@ def get_review_store(answers: AnswersDep) -> GraphStore:
 ReviewStoreDep = Annotated[GraphStore, Depends(get_review_store)]
 
 
-def counting_parameters(
+async def counting_parameters(
     counting: Annotated[CountingRule | None, Query(description="which studies count: consensus (included by "
                                                                "consensus) or provisional (every study not "
                                                                "excluded); default: the server's setting")] = None,

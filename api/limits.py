@@ -18,10 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
+from starlette.datastructures import QueryParams
+from starlette.types import Scope
 
 from api.deps import SettingsDep
 from facekg.settings import Settings
 
+PICTURE_FORMATS = ("svg", "png")
 MAX_CLIENTS = 10_000  # buckets kept; the least recently seen client is forgotten first
 
 
@@ -71,6 +74,16 @@ class RateLimits:
                    universe=TokenBucket(settings.rate_universe) if settings.rate_universe else None)
 
 
+def limited(scope: Scope) -> bool:
+    """Whether a rate limit of the app counts this request (so it must reach the routes, never a kept answer)."""
+    limits: RateLimits | None = getattr(scope["app"].state, "rate_limits", None)
+    if limits is None:
+        return False
+    query = QueryParams(scope.get("query_string", b"").decode("latin-1"))
+    return ((limits.pictures is not None and query.get("format") in PICTURE_FORMATS)
+            or (limits.universe is not None and query.get("universe") == "facial-phenotype"))
+
+
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -90,7 +103,7 @@ def app_limits(request: Request, settings: Settings) -> RateLimits:
 
 async def limit_pictures(request: Request, settings: SettingsDep) -> None:
     """Counts a request for an SVG or PNG picture (``format=svg`` or ``png``) against the client's bucket."""
-    if request.query_params.get("format") in ("svg", "png"):
+    if request.query_params.get("format") in PICTURE_FORMATS:
         _check(request, "picture", app_limits(request, settings).pictures)
 
 

@@ -8,7 +8,7 @@ and ``Link: <...>; rel="first"|"prev"|"next"|"last"`` built from the request's o
 # No ``from __future__ import annotations``: FastAPI reads the dependency's signature, whose bounds are
 # the arguments of :func:`paging`, and closures only resolve in annotations evaluated at definition.
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -58,10 +58,10 @@ class Paging:
             for rel, offset in targets.items() if offset is not None)
 
 
-def paging(default_limit: int, max_limit: int) -> Callable[..., Paging]:
+def paging(default_limit: int, max_limit: int) -> Callable[..., Awaitable[Paging]]:
     """A dependency reading ``offset`` and ``limit`` (1 to ``max_limit``, ``default_limit`` when absent)."""
 
-    def dependency(
+    async def dependency(
         request: Request, response: Response, answers: AnswersDep,
         offset: Annotated[int, Query(ge=0, description="index of the page's first item")] = 0,
         limit: Annotated[int, Query(ge=1, le=max_limit, description=f"items per page (at most {max_limit})")]

@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from api.limits import RateLimited
 from api.negotiation import prefers_html
@@ -114,6 +115,15 @@ def respond(request: Request, status: int, title: str, detail: str, *, kind: str
     return problem(status, title, detail, kind=kind, instance=request.url.path, headers=headers, **extra)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path (the ``Allow`` of a 405), HEAD with GET."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(request.url.path):
+            methods |= route.methods
+    return sorted(methods)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Map facekg errors, validation errors and HTTP errors to problem+json (or an HTML page for browsers)."""
 
@@ -185,5 +195,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no resource at {request.url.path}; see /docs"
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Starlette names the first route's methods only: name every route's at the path
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return respond(request, exc.status_code, detail if exc.status_code != 404 else "Not found", detail,
-                       kind="http", headers=getattr(exc, "headers", None))
+                       kind="http", headers=headers)

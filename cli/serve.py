@@ -20,6 +20,7 @@ def serve(
     workers: Annotated[int | None, typer.Option(min=1, max=64, help="server processes (default FACEKG_WORKERS, "
                                                                     "else one per CPU)")] = None,
     backend: BackendOption = None,
+    access_log: Annotated[bool, typer.Option(help="log every request (off for load tests)")] = True,
 ) -> None:
     """Serve the REST API (under /v1, docs at /docs) and the website with uvicorn.
 
@@ -34,7 +35,8 @@ def serve(
         settings = command_settings(backend)
         count = workers or settings.worker_count()
         app = create_app(settings)
-    bind = {"host": host or settings.host, "port": port or settings.port, "log_level": "info"}
+    bind = {"host": host or settings.host, "port": port or settings.port, "log_level": "info",
+            "access_log": access_log}
     if count == 1:
         uvicorn.run(app, **bind)  # type: ignore[arg-type]
         return

@@ -8,13 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import AnswersDep, OntologyDep, SettingsDep, StoreDep
+from api.deps import AnswersDep, OntologyDep, SettingsDep
 from api.paging import Paging, paging
 from api.problems import error_responses
 from api.schemas import Health, Page
 from facekg import __version__
 from facekg.errors import StoreUnavailable
 from facekg.records import ReviewUpdate
+from graph.store import GraphStore
 
 router = APIRouter(tags=["meta"])
 log = logging.getLogger("facekg.api")
@@ -27,11 +28,17 @@ UpdatesPaging = Annotated[Paging, Depends(paging(1000, 1000))]
 @router.get("/healthz", response_model=Health,
             responses={**error_responses(), 503: {"model": Health, "description": "the graph store does not "
                                                   "answer (or cannot be read); Retry-After says when to retry"}})
-def healthz(store: StoreDep, settings: SettingsDep) -> Response:
-    """Liveness and whether the graph store answers (503 when it does not)."""
-    try:
+def healthz(answers: AnswersDep, settings: SettingsDep) -> Response:
+    """Liveness and whether the graph store answers (503 when it does not).
+
+    The check and the count are made once per store revision (a failure is never kept, so is asked again).
+    """
+    def check(store: GraphStore) -> int:
         store.check()
-        studies = store.stats().studies
+        return store.stats().studies
+
+    try:
+        studies = answers.answer("health", None, check)
     except Exception as exc:  # unreachable, unreadable or malformed: the cause goes to the log, not the client
         log.warning("health check: graph store failed: %r", exc)
         retry_after = exc.retry_after if isinstance(exc, StoreUnavailable) else 30

@@ -27,8 +27,14 @@ from review.workspace import AuditEntry
 router = APIRouter(tags=["review"])
 
 
+# Two different reviewer ids: what review.agreement accepts, so the document says it too.
+REVIEWER_PAIR = Query(description="the two to compare", min_length=2, max_length=2,
+                      json_schema_extra={"uniqueItems": True})
+
+
 class NewReviewer(BaseModel):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=200, pattern=r"[A-Za-z0-9]",
+                      description="the reviewer's name; it needs a letter or digit (their id is made from it)")
     role: Role = "reviewer"
 
 
@@ -130,7 +136,7 @@ def study_review(study_id: str, viewer: ViewerDep, review: ReviewDep) -> StudyRe
 
 @router.get("/v1/agreement", response_model=Agreement, responses=READ_PROBLEMS)
 def screening_agreement(review: ReviewDep, stage: Stage = "title-abstract",
-                        reviewers: Annotated[list[str] | None, Query(description="the two to compare")] = None,
+                        reviewers: Annotated[list[str] | None, REVIEWER_PAIR] = None,
                         ) -> Agreement:
     """Percent agreement and Cohen's kappa with its 95% CI over the studies both reviewers decided."""
     return review.agreement(stage, reviewers)
@@ -138,7 +144,7 @@ def screening_agreement(review: ReviewDep, stage: Stage = "title-abstract",
 
 @router.get("/v1/agreement/extraction", response_model=list[Agreement], responses=READ_PROBLEMS)
 def extraction_agreement(review: ReviewDep,
-                         reviewers: Annotated[list[str] | None, Query(description="the two to compare")] = None,
+                         reviewers: Annotated[list[str] | None, REVIEWER_PAIR] = None,
                          ) -> list[Agreement]:
     """Agreement per extraction-form section over the studies both reviewers extracted."""
     return review.extraction_agreement(reviewers)
