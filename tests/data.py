@@ -15,6 +15,7 @@ from facekg.records import (
     StudyFlag,
     StudyRecord,
 )
+from ontology import Ontology
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_STUDIES = ROOT / "ingest" / "demo" / "studies.jsonl"
@@ -84,3 +85,18 @@ def make_pdf(lines: list[str]) -> bytes:
         out += f"{offset:010d} 00000 n \n".encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def demo_store_dir(data_dir: Path, ontology: Ontology, limit: int | None = None) -> Path:
+    """``data_dir`` holding the curated demo corpus (its first ``limit`` studies), for tests that write to it."""
+    from facekg.runtime import open_store
+    from facekg.settings import Settings
+    from ingest.load import load_records
+    from ingest.structured import read_study_records
+
+    store = open_store(Settings(data_dir=data_dir, backend="memory"), create=True)
+    try:
+        load_records(store, list(read_study_records(DEMO_STUDIES))[:limit], ontology, source="curated")
+    finally:
+        store.close()
+    return data_dir

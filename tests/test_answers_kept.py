@@ -24,19 +24,14 @@ from facekg.settings import Settings
 from ingest.load import load_records
 from ingest.structured import read_study_records
 from ontology import Ontology
-from tests.data import DEMO_STUDIES
+from tests.data import DEMO_STUDIES, demo_store_dir
 
 EXPORT = "/v1/exports/csv"
 
 
 @pytest.fixture
 def writable_dir(tmp_path: Path, ontology: Ontology) -> Path:
-    store = open_store(Settings(data_dir=tmp_path, backend="memory"), create=True)
-    try:
-        load_records(store, list(read_study_records(DEMO_STUDIES))[:20], ontology, source="curated")
-    finally:
-        store.close()
-    return tmp_path
+    return demo_store_dir(tmp_path, ontology, limit=20)
 
 
 @pytest.fixture

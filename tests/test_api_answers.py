@@ -22,7 +22,7 @@ from facekg.settings import Settings
 from ingest.load import load_records
 from ingest.structured import read_study_records
 from ontology import Ontology
-from tests.data import DEMO_STUDIES
+from tests.data import DEMO_STUDIES, demo_store_dir
 
 LISTS = ["/v1/studies", "/v1/conditions", "/v1/causes", "/v1/updates", "/v1/exports", "/v1/gaps/evidence",
          "/v1/gaps/bias-reporting", "/v1/gaps/bias-reporting/studies", "/v1/gaps/map"]
@@ -31,12 +31,7 @@ LISTS = ["/v1/studies", "/v1/conditions", "/v1/causes", "/v1/updates", "/v1/expo
 @pytest.fixture
 def writable_dir(tmp_path: Path, ontology: Ontology) -> Path:
     """A data directory of its own holding the curated demo corpus (tests here write to it)."""
-    store = open_store(Settings(data_dir=tmp_path, backend="memory"), create=True)
-    try:
-        load_records(store, read_study_records(DEMO_STUDIES), ontology, source="curated")
-    finally:
-        store.close()
-    return tmp_path
+    return demo_store_dir(tmp_path, ontology)
 
 
 @pytest.fixture

@@ -76,11 +76,15 @@ class Visit:
             elif url == base + AXE_PATH:  # axe-core served from our own origin, so the CSP lets it run
                 route.fulfill(body=axe, content_type="application/javascript")
             else:
-                response = route.fetch()
-                route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+                self.forward(route)
 
         context.route("**/*", handle)
         self.page: Page = context.new_page()
+
+    def forward(self, route: Route) -> None:
+        """A request to the site: answered by the server, under the CSP this test checks pages against."""
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
 
     def open(self, path: str) -> Page:
         self.page.goto(self.base + path)

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES, DemographicReport, StudyFlag
 from review.extraction import FLAG_NAMES, field_key
-from tests.browser_support import ARTIFACTS, CHROMIUM_FLAGS, axe_source, chromium_path, running_server
+from tests.browser_support import ARTIFACTS, CHROMIUM_FLAGS, chromium_path, running_server
 from tests.review_http import reviewers, writable_copy
-from tests.test_browser import AXE_PATH, Visit
+from tests.test_browser import Visit
 
 pytestmark = pytest.mark.browser
 
@@ -39,26 +39,8 @@ class ReviewVisit(Visit):
     """:class:`tests.test_browser.Visit`'s checks, but requests go to the server as the browser sends them, so
     redirects and cookies behave as in real use; the pages keep the server's own CSP, which is the stricter one."""
 
-    def __init__(self, context: BrowserContext, base: str) -> None:
-        self.base = base
-        self.outside: list[str] = []
-        self.context = context
-        axe = axe_source()
-        context.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
-                                "e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));")
-
-        def handle(route: Route) -> None:
-            url = route.request.url
-            if not url.startswith(base):
-                self.outside.append(url)
-                route.abort()
-            elif url == base + AXE_PATH:
-                route.fulfill(body=axe, content_type="application/javascript")
-            else:
-                route.continue_()
-
-        context.route("**/*", handle)
-        self.page = context.new_page()
+    def forward(self, route: Route) -> None:
+        route.continue_()
 
 
 @pytest.fixture(scope="module")
