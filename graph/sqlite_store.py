@@ -268,7 +268,7 @@ class SqliteStore:
                             raise missing_review_update(record.id, edge.target)
                         known_updates.add(edge.target)
                     edge_rows.append((record.id, edge.source, edge.type, edge.target, _dumps(edge.props)))
-                record_json = _dumps(record.model_dump(mode="json"))
+                record_json = record.model_dump_json()  # read back only through pydantic: no key sorting needed
                 study_rows.append((record.id, record.doi, record.pmid, record.year, record.year or 0,
                                    None if record.is_deep_learning is None else int(record.is_deep_learning),
                                    int(record.retracted), haystack_of(record), record_json))
