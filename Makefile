@@ -12,7 +12,7 @@ ASSETS := api/web/static/vendor/MANIFEST.json
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
-.PHONY: install browser run demo test test-fast lint typecheck bench bench-extract bench-store bench-readers bench-load eval-extraction train-ner simulate-screening clean
+.PHONY: install browser run demo test test-fast lint typecheck bench bench-extract bench-readers bench-load eval-extraction train-ner simulate-screening clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,9 +80,6 @@ bench: install
 
 bench-extract: install
 	$(PY) scripts/bench_extract.py
-
-bench-store: install
-	$(PY) scripts/bench_store.py
 
 bench-readers: install
 	$(PY) scripts/bench_readers.py

@@ -78,8 +78,12 @@ class GraphRows:
         }
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+"""One encoder for every stored JSON text (``json.dumps`` with options builds a new one per call)."""
+
+
 def _dump(fact: Any) -> str:
-    return json.dumps(fact.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return _ENCODER.encode(fact.model_dump(mode="json"))
 
 
 def record_rows(record: StudyRecord) -> GraphRows:
@@ -89,7 +93,7 @@ def record_rows(record: StudyRecord) -> GraphRows:
     props: dict[str, Scalar] = {name: study_json.get(name) for name in _STUDY_SCALARS}
     props["id"] = record.id
     props["abstract"] = record.abstract
-    props["study"] = json.dumps(study_json, sort_keys=True, ensure_ascii=False)
+    props["study"] = _ENCODER.encode(study_json)
     rows = GraphRows(nodes=[NodeRow(skey, Label.STUDY, props)])
 
     def fact_edge(type_: str, target: str, fact: Fact, ordinal: int, **extra: Scalar) -> None:

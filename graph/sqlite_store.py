@@ -26,7 +26,7 @@ import sqlite3
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -116,8 +116,11 @@ CREATE INDEX IF NOT EXISTS study_versions_study ON study_versions (study_id);
 """
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def haystack_of(record: StudyRecord) -> str:
@@ -254,20 +257,23 @@ class SqliteStore:
                 conn.execute(f"DELETE FROM study_edges WHERE study_id IN ({marks})", chunk)
                 conn.execute(f"DELETE FROM studies WHERE id IN ({marks})", chunk)
             study_rows, edge_rows, version_rows = [], [], []
+            concepts: dict[str, tuple[str, dict[str, Any]]] = {}
+            known_updates: set[str] = set()
             for record in latest.values():
                 rows = record_rows(record)
-                for node in rows.nodes:
-                    if node.label not in STUDY_SUBGRAPH_LABELS:
-                        _merge_concept(conn, node)
+                _gather_concepts(concepts, (n for n in rows.nodes if n.label not in STUDY_SUBGRAPH_LABELS))
                 for edge in rows.edges:
-                    if edge.type == Edge.ADDED_IN and not _has_update(conn, edge.target):
-                        raise missing_review_update(record.id, edge.target)
+                    if edge.type == Edge.ADDED_IN and edge.target not in known_updates:
+                        if not _has_update(conn, edge.target):
+                            raise missing_review_update(record.id, edge.target)
+                        known_updates.add(edge.target)
                     edge_rows.append((record.id, edge.source, edge.type, edge.target, _dumps(edge.props)))
-                record_json = _dumps(record.model_dump(mode="json"))
+                record_json = record.model_dump_json()  # read back only through pydantic: no key sorting needed
                 study_rows.append((record.id, record.doi, record.pmid, record.year, record.year or 0,
                                    None if record.is_deep_learning is None else int(record.is_deep_learning),
                                    int(record.retracted), haystack_of(record), record_json))
                 version_rows.append((record.id, update.id, record_json))
+            _merge_concepts(conn, concepts)
             conn.executemany("INSERT INTO studies (id, doi, pmid, year, year_sort, deep_learning, retracted, "
                              "haystack, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", study_rows)
             conn.executemany("INSERT INTO study_edges VALUES (?, ?, ?, ?, ?)", edge_rows)
@@ -280,7 +286,9 @@ class SqliteStore:
                 if node.label in RECORD_LABELS:
                     raise StoreError(f"node {node.key!r}: {node.label} nodes are written with studies, "
                                      "not with the ontology")
-                _merge_concept(conn, node)
+            concepts: dict[str, tuple[str, dict[str, Any]]] = {}
+            _gather_concepts(concepts, rows.nodes)
+            _merge_concepts(conn, concepts)
             conn.executemany(
                 "INSERT OR REPLACE INTO concept_edges VALUES (?, ?, ?, ?, ?)",
                 [(e.source, e.type, e.target, str(e.props.get("ordinal")), _dumps(e.props)) for e in rows.edges])
@@ -429,15 +437,39 @@ def _update_place(conn: sqlite3.Connection, update_id: str) -> tuple[str, str]:
     return str(row[0]), str(row[1])
 
 
-def _merge_concept(conn: sqlite3.Connection, node: NodeRow) -> None:
-    stored = conn.execute("SELECT label, props FROM concepts WHERE key = ?", (node.key,)).fetchone()
-    if stored is None:
-        conn.execute("INSERT INTO concepts VALUES (?, ?, ?)", (node.key, node.label, _dumps(node.props)))
-        return
-    if stored[0] != node.label:
-        raise label_conflict(node.key, stored[0], node.label)
-    merged = merge_props(json.loads(stored[1]), node.props)
-    conn.execute("UPDATE concepts SET props = ? WHERE key = ?", (_dumps(merged), node.key))
+def _gather_concepts(pending: dict[str, tuple[str, dict[str, Any]]], nodes: Iterable[NodeRow]) -> None:
+    """Fold concept nodes into ``pending`` (key -> label, props), merged in order as repeated writes would be."""
+    for node in nodes:
+        found = pending.get(node.key)
+        if found is None:
+            pending[node.key] = (node.label, dict(node.props))
+        elif found[0] != node.label:
+            raise label_conflict(node.key, found[0], node.label)
+        else:
+            pending[node.key] = (found[0], merge_props(found[1], node.props))
+
+
+def _merge_concepts(conn: sqlite3.Connection, pending: Mapping[str, tuple[str, dict[str, Any]]]) -> None:
+    """Write gathered concept nodes: one lookup per chunk of keys, an insert or update only where a row changes."""
+    keys = list(pending)
+    inserts, updates = [], []
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start:start + _CHUNK]
+        stored = {key: (label, props) for key, label, props in conn.execute(
+            f"SELECT key, label, props FROM concepts WHERE key IN ({','.join('?' * len(chunk))})", chunk)}
+        for key in chunk:
+            label, props = pending[key]
+            if key not in stored:
+                inserts.append((key, label, _dumps(props)))
+                continue
+            stored_label, stored_props = stored[key]
+            if stored_label != label:
+                raise label_conflict(key, stored_label, label)
+            merged = _dumps(merge_props(json.loads(stored_props), props))
+            if merged != stored_props:
+                updates.append((merged, key))
+    conn.executemany("INSERT INTO concepts VALUES (?, ?, ?)", inserts)
+    conn.executemany("UPDATE concepts SET props = ? WHERE key = ?", updates)
 
 
 def _drop_orphans(conn: sqlite3.Connection, candidates: set[str]) -> None:

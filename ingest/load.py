@@ -46,32 +46,44 @@ def resolve_concepts(record: StudyRecord, ontology: Ontology) -> StudyRecord:
     """Map condition, architecture and metric names to ontology concepts where they resolve.
 
     Names that do not resolve keep ``concept_id=None`` (or their public xref id) and are
-    reported as unmapped, never dropped.
+    reported as unmapped, never dropped. The input is not changed: the result is a shallow
+    copy in which only the facts whose concept changed are new objects.
     """
-    record = record.model_copy(deep=True)
+    conditions = []
     for condition in record.conditions:
         concept = ontology.lookup(condition.concept_id or condition.name, kind="condition")
         if concept is None and condition.concept_id:
             concept = ontology.lookup(condition.name, kind="condition")
-        if concept is not None:
-            condition.concept_id = concept.id
+        if concept is not None and concept.id != condition.concept_id:
+            condition = condition.model_copy(update={"concept_id": concept.id})
+        conditions.append(condition)
+    architectures = []
     for architecture in record.architectures:
         concept = ontology.lookup(architecture.concept_id or architecture.name, kind="architecture")
         if concept is not None:
-            architecture.concept_id = concept.id
+            changes: dict[str, object] = {}
+            if concept.id != architecture.concept_id:
+                changes["concept_id"] = concept.id
             if architecture.is_deep_learning is None:
-                architecture.is_deep_learning = ontology.is_deep_learning(concept.id)
+                changes["is_deep_learning"] = ontology.is_deep_learning(concept.id)
+            if changes:
+                architecture = architecture.model_copy(update=changes)
+        architectures.append(architecture)
+    metrics = []
     for result in record.metrics:
         concept = ontology.lookup(result.metric_id or result.metric, kind="metric")
-        if concept is not None:
-            result.metric_id = concept.id
-    if record.is_deep_learning is None:
-        flags = [a.is_deep_learning for a in record.architectures if a.is_deep_learning is not None]
+        if concept is not None and concept.id != result.metric_id:
+            result = result.model_copy(update={"metric_id": concept.id})
+        metrics.append(result)
+    is_deep_learning = record.is_deep_learning
+    if is_deep_learning is None:
+        flags = [a.is_deep_learning for a in architectures if a.is_deep_learning is not None]
         if any(flags):
-            record.is_deep_learning = True
+            is_deep_learning = True
         elif flags:
-            record.is_deep_learning = False
-    return record
+            is_deep_learning = False
+    return record.model_copy(update={"conditions": conditions, "architectures": architectures, "metrics": metrics,
+                                     "is_deep_learning": is_deep_learning})
 
 
 def unmapped_mentions(record: StudyRecord, ontology: Ontology) -> dict[str, list[str]]:

@@ -1,7 +1,7 @@
 """Request latency with answers recomputed on every request (as before) beside kept answers (not a test).
 
     python scripts/measure_answers.py                 # the curated demo corpus
-    python scripts/measure_answers.py --studies 10000 # a synthetic corpus (scripts/bench_store.py's generator)
+    python scripts/measure_answers.py --studies 10000 # a synthetic corpus (scripts/synthetic_corpus.py)
 
 Through the real app in process (Starlette's TestClient: no sockets), on a throwaway data directory. For
 each endpoint, in the same run: the median latency when every request recomputes (the answers are
@@ -44,11 +44,10 @@ def fill(data_dir: Path, studies: int, seed: int) -> str:
             demo = ROOT / "ingest" / "demo" / "studies.jsonl"
             load_records(store, read_study_records(demo), load_ontology(), source="curated")
             return f"demo corpus ({store.stats().studies} studies)"
-        from bench_store import corpus  # a sibling script (its folder is first on the path)
+        from synthetic_corpus import synthetic_records  # a sibling script (its folder is first on the path)
 
-        records, update = corpus(studies, seed)
-        for offset in range(0, len(records), 1000):
-            store.write(records[offset:offset + 1000], update)
+        ontology = load_ontology()
+        load_records(store, synthetic_records(studies, seed, ontology), ontology, source="synthetic")
         return f"synthetic corpus ({store.stats().studies} studies, seed {seed})"
     finally:
         store.close()

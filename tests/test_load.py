@@ -10,7 +10,7 @@ import pytest
 from facekg.errors import InputError
 from facekg.records import ConditionFact, DemographicReport, StudyRecord
 from graph.sqlite_store import SqliteStore
-from ingest.load import load_records
+from ingest.load import load_records, resolve_concepts
 from ingest.structured import read_study_records
 from ontology import load_ontology
 from tests.data import extracted, study
@@ -28,6 +28,15 @@ def test_load_resolves_names_and_abbreviations_to_ontology_concepts(store: Sqlit
     assert stored.conditions[0].concept_id == ontology.lookup("Cornelia de Lange syndrome").id
     assert stored.architectures[0].concept_id == ontology.lookup("ResNet-50").id
     assert stored.metrics[0].metric_id == ontology.lookup("accuracy", kind="metric").id
+
+
+def test_resolving_concepts_leaves_the_incoming_record_unchanged() -> None:
+    ontology = load_ontology()
+    incoming = study("s1", conditions=("CdLS",))
+    before = incoming.model_dump()
+    resolved = resolve_concepts(incoming, ontology)
+    assert resolved.conditions[0].concept_id == ontology.lookup("Cornelia de Lange syndrome").id
+    assert incoming.model_dump() == before
 
 
 def test_load_keeps_and_reports_unknown_conditions_as_unmapped(store: SqliteStore) -> None:
