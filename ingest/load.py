@@ -11,7 +11,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -20,6 +20,9 @@ from facekg.records import ReviewUpdate, ScreeningDecision, StudyRecord
 from graph.ontology_rows import ontology_rows
 from graph.store import GraphStore
 from ontology import Ontology
+
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class LoadSummary(BaseModel):
@@ -48,30 +51,40 @@ def resolve_concepts(record: StudyRecord, ontology: Ontology) -> StudyRecord:
     Names that do not resolve keep ``concept_id=None`` (or their public xref id) and are
     reported as unmapped, never dropped.
     """
-    record = record.model_copy(deep=True)
-    for condition in record.conditions:
-        concept = ontology.lookup(condition.concept_id or condition.name, kind="condition")
-        if concept is None and condition.concept_id:
-            concept = ontology.lookup(condition.name, kind="condition")
-        if concept is not None:
-            condition.concept_id = concept.id
+    conditions = [_with(c, concept_id=_resolved_id(ontology, c.concept_id, c.name, "condition", retry=True))
+                  for c in record.conditions]
+    architectures = []
     for architecture in record.architectures:
         concept = ontology.lookup(architecture.concept_id or architecture.name, kind="architecture")
-        if concept is not None:
-            architecture.concept_id = concept.id
-            if architecture.is_deep_learning is None:
-                architecture.is_deep_learning = ontology.is_deep_learning(concept.id)
-    for result in record.metrics:
-        concept = ontology.lookup(result.metric_id or result.metric, kind="metric")
-        if concept is not None:
-            result.metric_id = concept.id
+        if concept is None:
+            architectures.append(architecture)
+            continue
+        is_dl = architecture.is_deep_learning
+        architectures.append(_with(architecture, concept_id=concept.id,
+                                   is_deep_learning=ontology.is_deep_learning(concept.id) if is_dl is None else is_dl))
+    metrics = [_with(m, metric_id=_resolved_id(ontology, m.metric_id, m.metric, "metric")) for m in record.metrics]
+    update: dict[str, object] = {"conditions": conditions, "architectures": architectures, "metrics": metrics}
     if record.is_deep_learning is None:
-        flags = [a.is_deep_learning for a in record.architectures if a.is_deep_learning is not None]
-        if any(flags):
-            record.is_deep_learning = True
-        elif flags:
-            record.is_deep_learning = False
-    return record
+        flags = [a.is_deep_learning for a in architectures if a.is_deep_learning is not None]
+        if flags:
+            update["is_deep_learning"] = any(flags)
+    # A shallow copy: only the resolved lists are new; the caller may set review_update on it.
+    return record.model_copy(update=update)
+
+
+def _resolved_id(ontology: Ontology, concept_id: str | None, name: str, kind: str, *,
+                 retry: bool = False) -> str | None:
+    """The ontology id for a mention, else the id it came with."""
+    concept = ontology.lookup(concept_id or name, kind=kind)
+    if concept is None and retry and concept_id:
+        concept = ontology.lookup(name, kind=kind)
+    return concept.id if concept is not None else concept_id
+
+
+def _with(item: _M, **changes: object) -> _M:
+    """``item`` itself when nothing changes, else a shallow copy with the changes."""
+    changed = {k: v for k, v in changes.items() if getattr(item, k) != v}
+    return item.model_copy(update=changed) if changed else item
 
 
 def unmapped_mentions(record: StudyRecord, ontology: Ontology) -> dict[str, list[str]]:
