@@ -21,7 +21,6 @@ from graph.ontology_rows import ontology_rows
 from graph.store import GraphStore
 from ontology import Ontology
 
-
 _M = TypeVar("_M", bound=BaseModel)
 
 
