@@ -43,6 +43,7 @@ from graph.schema import (
     FACT_EDGE_TYPES,
     NODE_LABELS,
     STUDY_SUBGRAPH_LABELS,
+    UNMAPPED_KEY_MARK,
     Label,
     label_conflict,
     mapped_concept_keys,
@@ -423,8 +424,11 @@ class _WritePlan:
 
     # -- inside the transaction ---------------------------------------------
     def apply(self, tx: ManagedTransaction, batch_size: int) -> None:
+        candidates: set[str] = set()
         if self.replace_studies:
             for batch in _batches(self.replace_studies, batch_size):
+                if self.drop_orphans:
+                    candidates.update(tx.run(cypher.ORPHAN_CANDIDATES, keys=batch).single(strict=True)["keys"])
                 tx.run(cypher.DELETE_SUBGRAPHS, keys=batch).consume()
         self._check_labels(tx, batch_size)
         created: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -447,7 +451,10 @@ class _WritePlan:
         for batch in _batches(self.versions, batch_size):
             tx.run(cypher.MERGE_VERSIONS, rows=batch).consume()
         if self.drop_orphans:
-            tx.run(cypher.DROP_ORPHAN_CONCEPTS).consume()
+            # Also this write's own: an earlier copy of a study written twice may name one the last copy drops.
+            candidates.update(key for key in self.nodes if UNMAPPED_KEY_MARK in key)
+            for batch in _batches(sorted(candidates), batch_size):
+                tx.run(cypher.DROP_ORPHANS_AMONG, keys=batch).consume()
 
     def _write_edges(self, tx: ManagedTransaction, batch_size: int) -> None:
         """One ``UNWIND`` per edge type (and property set) per batch."""
