@@ -18,7 +18,6 @@ other driver or server error :class:`facekg.errors.StoreError`.
 from __future__ import annotations
 
 import contextlib
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -93,6 +92,7 @@ class Neo4jStore:
         self._driver = driver
         self._database = database
         self._batch_size = batch_size
+        self._schema_ready = False  # set once the schema is seen online: later writes skip the check
         with contextlib.suppress(StoreUnavailable):
             self.ensure_schema()
 
@@ -114,12 +114,14 @@ class Neo4jStore:
         """Create the uniqueness constraints and indexes (idempotent) and wait until they are online."""
         statements = self._schema_statements()
         with translate_errors("create the schema"):
-            if self._schema_online() >= len(statements):
+            if self._schema_ready or self._schema_online() >= len(statements):
+                self._schema_ready = True
                 return
             for statement in statements:
                 self._driver.execute_query(statement, database_=self._database)
             self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self._database)
             self._backfill_listing()
+            self._schema_ready = True
 
     def _backfill_listing(self) -> None:
         """Give studies stored before the listing properties existed their ``_order`` and ``_search``."""
@@ -391,7 +393,7 @@ class _WritePlan:
             plan.replace_studies.append(skey)
             plan.versions.append({"key": f"{record.id}\u001f{update.id}", "study_id": record.id,
                                   "update_id": update.id,
-                                  "record": json.dumps(record.model_dump(mode="json"), ensure_ascii=False)})
+                                  "record": record.model_dump_json()})
             listing = _listing_props(record)
             plan.listing[skey] = {cypher.ORDER: listing["order"], cypher.SEARCH: listing["search"]}
             for node in rows.nodes:
