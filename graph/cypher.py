@@ -223,9 +223,19 @@ WITH k, n WHERE n IS NULL
 RETURN collect(k) AS missing
 """
 
-DROP_ORPHAN_CONCEPTS = f"""
-MATCH (n:{NODE})
-WHERE n.key CONTAINS '{UNMAPPED_KEY_MARK}' AND NOT EXISTS {{ ()-->(n) }}
+# The unmapped concepts the studies about to be replaced point at (through their own facts or
+# directly): the only nodes a study write can leave orphaned, so the only ones checked after it.
+ORPHAN_CANDIDATES = f"""
+UNWIND $keys AS k
+MATCH (:{_STUDY} {{key: k}})-[*1..2]->(n:{NODE})
+WHERE n.key CONTAINS '{UNMAPPED_KEY_MARK}'
+RETURN collect(DISTINCT n.key) AS keys
+"""
+
+DROP_ORPHANS_AMONG = f"""
+UNWIND $keys AS k
+MATCH (n:{NODE} {{key: k}})
+WHERE NOT EXISTS {{ ()-->(n) }}
 DETACH DELETE n
 """
 

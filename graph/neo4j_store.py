@@ -18,7 +18,6 @@ other driver or server error :class:`facekg.errors.StoreError`.
 from __future__ import annotations
 
 import contextlib
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -43,6 +42,7 @@ from graph.schema import (
     FACT_EDGE_TYPES,
     NODE_LABELS,
     STUDY_SUBGRAPH_LABELS,
+    UNMAPPED_KEY_MARK,
     Label,
     label_conflict,
     mapped_concept_keys,
@@ -92,6 +92,7 @@ class Neo4jStore:
         self._driver = driver
         self._database = database
         self._batch_size = batch_size
+        self._schema_ready = False  # set once the schema is seen online: later writes skip the check
         with contextlib.suppress(StoreUnavailable):
             self.ensure_schema()
 
@@ -113,12 +114,14 @@ class Neo4jStore:
         """Create the uniqueness constraints and indexes (idempotent) and wait until they are online."""
         statements = self._schema_statements()
         with translate_errors("create the schema"):
-            if self._schema_online() >= len(statements):
+            if self._schema_ready or self._schema_online() >= len(statements):
+                self._schema_ready = True
                 return
             for statement in statements:
                 self._driver.execute_query(statement, database_=self._database)
             self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self._database)
             self._backfill_listing()
+            self._schema_ready = True
 
     def _backfill_listing(self) -> None:
         """Give studies stored before the listing properties existed their ``_order`` and ``_search``."""
@@ -390,7 +393,7 @@ class _WritePlan:
             plan.replace_studies.append(skey)
             plan.versions.append({"key": f"{record.id}\u001f{update.id}", "study_id": record.id,
                                   "update_id": update.id,
-                                  "record": json.dumps(record.model_dump(mode="json"), ensure_ascii=False)})
+                                  "record": record.model_dump_json()})
             listing = _listing_props(record)
             plan.listing[skey] = {cypher.ORDER: listing["order"], cypher.SEARCH: listing["search"]}
             for node in rows.nodes:
@@ -423,8 +426,11 @@ class _WritePlan:
 
     # -- inside the transaction ---------------------------------------------
     def apply(self, tx: ManagedTransaction, batch_size: int) -> None:
+        candidates: set[str] = set()
         if self.replace_studies:
             for batch in _batches(self.replace_studies, batch_size):
+                if self.drop_orphans:
+                    candidates.update(tx.run(cypher.ORPHAN_CANDIDATES, keys=batch).single(strict=True)["keys"])
                 tx.run(cypher.DELETE_SUBGRAPHS, keys=batch).consume()
         self._check_labels(tx, batch_size)
         created: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -447,7 +453,10 @@ class _WritePlan:
         for batch in _batches(self.versions, batch_size):
             tx.run(cypher.MERGE_VERSIONS, rows=batch).consume()
         if self.drop_orphans:
-            tx.run(cypher.DROP_ORPHAN_CONCEPTS).consume()
+            # Also this write's own: an earlier copy of a study written twice may name one the last copy drops.
+            candidates.update(key for key in self.nodes if UNMAPPED_KEY_MARK in key)
+            for batch in _batches(sorted(candidates), batch_size):
+                tx.run(cypher.DROP_ORPHANS_AMONG, keys=batch).consume()
 
     def _write_edges(self, tx: ManagedTransaction, batch_size: int) -> None:
         """One ``UNWIND`` per edge type (and property set) per batch."""
