@@ -33,14 +33,14 @@ from analysis.catalogue import (
     list_conditions,
 )
 from analysis.changes import UpdateChanges, review_changes
-from analysis.counted import counting_variant, note_provisional, provisional_seen
+from analysis.counted import CountedStore, counting_variant, note_provisional, provisional_seen
 from analysis.gapmap import GapMap, gap_map, render_gap_map
 from analysis.gaps import EvidenceGapReport, GapThresholds, evidence_gaps
 from analysis.overview import ReviewOverview, review_overview
 from facekg.errors import StoreError
 from facekg.records import ReviewUpdate, StudyRecord
 from graph.mapping import GraphRows
-from graph.store import GraphStats, GraphStore, StudyPage, StudyQuery, StudyVersion
+from graph.store import GraphStats, GraphStore, StudyPage, StudyQuery, StudyVersion, page_of
 from ontology import Ontology
 
 T = TypeVar("T")
@@ -126,11 +126,14 @@ class RevisionSnapshot:
     """A read-only view of the store whose ``studies()`` are read once, on first use, and kept.
 
     Other reads go to the store itself (they are indexed lookups there); writes are refused, because
-    a snapshot answers questions and never changes the review.
+    a snapshot answers questions and never changes the review. With ``query_kept``, ``query`` filters the
+    kept studies in memory (:func:`graph.store.page_of`): for a snapshot that every counting variant pages
+    through in full, that is one read of the store instead of one per page.
     """
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, *, query_kept: bool = False) -> None:
         self._store = store
+        self._query_kept = query_kept
         self._studies: list[StudyRecord] | None = None
         self._provisional: frozenset[str] = frozenset()
         self._lock = threading.Lock()
@@ -150,13 +153,16 @@ class RevisionSnapshot:
         raise StoreError("a revision snapshot is read-only")
 
     def studies(self) -> Iterator[StudyRecord]:
+        return iter(self._kept())
+
+    def _kept(self) -> list[StudyRecord]:
         with self._lock:
             if self._studies is None:
                 before = provisional_seen()
                 self._studies = list(self._store.studies())
                 self._provisional = provisional_seen() - before
         note_provisional(self._provisional)  # each reader counts what the first one counted
-        return iter(self._studies)
+        return self._studies
 
     def get(self, study_id: str) -> StudyRecord:
         return self._store.get(study_id)
@@ -165,6 +171,8 @@ class RevisionSnapshot:
         return self._store.find(doi=doi, pmid=pmid, study_id=study_id)
 
     def query(self, query: StudyQuery) -> StudyPage:
+        if self._query_kept:
+            return page_of(self._kept(), query)
         return self._store.query(query)
 
     def review_updates(self) -> list[ReviewUpdate]:
@@ -206,6 +214,7 @@ class Answers:
         self._inflight: dict[Hashable, threading.Lock] = {}
         self._revision: str | None = None
         self._snapshots: dict[tuple[str, str], RevisionSnapshot] = {}
+        self._every_study: RevisionSnapshot | None = None  # the uncounted studies, read once, shared by variants
         self.computed = 0  # answers computed (misses), for tests and benchmarks
         self.built: Counter[str] = Counter()  # answers computed, by question (the export build counter)
         self._watch = revision_watch(store)
@@ -223,6 +232,7 @@ class Answers:
             if revision != self._revision:
                 self._entries.clear()
                 self._snapshots.clear()
+                self._every_study = None
                 self._revision = revision
         return revision
 
@@ -231,6 +241,7 @@ class Answers:
         with self._lock:
             self._entries.clear()
             self._snapshots.clear()
+            self._every_study = None
 
     def answer(self, question: str, params: Hashable, compute: Callable[[GraphStore], T]) -> T:
         """``compute(snapshot)`` for this question and parameters at the current revision, kept until the next.
@@ -267,8 +278,21 @@ class Answers:
             if revision != self._revision:  # a newer revision was seen meanwhile: answer from a fresh one
                 return RevisionSnapshot(self.store)
             if variant not in self._snapshots:
-                self._snapshots[variant] = RevisionSnapshot(self.store)
+                self._snapshots[variant] = RevisionSnapshot(self._counted_view())
             return self._snapshots[variant]
+
+    def _counted_view(self) -> GraphStore:
+        """What a variant's snapshot reads: the counting over one shared read of every study.
+
+        Each counting variant keeps only references into that one read, and questions that see every
+        study (PRISMA, the review, through :func:`analysis.counted.unfiltered`) reuse it too, so a
+        revision's studies are held in memory once, not once per variant and once more uncounted.
+        """
+        if not isinstance(self.store, CountedStore):
+            return self.store
+        if self._every_study is None:
+            self._every_study = RevisionSnapshot(self.store.inner, query_kept=True)
+        return CountedStore(self._every_study, self.store.workspace)
 
     def _lookup(self, key: Hashable) -> tuple[bool, Any]:
         with self._lock:
@@ -310,7 +334,7 @@ class Answers:
     def studies(self, filters: StudyFilters) -> StudyPage:
         """One page of the study list (the store pages; pages already asked for are kept)."""
         return self.answer("studies", filters.model_dump_json(),
-                           lambda _snapshot: find_studies(self.store, self.ontology, filters))
+                           lambda snapshot: find_studies(snapshot, self.ontology, filters))
 
     def conditions(self) -> list[ConditionSummary]:
         return self.answer("conditions", None, lambda store: list_conditions(store, self.ontology))

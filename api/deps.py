@@ -84,8 +84,14 @@ AnswersDep = Annotated[Answers, Depends(get_answers)]
 
 
 async def get_review_store(answers: AnswersDep) -> GraphStore:
-    """The store the request reads: the live one, or the review as of the ``as_of`` update (read-only)."""
-    return answers.store
+    """What a synthesis request reads: the revision's snapshot (its studies read once and shared with every
+    other answer of the revision), live or as of the ``as_of`` update; read-only either way.
+
+    Finding the revision is a stat and a pragma on the embedded store; on Neo4j it is a query, so a thread.
+    """
+    if answers.watched:
+        return answers.snapshot()
+    return await run_in_threadpool(answers.snapshot)
 
 
 ReviewStoreDep = Annotated[GraphStore, Depends(get_review_store)]

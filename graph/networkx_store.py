@@ -35,7 +35,7 @@ from graph.schema import (
     study_key,
     update_key,
 )
-from graph.store import GraphStats, StudyPage, StudyQuery, StudyVersion, history_order
+from graph.store import GraphStats, StudyPage, StudyQuery, StudyVersion, history_order, page_of
 
 FILE_NAME = "facekg-graph.json"
 FORMAT_VERSION = 1
@@ -185,9 +185,7 @@ class NetworkxStore:
         yield from records
 
     def query(self, query: StudyQuery) -> StudyPage:
-        matches = [record for record in self.studies() if _matches(record, query)]
-        matches.sort(key=lambda r: (-(r.year or 0), r.id))
-        return StudyPage(total=len(matches), items=matches[query.offset:query.offset + query.limit])
+        return page_of(self.studies(), query)
 
     def review_updates(self) -> list[ReviewUpdate]:
         with self._lock:
@@ -319,26 +317,3 @@ def _rows_of(graph: nx.MultiDiGraph) -> GraphRows:
         edges=[EdgeRow(source, data["type"], target, dict(data["props"]))
                for source, target, data in graph.edges(data=True)],
     )
-
-
-def _matches(record: StudyRecord, query: StudyQuery) -> bool:
-    if record.retracted and not query.include_retracted:
-        return False
-    if query.deep_learning_only and record.is_deep_learning is not True:
-        return False
-    if query.year_from is not None and (record.year is None or record.year < query.year_from):
-        return False
-    if query.year_to is not None and (record.year is None or record.year > query.year_to):
-        return False
-    if query.condition_ids is not None and not any(
-            c.concept_id in query.condition_ids for c in record.conditions):
-        return False
-    if query.architecture_ids is not None and not any(
-            a.concept_id in query.architecture_ids for a in record.architectures):
-        return False
-    if query.text:
-        needle = query.text.casefold()
-        haystack = f"{record.title}\n{record.abstract or ''}".casefold()
-        if needle not in haystack:
-            return False
-    return True

@@ -1,7 +1,8 @@
 """The storage contract every graph backend implements.
 
-Two backends implement :class:`GraphStore`: :class:`graph.networkx_store.NetworkxStore`
-(embedded, the zero-setup default) and :class:`graph.neo4j_store.Neo4jStore`.
+Backends implement :class:`GraphStore`: :class:`graph.sqlite_store.SqliteStore` (embedded, the
+zero-setup default), :class:`graph.neo4j_store.Neo4jStore`, and the in-memory
+:class:`graph.networkx_store.NetworkxStore` (a review as of an update, old graph files).
 Both store the same nodes and edges (their rules in :mod:`graph.schema`, the
 rows built once in :mod:`graph.mapping`) and pass the same contract suite
 (``tests/test_store_contract.py``). Domain logic (merging, gaps, bias reporting)
@@ -10,7 +11,7 @@ lives above this interface and never touches a backend directly.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
@@ -64,6 +65,36 @@ def history_order(updates: Sequence[ReviewUpdate]) -> dict[str, int]:
     """Each update's place in the review's history (oldest first, ties by id): the order versions follow."""
     ranked = sorted(updates, key=lambda u: (u.created_at, u.id))
     return {update.id: place for place, update in enumerate(ranked)}
+
+
+def matches(record: StudyRecord, query: StudyQuery) -> bool:
+    """Whether ``record`` passes ``query``'s filters, in Python: the rule the stores' SQL and Cypher implement
+    (the contract suite holds them to the same answers)."""
+    if record.retracted and not query.include_retracted:
+        return False
+    if query.deep_learning_only and record.is_deep_learning is not True:
+        return False
+    if query.year_from is not None and (record.year is None or record.year < query.year_from):
+        return False
+    if query.year_to is not None and (record.year is None or record.year > query.year_to):
+        return False
+    if query.condition_ids is not None and not any(
+            c.concept_id in query.condition_ids for c in record.conditions):
+        return False
+    if query.architecture_ids is not None and not any(
+            a.concept_id in query.architecture_ids for a in record.architectures):
+        return False
+    if query.text:
+        haystack = f"{record.title}\n{record.abstract or ''}".casefold()
+        if query.text.casefold() not in haystack:
+            return False
+    return True
+
+
+def page_of(records: Iterable[StudyRecord], query: StudyQuery) -> StudyPage:
+    """``query``'s page of ``records``, ordered as every store orders (newest year first, then id)."""
+    found = sorted((r for r in records if matches(r, query)), key=lambda r: (-(r.year or 0), r.id))
+    return StudyPage(total=len(found), items=found[query.offset:query.offset + query.limit])
 
 
 class GraphStats(BaseModel):

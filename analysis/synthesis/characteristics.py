@@ -154,17 +154,28 @@ def characteristics_of(studies: Iterable[StudyRecord], ontology: Ontology, *, re
 
 def characteristics(store: GraphStore, ontology: Ontology, filters: StudyFilters | None = None, *,
                     risk_of_bias: Mapping[str, str] | None = None) -> Characteristics:
-    """The tables for the studies matching ``filters`` (every counted study by default)."""
+    """The tables for the studies matching ``filters`` (every counted study by default).
+
+    Without filters the tables cover every counted study, read once from ``store.studies()`` (a kept
+    snapshot's list) rather than page by page through the store's query.
+    """
     base = (filters or StudyFilters()).model_copy(update={"offset": 0, "limit": 1000})
-    studies: list[StudyRecord] = []
-    while True:
-        page = find_studies(store, ontology, base)
-        studies.extend(page.items)
-        if not page.items or len(studies) >= page.total:
-            break
-        base = base.model_copy(update={"offset": len(studies)})
+    if base == StudyFilters(offset=0, limit=1000):
+        studies = [s for s in store.studies() if not s.retracted]
+    else:
+        studies = _matching(store, ontology, base)
     studies.sort(key=lambda s: (s.year or 0, s.id))
     return characteristics_of(studies, ontology, review_update=latest_update(store), risk_of_bias=risk_of_bias)
+
+
+def _matching(store: GraphStore, ontology: Ontology, filters: StudyFilters) -> list[StudyRecord]:
+    studies: list[StudyRecord] = []
+    while True:
+        page = find_studies(store, ontology, filters)
+        studies.extend(page.items)
+        if not page.items or len(studies) >= page.total:
+            return studies
+        filters = filters.model_copy(update={"offset": len(studies)})
 
 
 def studies_csv(table: Characteristics) -> str:
