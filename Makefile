@@ -12,7 +12,7 @@ ASSETS := api/web/static/vendor/MANIFEST.json
 export FACEKG_DATA_DIR ?= data
 export FACEKG_PORT ?= 8000
 
-.PHONY: install browser run demo test test-fast lint typecheck bench bench-extract bench-readers bench-load eval-extraction train-ner simulate-screening clean
+.PHONY: install browser run demo test test-fast lint typecheck bench bench-extract bench-readers bench-load bench-first-answers eval-extraction train-ner simulate-screening clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,10 @@ bench-readers: install
 # 50 loopback clients for 60 s over every read endpoint, one worker then one per CPU (BENCH_LOAD_ARGS to change)
 bench-load: install
 	$(PY) scripts/bench_load.py $(BENCH_LOAD_ARGS)
+
+# The first answers after a write at review scale, and serving memory (BENCH_FIRST_ARGS="--studies 10000 --baseline-ref main").
+bench-first-answers: install
+	$(PY) scripts/bench_first_answers.py $(BENCH_FIRST_ARGS)
 
 eval-extraction: install
 	$(PY) scripts/eval_extraction.py $(EVAL_ARGS)
