@@ -180,10 +180,16 @@ def study_page(request: Request, view: ViewDep, study_id: str, stage: str | None
 
 @router.post("/review/studies/{study_id}/screening")
 async def screen(request: Request, study_id: str) -> Response:
+    stage = await _screening_posted(request, study_id, consensus=False)
+    return _see_other(f"/review?stage={stage}")
+
+
+async def _screening_posted(request: Request, study_id: str, consensus: bool) -> Stage:
+    """Record the posted screening decision (the reviewer's own, or the admin's ``consensus``); its stage."""
     review, reviewer, form = await _posted(request)
     entry = screening_entry(form)
-    review.screen(reviewer, study_id, entry)
-    return _see_other(f"/review?stage={entry.stage}")
+    (review.resolve_screening if consensus else review.screen)(reviewer, study_id, entry)
+    return entry.stage
 
 
 # -- extraction and risk of bias: a reviewer's own form, or an admin's consensus over the reviewers' ---
@@ -314,10 +320,8 @@ def consensus_page(request: Request, view: ViewDep, study_id: str, stage: str | 
 
 @router.post("/review/studies/{study_id}/consensus")
 async def resolve(request: Request, study_id: str) -> Response:
-    review, reviewer, form = await _posted(request)
-    entry = screening_entry(form)
-    review.resolve_screening(reviewer, study_id, entry)
-    return _see_other(f"/review/discrepancies?stage={entry.stage}")
+    stage = await _screening_posted(request, study_id, consensus=True)
+    return _see_other(f"/review/discrepancies?stage={stage}")
 
 
 # -- public: the exclusion list ----------------------------------------------------------------------
