@@ -291,7 +291,8 @@ def test_the_admin_resolves_extraction_and_risk_of_bias_through_the_pages(
         summary = admin.get("/v1/rob/rob1/summary", headers=JSON).json()
         assert study in json.dumps(summary)
         listing = admin.get("/review/discrepancies").text
-        assert "extraction:" in listing and "Extraction agreement per section" in listing
+        assert "extraction:" in listing and listing.count("Extraction agreement per section") == 1
+        assert "<title>Discrepancies and agreement · facekg living review</title>" in listing
 
 
 def test_with_three_screeners_the_admin_names_the_pair_to_compare(site: tuple[Settings, Path, dict[str, str]]) -> None:
