@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -26,7 +25,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analysis.counted import check_rule, check_view, counting, unfiltered
-from api.problems import PROBLEM_JSON, respond
+from api.problems import PROBLEM_JSON, problem, respond
 from facekg.errors import Conflict, Forbidden, InvalidQuery, Unauthenticated
 from facekg.settings import Settings
 from review.models import Reviewer
@@ -106,13 +105,9 @@ class CountingMiddleware:
             rule = check_rule((params.get("counting") or [None])[0], self.default)
             view = check_view((params.get("screening") or [None])[0])
         except InvalidQuery as exc:
-            body = json.dumps({"type": "https://w3id.org/facekg/problems/invalid-parameter",
-                               "title": "Invalid query parameter", "status": 422, "detail": str(exc),
-                               "instance": scope.get("path"), "parameter": exc.parameter}).encode()
-            await send({"type": "http.response.start", "status": 422,
-                        "headers": [(b"content-type", PROBLEM_JSON.encode()),
-                                    (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+            response = problem(422, "Invalid query parameter", str(exc), kind="invalid-parameter",
+                               instance=scope.get("path"), parameter=exc.parameter)
+            await response(scope, receive, send)
             return
         with counting(rule, view) as state:
             async def labelled(message: Message) -> None:

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 
 from tests.data import DEMO_STUDIES
+from tests.http_problems import problem
 
 DEMO = [json.loads(line) for line in DEMO_STUDIES.read_text(encoding="utf-8").splitlines() if line.strip()]
 COUNTED = [s for s in DEMO if not s.get("retracted")]
@@ -82,11 +83,8 @@ def test_api_study_detail_carries_provenance(client: TestClient) -> None:
 
 
 def test_api_unknown_study_is_a_404_problem_naming_the_id(client: TestClient) -> None:
-    response = client.get("/v1/studies/no-such-study")
-    assert response.status_code == 404
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == 404 and "no-such-study" in body["detail"]
+    body = problem(client.get("/v1/studies/no-such-study"), 404)
+    assert "no-such-study" in body["detail"]
 
 
 @pytest.mark.parametrize(("params", "parameter"), [
@@ -96,10 +94,7 @@ def test_api_unknown_study_is_a_404_problem_naming_the_id(client: TestClient) ->
 ])
 def test_api_bad_filter_is_a_422_problem_naming_the_parameter(client: TestClient, params: dict,
                                                              parameter: str) -> None:
-    response = client.get("/v1/studies", params=params)
-    assert response.status_code == 422
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["parameter"] == parameter
+    assert problem(client.get("/v1/studies", params=params), 422)["parameter"] == parameter
 
 
 @pytest.mark.parametrize(("params", "parameter"), [
@@ -108,10 +103,8 @@ def test_api_bad_filter_is_a_422_problem_naming_the_parameter(client: TestClient
 ])
 def test_api_unknown_name_is_a_404_problem_naming_the_parameter(client: TestClient, params: dict,
                                                                 parameter: str) -> None:
-    response = client.get("/v1/studies", params=params)
-    assert response.status_code == 404
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["parameter"] == parameter and params[parameter] in response.json()["detail"]
+    body = problem(client.get("/v1/studies", params=params), 404)
+    assert body["parameter"] == parameter and params[parameter] in body["detail"]
 
 
 def test_api_reversed_years_are_an_empty_page(client: TestClient) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +12,7 @@ from api.app import create_app
 from facekg.settings import Settings
 from review.service import revoke_reviewer
 from review.workspace import Workspace
+from tests.http_problems import problem
 from tests.review_http import auth, reviewers, writable_copy
 
 STUDY = "gurovich-2019-deepgestalt"
@@ -30,14 +30,6 @@ def review(demo_data_dir: Path, tmp_path: Path) -> Iterator[tuple[TestClient, di
 def audit_count(client: TestClient) -> int:
     count: int = client.get("/v1/audit").json()["count"]
     return count
-
-
-def problem(response: Any, status: int) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, object] = response.json()
-    assert body["status"] == status
-    return body
 
 
 def test_writes_without_a_key_or_with_a_bad_or_revoked_key_are_401_and_store_nothing(

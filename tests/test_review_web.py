@@ -11,11 +11,12 @@ import json
 import multiprocessing
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from api.app import create_app
@@ -26,7 +27,9 @@ from review.workspace import Workspace
 from tests.review_http import assessment, auth, filled, reviewers, writable_copy
 
 HTML = {"Accept": "text/html"}
+JSON = {"Accept": "application/json"}
 TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
+DOMAIN = re.compile(r'name="([a-z0-9-]+)\.judgement"')
 
 
 @pytest.fixture
@@ -40,12 +43,25 @@ def browser(settings: Settings) -> TestClient:
     return TestClient(create_app(settings), headers=HTML, follow_redirects=False)
 
 
+def page_token(page: Response) -> str:
+    """The CSRF token a page's forms post."""
+    found = TOKEN.search(page.text)
+    assert found, f"{page.url} has no CSRF field"
+    return found.group(1)
+
+
 def token(client: TestClient, path: str) -> str:
     page = client.get(path)
     assert page.status_code == 200, page.text
-    found = TOKEN.search(page.text)
-    assert found, f"{path} has no CSRF field"
-    return found.group(1)
+    return page_token(page)
+
+
+def judged(page: Response, judgement: str, support: Callable[[str], str]) -> dict[str, object]:
+    """The risk-of-bias form on ``page`` posted with every domain judged ``judgement``, quoting ``support(domain)``."""
+    body: dict[str, object] = {"csrf_token": page_token(page)}
+    for domain in DOMAIN.findall(page.text):
+        body[f"{domain}.judgement"], body[f"{domain}.support"] = judgement, support(domain)
+    return body
 
 
 def sign_in(client: TestClient, key: str) -> None:
@@ -56,8 +72,16 @@ def sign_in(client: TestClient, key: str) -> None:
 
 
 def first_studies(client: TestClient, n: int) -> list[str]:
-    return sorted(s["id"] for s in client.get("/v1/studies", params={"limit": 500},
-                                              headers={"Accept": "application/json"}).json()["data"])[:n]
+    return sorted(s["id"] for s in client.get("/v1/studies", params={"limit": 500}, headers=JSON).json()["data"])[:n]
+
+
+def own_extraction_form(client: TestClient, key: str) -> tuple[str, Response]:
+    """Sign in with ``key`` and open the first study's extraction form: the study and the page."""
+    sign_in(client, key)
+    study = first_studies(client, 1)[0]
+    page = client.get(f"/review/studies/{study}/extraction")
+    assert page.status_code == 200, page.text
+    return study, page
 
 
 def screen(client: TestClient, study_id: str, decision: str, reasons: tuple[str, ...] = ()) -> int:
@@ -74,7 +98,7 @@ def test_sign_in_sets_a_strict_http_only_session_and_sign_out_ends_it(site: tupl
         assert client.get("/review").headers["location"].startswith("/review/sign-in?next=")
         page = client.get("/review/sign-in")
         assert SIGNIN_COOKIE in page.headers["set-cookie"] and "HttpOnly" in page.headers["set-cookie"]
-        response = client.post("/review/sign-in", data={"csrf_token": TOKEN.search(page.text).group(1),  # type: ignore[union-attr]
+        response = client.post("/review/sign-in", data={"csrf_token": page_token(page),
                                                         "key": keys["AB"], "next": "/review"})
         assert response.status_code == 303
         cookie = next(v for v in response.headers.get_list("set-cookie") if v.startswith(SESSION_COOKIE + "="))
@@ -84,7 +108,7 @@ def test_sign_in_sets_a_strict_http_only_session_and_sign_out_ends_it(site: tupl
         queue = client.get("/review")
         assert queue.status_code == 200 and "Signed in as <strong>AB</strong>" in queue.text
         assert queue.headers["cache-control"] == "no-store"
-        out = client.post("/review/sign-out", data={"csrf_token": TOKEN.search(queue.text).group(1)})  # type: ignore[union-attr]
+        out = client.post("/review/sign-out", data={"csrf_token": page_token(queue)})
         assert out.status_code == 303
         assert client.get("/review").status_code == 303
 
@@ -163,13 +187,13 @@ def test_blind_screening_then_consensus_excludes_with_its_reason(site: tuple[Set
         assert listing.status_code == 200 and f"/review/studies/{studies[3]}/consensus" in listing.text
         assert f"/review/studies/{studies[0]}/consensus" not in listing.text
         assert 'class="agreement-n">4<' in listing.text
-        counted = admin.get("/v1/counting", headers={"Accept": "application/json"}).json()["counted"]
+        counted = admin.get("/v1/counting", headers=JSON).json()["counted"]
         csrf = token(admin, f"/review/studies/{studies[3]}/consensus")
         resolved = admin.post(f"/review/studies/{studies[3]}/consensus",
                               data={"csrf_token": csrf, "stage": "title-abstract", "decision": "exclude",
                                     "reasons": "non-medical", "note": "a cosmetics study"})
         assert resolved.status_code == 303, resolved.text
-        assert admin.get("/v1/counting", headers={"Accept": "application/json"}).json()["counted"] == counted - 1
+        assert admin.get("/v1/counting", headers=JSON).json()["counted"] == counted - 1
         exclusions = ab.get("/exclusions").text
         row = re.search(rf'<tr data-study="{re.escape(studies[3])}">.*?</tr>', exclusions, re.S)
         assert row and "non-medical" in row.group(0) and "a cosmetics study" in row.group(0)
@@ -183,34 +207,25 @@ def test_the_extraction_and_risk_of_bias_forms_save_through_the_service(
         site: tuple[Settings, Path, dict[str, str]]) -> None:
     settings, _data_dir, keys = site
     with browser(settings) as client:
-        sign_in(client, keys["AB"])
-        study = first_studies(client, 1)[0]
-        page = client.get(f"/review/studies/{study}/extraction")
-        assert page.status_code == 200
+        study, page = own_extraction_form(client, keys["AB"])
         names = sorted(set(re.findall(r'name="([^"]+)\.verdict"', page.text)))
         assert names, "the form shows the model's fields"
-        data: dict[str, object] = {"csrf_token": TOKEN.search(page.text).group(1), "action": "draft"}  # type: ignore[union-attr]
+        data: dict[str, object] = {"csrf_token": page_token(page), "action": "draft"}
         bad = {**data, f"{names[0]}.verdict": "edited", f"{names[0]}.value": "{not json"}
         refused = client.post(f"/review/studies/{study}/extraction", data=bad)
         assert refused.status_code == 422 and names[0] in refused.text
         saved = client.post(f"/review/studies/{study}/extraction", data=data)
         assert saved.status_code == 303
-        form = client.get(f"/v1/studies/{study}/extraction", headers={"Accept": "application/json",
-                                                                      "Authorization": f"Bearer {keys['AB']}"})
+        form = client.get(f"/v1/studies/{study}/extraction", headers={**JSON, **auth(keys["AB"])})
         assert form.json()["reviewer"] == "AB" and form.json()["submitted"] is False
 
         rob = client.get(f"/review/studies/{study}/rob/rob1")
         assert rob.status_code == 200
-        domains = re.findall(r'name="([a-z0-9-]+)\.judgement"', rob.text)
-        body: dict[str, object] = {"csrf_token": TOKEN.search(rob.text).group(1), "action": "submit"}  # type: ignore[union-attr]
-        for domain in domains:
-            body[f"{domain}.judgement"] = "low"
-            body[f"{domain}.support"] = f"quote for {domain}"
-        body["overall"] = "low"
+        domains = DOMAIN.findall(rob.text)
+        body = {**judged(rob, "low", lambda domain: f"quote for {domain}"), "action": "submit", "overall": "low"}
         done = client.post(f"/review/studies/{study}/rob/rob1", data=body)
         assert done.status_code == 303, done.text
-        shown = client.get(f"/v1/studies/{study}/review", headers={"Accept": "application/json",
-                                                                   "Authorization": f"Bearer {keys['AB']}"}).json()
+        shown = client.get(f"/v1/studies/{study}/review", headers={**JSON, **auth(keys["AB"])}).json()
         mine = [a for a in shown["entries"]["rob"] if a["reviewer"] == "AB"]
         assert mine and mine[0]["submitted"] and len(mine[0]["domains"]) == len(domains) == 7
 
@@ -237,7 +252,7 @@ def test_an_expired_session_needs_a_new_sign_in_and_https_sets_secure(
     with TestClient(create_app(settings), base_url="https://testserver", headers=HTML,
                     follow_redirects=False) as secure:
         page = secure.get("/review/sign-in")
-        response = secure.post("/review/sign-in", data={"csrf_token": TOKEN.search(page.text).group(1),  # type: ignore[union-attr]
+        response = secure.post("/review/sign-in", data={"csrf_token": page_token(page),
                                                         "key": keys["AB"], "next": "//elsewhere.example/x"})
         assert response.status_code == 303 and response.headers["location"] == "/review", "no open redirect"
         cookie = next(v for v in response.headers.get_list("set-cookie") if v.startswith(SESSION_COOKIE + "="))
@@ -247,39 +262,37 @@ def test_an_expired_session_needs_a_new_sign_in_and_https_sets_secure(
 def test_the_admin_resolves_extraction_and_risk_of_bias_through_the_pages(
         site: tuple[Settings, Path, dict[str, str]]) -> None:
     settings, _data_dir, keys = site
-    api = {"Accept": "application/json"}
     with browser(settings) as admin:
         study = first_studies(admin, 1)[0]
         for name in ("AB", "CD"):  # the two independent entries, through the API
-            headers = {**api, **auth(keys[name])}
+            headers = {**JSON, **auth(keys[name])}
             form = admin.get(f"/v1/studies/{study}/extraction", headers=headers).json()
             assert admin.put(f"/v1/studies/{study}/extraction", json=filled(form), headers=headers).status_code == 200
-            tool = admin.get("/v1/rob/tools/rob1", headers=api).json()
+            tool = admin.get("/v1/rob/tools/rob1", headers=JSON).json()
             rob = assessment(tool, "high" if name == "AB" else "low")
             assert admin.put(f"/v1/studies/{study}/rob/rob1", json=rob, headers=headers).status_code == 200
         sign_in(admin, keys["Admin"])
         page = admin.get(f"/review/studies/{study}/extraction/consensus")
         assert page.status_code == 200 and "AB: accepted" in page.text and "CD: accepted" in page.text
-        data: dict[str, object] = {"csrf_token": TOKEN.search(page.text).group(1), "action": "submit"}  # type: ignore[union-attr]
+        data: dict[str, object] = {"csrf_token": page_token(page), "action": "submit"}
         for name, value in re.findall(r'name="([^"]+)\.value"[^>]*>([^<]*)</textarea>', page.text):
             accepts = f'name="{name}.verdict" value="accepted"' in page.text
             data[f"{name}.verdict"] = "accepted" if accepts else "edited"
             data[f"{name}.value"] = value.replace("&#34;", '"')
         assert admin.post(f"/review/studies/{study}/extraction/consensus", data=data).status_code == 303
-        record = admin.get(f"/v1/studies/{study}", headers=api).json()
+        record = admin.get(f"/v1/studies/{study}", headers=JSON).json()
         sources = {fact["provenance"]["source"] for fact in record["conditions"] + record["samples"]}
         assert "consensus" in sources and "extracted" not in sources, sources  # curated facts stay curated
 
         page = admin.get(f"/review/studies/{study}/rob/rob1/consensus")
         assert "AB: high" in page.text and "CD: low" in page.text
-        body: dict[str, object] = {"csrf_token": TOKEN.search(page.text).group(1), "overall": "high"}  # type: ignore[union-attr]
-        for domain in re.findall(r'name="([a-z0-9-]+)\.judgement"', page.text):
-            body[f"{domain}.judgement"], body[f"{domain}.support"] = "high", "the reviewers' quote"
+        body = {**judged(page, "high", lambda _domain: "the reviewers' quote"), "overall": "high"}
         assert admin.post(f"/review/studies/{study}/rob/rob1/consensus", data=body).status_code == 303
-        summary = admin.get("/v1/rob/rob1/summary", headers=api).json()
+        summary = admin.get("/v1/rob/rob1/summary", headers=JSON).json()
         assert study in json.dumps(summary)
         listing = admin.get("/review/discrepancies").text
-        assert "extraction:" in listing and "Extraction agreement per section" in listing
+        assert "extraction:" in listing and listing.count("Extraction agreement per section") == 1
+        assert "<title>Discrepancies and agreement · facekg living review</title>" in listing
 
 
 def test_with_three_screeners_the_admin_names_the_pair_to_compare(site: tuple[Settings, Path, dict[str, str]]) -> None:
@@ -310,21 +323,17 @@ def test_an_edit_is_made_in_typed_inputs_and_a_wrong_value_is_refused_naming_its
         site: tuple[Settings, Path, dict[str, str]]) -> None:
     settings, _data_dir, keys = site
     with browser(settings) as client:
-        sign_in(client, keys["CD"])
-        study = first_studies(client, 1)[0]
-        page = client.get(f"/review/studies/{study}/extraction")
+        study, page = own_extraction_form(client, keys["CD"])
         sex = next(name for name in re.findall(r'name="(demographics\.[^"]+)\.verdict"', page.text)
                    if f'name="{name}.value.attribute"' in page.text
                    and re.search(rf'name="{re.escape(name)}\.value\.attribute">\s*(<option[^>]*>[^<]*</option>)*?'
                                  r'<option value="sex" selected', page.text))
         assert f'name="{sex}.value.reported"' in page.text and f'name="{sex}.value.values"' in page.text
-        token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
-        edit = {"csrf_token": token, "action": "draft", f"{sex}.verdict": "edited",
+        edit = {"csrf_token": page_token(page), "action": "draft", f"{sex}.verdict": "edited",
                 f"{sex}.value.attribute": "sex", f"{sex}.value.reported": "true", f"{sex}.value.values": "female, male"}
         saved = client.post(f"/review/studies/{study}/extraction", data=edit)
         assert saved.status_code == 303, saved.text[-1500:]
-        form = client.get(f"/v1/studies/{study}/extraction", headers={"Accept": "application/json",
-                                                                      "Authorization": f"Bearer {keys['CD']}"}).json()
+        form = client.get(f"/v1/studies/{study}/extraction", headers={**JSON, **auth(keys["CD"])}).json()
         (field,) = [f for f in form["demographics"] if f"demographics.{f['key']}" == sex]
         assert field["verdict"] == "edited"
         assert field["value"]["reported"] is True and field["value"]["values"] == ["female", "male"]

@@ -11,6 +11,7 @@ their reasons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -53,6 +54,7 @@ from review.service import InvalidEntry, ReviewService
 
 router = APIRouter(include_in_schema=False)
 NO_STORE = {"Cache-Control": "no-store"}
+Context = dict[str, Any]
 
 
 def _stage(value: str | None) -> Stage:
@@ -72,13 +74,31 @@ def _signed_in(request: Request) -> tuple[ReviewService, Reviewer, Session] | No
 
 def _to_signin(request: Request) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/review/sign-in?next={quote(target, safe='')}", status_code=303, headers=NO_STORE)
+    return _see_other(f"/review/sign-in?next={quote(target, safe='')}")
 
 
 def _page(request: Request, view: Any, template: str, reviewer: Reviewer, session: Session,
           status_code: int = 200, **context: Any) -> Response:
     return render(request, view, template, status_code=status_code, headers=NO_STORE, reviewer=reviewer,
                   csrf=session.csrf, csrf_field=CSRF_FIELD, current="", **context)
+
+
+def _signed_page(request: Request, view: Any, template: str, context_of: Callable[[ReviewService, Reviewer], Context],
+                 admin_for: str | None = None) -> Response:
+    """``template`` for the signed-in reviewer (an admin, when ``admin_for`` says what for) with
+    ``context_of``'s context; a browser without a session is sent to the sign-in page first."""
+    found = _signed_in(request)
+    if found is None:
+        return _to_signin(request)
+    review, reviewer, session = found
+    if admin_for is not None:
+        require_admin(reviewer, admin_for)
+    return _page(request, view, template, reviewer, session, **context_of(review, reviewer))
+
+
+def _see_other(target: str) -> Response:
+    """A 303 redirect (the browser GETs ``target``), never cached."""
+    return RedirectResponse(target, status_code=303, headers=NO_STORE)
 
 
 async def _posted(request: Request) -> tuple[ReviewService, Reviewer, dict[str, list[str]]]:
@@ -122,7 +142,7 @@ async def sign_in(request: Request, view: ViewDep) -> Response:
     except Unauthenticated as exc:
         return _signin_form(request, view, target, str(exc))
     cookie, _session = sessions_of(request).issue(reviewer)
-    response = RedirectResponse(target, status_code=303, headers=NO_STORE)
+    response = _see_other(target)
     set_session(request, response, cookie)
     return response
 
@@ -130,7 +150,7 @@ async def sign_in(request: Request, view: ViewDep) -> Response:
 @router.post("/review/sign-out")
 async def sign_out(request: Request) -> Response:
     await _posted(request)
-    response = RedirectResponse("/review/sign-in", status_code=303, headers=NO_STORE)
+    response = _see_other("/review/sign-in")
     clear_session(request, response)
     return response
 
@@ -138,49 +158,76 @@ async def sign_out(request: Request) -> Response:
 # -- screening ---------------------------------------------------------------------------------------
 @router.get("/review")
 def queue_page(request: Request, view: ViewDep, stage: str | None = None) -> Response:
-    found = _signed_in(request)
-    if found is None:
-        return _to_signin(request)
-    review, reviewer, session = found
-    queue = screening_queue(review, reviewer, _stage(stage))
-    return _page(request, view, "review_queue.html", reviewer, session, queue=queue, stages=STAGES)
+    def context(review: ReviewService, reviewer: Reviewer) -> Context:
+        return {"queue": screening_queue(review, reviewer, _stage(stage)), "stages": STAGES}
+
+    return _signed_page(request, view, "review_queue.html", context)
 
 
 @router.get("/review/studies/{study_id}")
 def study_page(request: Request, view: ViewDep, study_id: str, stage: str | None = None) -> Response:
-    found = _signed_in(request)
-    if found is None:
-        return _to_signin(request)
-    review, reviewer, session = found
-    study = review.store.get(study_id)
-    entries = review.entries(reviewer.id, study.id)
-    mine = {d.stage: d for d in entries.screening if d.reviewer == reviewer.id}
-    others = [d for d in entries.screening if d.reviewer != reviewer.id]
-    return _page(request, view, "review_study.html", reviewer, session, study=study, stage=_stage(stage),
-                 stages=STAGES, mine=mine, others=others, hidden=entries.hidden, criteria=CRITERION_LABELS,
-                 status=review.status(study.id), tools=list(review.tools.values()))
+    def context(review: ReviewService, reviewer: Reviewer) -> Context:
+        study = review.store.get(study_id)
+        entries = review.entries(reviewer.id, study.id)
+        return {"study": study, "stage": _stage(stage), "stages": STAGES,
+                "mine": {d.stage: d for d in entries.screening if d.reviewer == reviewer.id},
+                "others": [d for d in entries.screening if d.reviewer != reviewer.id], "hidden": entries.hidden,
+                "criteria": CRITERION_LABELS, "status": review.status(study.id),
+                "tools": list(review.tools.values())}
+
+    return _signed_page(request, view, "review_study.html", context)
 
 
 @router.post("/review/studies/{study_id}/screening")
 async def screen(request: Request, study_id: str) -> Response:
+    stage = await _screening_posted(request, study_id, consensus=False)
+    return _see_other(f"/review?stage={stage}")
+
+
+async def _screening_posted(request: Request, study_id: str, consensus: bool) -> Stage:
+    """Record the posted screening decision (the reviewer's own, or the admin's ``consensus``); its stage."""
     review, reviewer, form = await _posted(request)
     entry = screening_entry(form)
-    review.screen(reviewer, study_id, entry)
-    return RedirectResponse(f"/review?stage={entry.stage}", status_code=303, headers=NO_STORE)
+    (review.resolve_screening if consensus else review.screen)(reviewer, study_id, entry)
+    return entry.stage
 
 
-# -- extraction --------------------------------------------------------------------------------------
+# -- extraction and risk of bias: a reviewer's own form, or an admin's consensus over the reviewers' ---
+def _extraction_form(review: ReviewService, reviewer: Reviewer, study_id: str, saved: bool,
+                     consensus: bool) -> Context:
+    """The extraction page's context: the reviewer's own form, or (``consensus``) the resolved one beside
+    what each reviewer said."""
+    study = review.store.get(study_id)
+    if consensus:
+        entries = review.entries(reviewer.id, study.id).extraction
+        form = next((f for f in entries if f.reviewer is None), None) or review.form(reviewer, study.id)
+        others = reviewer_verdicts(entries, reviewer.id)
+    else:
+        form, others = review.form(reviewer, study.id), {}
+    action = f"/review/studies/{quote(study.id)}/extraction" + ("/consensus" if consensus else "")
+    return {"study": study, "form": form, "sections": extraction_fields(form), "saved": saved,
+            "consensus": consensus, "others": others, "action": action}
+
+
+def _rob_form(review: ReviewService, reviewer: Reviewer, study_id: str, tool_id: str, saved: bool,
+              consensus: bool) -> Context:
+    """The risk-of-bias page's context: the reviewer's own assessment with one tool, or (``consensus``) the
+    resolved one beside each reviewer's judgements."""
+    tool = review.tool(tool_id)
+    study = review.store.get(study_id)
+    entries = [a for a in review.entries(reviewer.id, study.id).rob if a.tool == tool.id]
+    owner = None if consensus else reviewer.id
+    current = next((a for a in entries if a.reviewer == owner), None)
+    action = f"/review/studies/{quote(study.id)}/rob/{tool.id}" + ("/consensus" if consensus else "")
+    return {"study": study, "tool": tool, "assessment": current, "domains": rob_domains(tool, current),
+            "saved": saved, "consensus": consensus,
+            "others": reviewer_judgements(entries, reviewer.id) if consensus else {}, "action": action}
+
+
 @router.get("/review/studies/{study_id}/extraction")
 def extraction_page(request: Request, view: ViewDep, study_id: str, saved: bool = False) -> Response:
-    found = _signed_in(request)
-    if found is None:
-        return _to_signin(request)
-    review, reviewer, session = found
-    study = review.store.get(study_id)
-    form = review.form(reviewer, study.id)
-    return _page(request, view, "review_extraction.html", reviewer, session, study=study, form=form,
-                 sections=extraction_fields(form), saved=saved, consensus=False, others={},
-                 action=f"/review/studies/{quote(study.id)}/extraction")
+    return _signed_page(request, view, "review_extraction.html",
+                        lambda review, reviewer: _extraction_form(review, reviewer, study_id, saved, consensus=False))
 
 
 @router.post("/review/studies/{study_id}/extraction")
@@ -188,24 +235,13 @@ async def save_extraction(request: Request, study_id: str) -> Response:
     review, reviewer, form = await _posted(request)
     current = review.form(reviewer, study_id)
     saved = review.save_form(reviewer, study_id, extraction_body(current, form))
-    return RedirectResponse(f"/review/studies/{quote(saved.study_id)}/extraction?saved=true", status_code=303,
-                            headers=NO_STORE)
+    return _see_other(f"/review/studies/{quote(saved.study_id)}/extraction?saved=true")
 
 
-# -- risk of bias ------------------------------------------------------------------------------------
 @router.get("/review/studies/{study_id}/rob/{tool_id}")
 def rob_page(request: Request, view: ViewDep, study_id: str, tool_id: str, saved: bool = False) -> Response:
-    found = _signed_in(request)
-    if found is None:
-        return _to_signin(request)
-    review, reviewer, session = found
-    tool = review.tool(tool_id)
-    study = review.store.get(study_id)
-    current = next((a for a in review.entries(reviewer.id, study.id).rob
-                    if a.tool == tool.id and a.reviewer == reviewer.id), None)
-    return _page(request, view, "review_rob.html", reviewer, session, study=study, tool=tool, assessment=current,
-                 domains=rob_domains(tool, current), saved=saved, consensus=False, others={},
-                 action=f"/review/studies/{quote(study.id)}/rob/{tool.id}")
+    return _signed_page(request, view, "review_rob.html",
+                        lambda review, reviewer: _rob_form(review, reviewer, study_id, tool_id, saved, consensus=False))
 
 
 @router.post("/review/studies/{study_id}/rob/{tool_id}")
@@ -213,26 +249,15 @@ async def save_rob(request: Request, study_id: str, tool_id: str) -> Response:
     review, reviewer, form = await _posted(request)
     tool = review.tool(tool_id)
     saved = review.assess(reviewer, study_id, tool.id, rob_body(tool, form))
-    return RedirectResponse(f"/review/studies/{quote(saved.study_id)}/rob/{tool.id}?saved=true", status_code=303,
-                            headers=NO_STORE)
+    return _see_other(f"/review/studies/{quote(saved.study_id)}/rob/{tool.id}?saved=true")
 
 
 # -- admins: agreement, discrepancies, consensus -----------------------------------------------------
 @router.get("/review/studies/{study_id}/extraction/consensus")
 def extraction_consensus_page(request: Request, view: ViewDep, study_id: str, saved: bool = False) -> Response:
-    found = _signed_in(request)
-    if found is None:
-        return _to_signin(request)
-    review, reviewer, session = found
-    require_admin(reviewer, "resolve by consensus")
-    study = review.store.get(study_id)
-    entries = review.entries(reviewer.id, study.id)
-    resolved = next((f for f in entries.extraction if f.reviewer is None), None)
-    form = resolved or review.form(reviewer, study.id)
-    return _page(request, view, "review_extraction.html", reviewer, session, study=study, form=form,
-                 sections=extraction_fields(form), saved=saved, consensus=True,
-                 others=reviewer_verdicts(entries.extraction, reviewer.id),
-                 action=f"/review/studies/{quote(study.id)}/extraction/consensus")
+    return _signed_page(request, view, "review_extraction.html",
+                        lambda review, reviewer: _extraction_form(review, reviewer, study_id, saved, consensus=True),
+                        admin_for="resolve by consensus")
 
 
 @router.post("/review/studies/{study_id}/extraction/consensus")
@@ -240,25 +265,14 @@ async def resolve_extraction(request: Request, study_id: str) -> Response:
     review, reviewer, form = await _posted(request)
     current = review.form(reviewer, study_id)
     review.resolve_form(reviewer, study_id, {**extraction_body(current, form), "submitted": True})
-    return RedirectResponse(f"/review/studies/{quote(study_id)}/extraction/consensus?saved=true", status_code=303,
-                            headers=NO_STORE)
+    return _see_other(f"/review/studies/{quote(study_id)}/extraction/consensus?saved=true")
 
 
 @router.get("/review/studies/{study_id}/rob/{tool_id}/consensus")
 def rob_consensus_page(request: Request, view: ViewDep, study_id: str, tool_id: str, saved: bool = False) -> Response:
-    found = _signed_in(request)
-    if found is None:
-        return _to_signin(request)
-    review, reviewer, session = found
-    require_admin(reviewer, "resolve by consensus")
-    tool = review.tool(tool_id)
-    study = review.store.get(study_id)
-    entries = [a for a in review.entries(reviewer.id, study.id).rob if a.tool == tool.id]
-    current = next((a for a in entries if a.reviewer is None), None)
-    return _page(request, view, "review_rob.html", reviewer, session, study=study, tool=tool, assessment=current,
-                 domains=rob_domains(tool, current), saved=saved, consensus=True,
-                 others=reviewer_judgements(entries, reviewer.id),
-                 action=f"/review/studies/{quote(study.id)}/rob/{tool.id}/consensus")
+    return _signed_page(request, view, "review_rob.html",
+                        lambda review, reviewer: _rob_form(review, reviewer, study_id, tool_id, saved, consensus=True),
+                        admin_for="resolve by consensus")
 
 
 @router.post("/review/studies/{study_id}/rob/{tool_id}/consensus")
@@ -266,56 +280,48 @@ async def resolve_rob(request: Request, study_id: str, tool_id: str) -> Response
     review, reviewer, form = await _posted(request)
     tool = review.tool(tool_id)
     review.resolve_assessment(reviewer, study_id, tool.id, {**rob_body(tool, form), "submitted": True})
-    return RedirectResponse(f"/review/studies/{quote(study_id)}/rob/{tool.id}/consensus?saved=true", status_code=303,
-                            headers=NO_STORE)
+    return _see_other(f"/review/studies/{quote(study_id)}/rob/{tool.id}/consensus?saved=true")
 
 
 @router.get("/review/discrepancies")
 def discrepancies_page(request: Request, view: ViewDep, stage: str | None = None, first: str | None = None,
                        second: str | None = None) -> Response:
-    found = _signed_in(request)
-    if found is None:
-        return _to_signin(request)
-    review, reviewer, session = found
-    require_admin(reviewer, "see the discrepancy list")
-    chosen = _stage(stage)
-    pair = [first, second] if first and second else None
-    problems: list[str] = []
-    agreement, fields = None, []
-    try:
-        agreement = review.agreement(chosen, pair)
-    except InvalidQuery as exc:  # more than two reviewers took part: the admin names the pair
-        problems.append(str(exc))
-    try:
-        fields = review.extraction_agreement(pair)
-    except InvalidQuery as exc:
-        problems.append(f"extraction: {exc}")
-    return _page(request, view, "review_discrepancies.html", reviewer, session, stage=chosen, stages=STAGES,
-                 agreement=agreement, problems=problems, open=open_discrepancies(review, chosen), fields=fields,
-                 pair=pair or [], reviewer_ids=[r.id for r in review.reviewers()])
+    def context(review: ReviewService, reviewer: Reviewer) -> Context:
+        chosen = _stage(stage)
+        pair = [first, second] if first and second else None
+        problems: list[str] = []
+        agreement, fields = None, []
+        try:
+            agreement = review.agreement(chosen, pair)
+        except InvalidQuery as exc:  # more than two reviewers took part: the admin names the pair
+            problems.append(str(exc))
+        try:
+            fields = review.extraction_agreement(pair)
+        except InvalidQuery as exc:
+            problems.append(f"extraction: {exc}")
+        return {"stage": chosen, "stages": STAGES, "agreement": agreement, "problems": problems,
+                "open": open_discrepancies(review, chosen), "fields": fields, "pair": pair or [],
+                "reviewer_ids": [r.id for r in review.reviewers()]}
+
+    return _signed_page(request, view, "review_discrepancies.html", context, admin_for="see the discrepancy list")
 
 
 @router.get("/review/studies/{study_id}/consensus")
 def consensus_page(request: Request, view: ViewDep, study_id: str, stage: str | None = None) -> Response:
-    found = _signed_in(request)
-    if found is None:
-        return _to_signin(request)
-    review, reviewer, session = found
-    require_admin(reviewer, "resolve by consensus")
-    study = review.store.get(study_id)
-    chosen = _stage(stage)
-    entries = review.entries(reviewer.id, study.id)
-    decisions = [d for d in entries.screening if d.stage == chosen]
-    return _page(request, view, "review_consensus.html", reviewer, session, study=study, stage=chosen,
-                 decisions=decisions, criteria=CRITERION_LABELS, hidden=entries.hidden.get(f"screening/{chosen}", 0))
+    def context(review: ReviewService, reviewer: Reviewer) -> Context:
+        study = review.store.get(study_id)
+        chosen = _stage(stage)
+        entries = review.entries(reviewer.id, study.id)
+        return {"study": study, "stage": chosen, "decisions": [d for d in entries.screening if d.stage == chosen],
+                "criteria": CRITERION_LABELS, "hidden": entries.hidden.get(f"screening/{chosen}", 0)}
+
+    return _signed_page(request, view, "review_consensus.html", context, admin_for="resolve by consensus")
 
 
 @router.post("/review/studies/{study_id}/consensus")
 async def resolve(request: Request, study_id: str) -> Response:
-    review, reviewer, form = await _posted(request)
-    entry = screening_entry(form)
-    review.resolve_screening(reviewer, study_id, entry)
-    return RedirectResponse(f"/review/discrepancies?stage={entry.stage}", status_code=303, headers=NO_STORE)
+    stage = await _screening_posted(request, study_id, consensus=True)
+    return _see_other(f"/review/discrepancies?stage={stage}")
 
 
 # -- public: the exclusion list ----------------------------------------------------------------------
