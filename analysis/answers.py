@@ -41,7 +41,7 @@ from facekg.errors import StoreError
 from facekg.long_lived import long_lived
 from facekg.records import ReviewUpdate, StudyRecord
 from graph.mapping import GraphRows
-from graph.store import GraphStats, GraphStore, StudyPage, StudyQuery, StudyVersion, ordered_matches
+from graph.store import GraphStats, GraphStore, StudyPage, StudyQuery, StudyVersion, ordered_matches, shared_studies
 from ontology import Ontology
 
 T = TypeVar("T")
@@ -165,7 +165,7 @@ class RevisionSnapshot:
             if self._studies is None:
                 before = provisional_seen()
                 with long_lived():
-                    self._studies = list(self._store.studies())
+                    self._studies = list(shared_studies(self._store))
                 self._provisional = provisional_seen() - before
         note_provisional(self._provisional)  # each reader counts what the first one counted
         return self._studies

@@ -142,38 +142,66 @@ def status_of(report: DemographicReport | None) -> ReportStatus:
     return "reported" if report.reported else "stated-not-reported"
 
 
-def attribute_report(study: StudyRecord, attribute: str) -> AttributeReport:
-    """The ledger entry for one study and attribute, with its evidence span or why there is none."""
-    report = study.demographic(attribute)
+class Reports:
+    """Each study's demographic report per attribute, indexed on first use: one analysis looks each one up
+    dozens of times (ledger, shares per condition and per cause, homogeneity, flags)."""
+
+    def __init__(self) -> None:
+        self._by_study: dict[int, dict[str, DemographicReport]] = {}  # by id(): studies outlive the analysis
+
+    def of(self, study: StudyRecord, attribute: str) -> DemographicReport | None:
+        """What :meth:`facekg.records.StudyRecord.demographic` answers (the first report of the attribute)."""
+        by = self._by_study.get(id(study))
+        if by is None:
+            by = {}
+            for report in study.demographics:
+                by.setdefault(report.attribute, report)
+            self._by_study[id(study)] = by
+        return by.get(attribute)
+
+
+def attribute_report(study: StudyRecord, attribute: str, reports: Reports | None = None) -> AttributeReport:
+    """The ledger entry for one study and attribute, with its evidence span or why there is none.
+
+    Built with ``model_construct``: every value comes from a validated record, and a ledger at review
+    scale has one entry per study and attribute (validating them again cost a third of the analysis).
+    """
+    report = (reports or Reports()).of(study, attribute)
     status = status_of(report)
     evidence = note = None
     source = report.provenance.source if report is not None else None
     if report is not None and report.provenance.evidence is not None:
         span = report.provenance.evidence
-        evidence = EvidenceSpan(text=span.text, start=span.start, end=span.end, sentence=span.sentence)
+        evidence = EvidenceSpan.model_construct(text=span.text, start=span.start, end=span.end,
+                                                sentence=span.sentence)
     elif report is not None and status != "not-mentioned":
         note = f"{source}: no evidence span"
-    return AttributeReport(attribute=attribute, status=status, reported=status == "reported", source=source,
-                           evidence=evidence, evidence_note=note,
-                           subgroup_performance=report.subgroup_performance if report else None)
+    return AttributeReport.model_construct(
+        attribute=attribute, status=status, reported=status == "reported", source=source, evidence=evidence,
+        evidence_note=note, subgroup_performance=report.subgroup_performance if report else None)
 
 
-def study_ledger(study: StudyRecord, attributes: Sequence[str] = DEMOGRAPHIC_ATTRIBUTES) -> StudyBiasLedger:
-    reports = [attribute_report(study, a) for a in attributes]
-    by = [a for a in SUBGROUP_ATTRIBUTES if (r := study.demographic(a)) and r.subgroup_performance]
+def study_ledger(study: StudyRecord, attributes: Sequence[str] = DEMOGRAPHIC_ATTRIBUTES,
+                 reports: Reports | None = None) -> StudyBiasLedger:
+    reports = reports or Reports()
+    entries = [attribute_report(study, a, reports) for a in attributes]
+    by = [a for a in SUBGROUP_ATTRIBUTES if (r := reports.of(study, a)) and r.subgroup_performance]
     return StudyBiasLedger(
         study_id=study.id, title=study.title, year=study.year, retracted=study.retracted,
         condition_ids=list(dict.fromkeys(condition_ref(c) for c in study.conditions)),
-        attributes=reports, subgroup_performance_by=by, link=study_links([study.id])[0])
+        attributes=entries, subgroup_performance_by=by, link=study_links([study.id])[0])
 
 
-def shares(studies: Sequence[StudyRecord], attributes: Sequence[str]) -> list[AttributeShare]:
+def shares(studies: Sequence[StudyRecord], attributes: Sequence[str],
+           reports: Reports | None = None) -> list[AttributeShare]:
     """Per attribute: reported / stated-not-reported / not-mentioned counts over ``studies``."""
+    reports = reports or Reports()
     result = []
     for attribute in attributes:
-        statuses = [status_of(s.demographic(attribute)) for s in studies]
+        found = [reports.of(s, attribute) for s in studies]
+        statuses = [status_of(r) for r in found]
         reported = statuses.count("reported")
-        subgroup = sum(1 for s in studies if (r := s.demographic(attribute)) and r.subgroup_performance)
+        subgroup = sum(1 for r in found if r and r.subgroup_performance)
         result.append(AttributeShare(
             attribute=attribute, reported=reported, stated_not_reported=statuses.count("stated-not-reported"),
             not_mentioned=statuses.count("not-mentioned"), denominator=len(studies),
@@ -181,15 +209,17 @@ def shares(studies: Sequence[StudyRecord], attributes: Sequence[str]) -> list[At
     return result
 
 
-def homogeneity(studies: Sequence[StudyRecord], attribute: str, kind: str) -> Homogeneous:
+def homogeneity(studies: Sequence[StudyRecord], attribute: str, kind: str,
+                reports: Reports | None = None) -> Homogeneous:
     """Single / multiple / unknown country (``geography``) or ancestry (``race_ethnicity``) from evidence.
 
     ``multiple`` needs two distinct values named anywhere; ``single`` needs every
     study's evidence to name exactly the same one value; otherwise ``unknown``.
     """
+    reports = reports or Reports()
     per_study: list[set[str] | None] = []
     for study in studies:
-        report = study.demographic(attribute)
+        report = reports.of(study, attribute)
         per_study.append(set(report.values) if report is not None and report.reported else None)
     named = sorted(set().union(*(v for v in per_study if v)))
     if len(named) >= 2:
@@ -203,14 +233,15 @@ def homogeneity(studies: Sequence[StudyRecord], attribute: str, kind: str) -> Ho
 
 
 def condition_bias(ontology: Ontology, condition_id: str, label: str, studies: Sequence[StudyRecord],
-                   attributes: Sequence[str]) -> ConditionBias:
+                   attributes: Sequence[str], reports: Reports | None = None) -> ConditionBias:
+    reports = reports or Reports()
     ids = [s.id for s in studies]
-    geography = homogeneity(studies, "geography", "countries")
-    ancestry = homogeneity(studies, "race_ethnicity", "ancestries")
+    geography = homogeneity(studies, "geography", "countries", reports)
+    ancestry = homogeneity(studies, "race_ethnicity", "ancestries", reports)
     flags = []
-    if not any(status_of(s.demographic("race_ethnicity")) == "reported" for s in studies):
+    if not any(status_of(reports.of(s, "race_ethnicity")) == "reported" for s in studies):
         flags.append("ancestry-not-reported")
-    if not any(status_of(s.demographic("skin_tone")) == "reported" for s in studies):
+    if not any(status_of(reports.of(s, "skin_tone")) == "reported" for s in studies):
         flags.append("skin-tone-not-reported")
     if geography.status == "single":
         flags.append("single-country")
@@ -218,7 +249,7 @@ def condition_bias(ontology: Ontology, condition_id: str, label: str, studies: S
         flags.append("single-ancestry")
     return ConditionBias(condition_id=condition_id, label=label,
                          cause_categories=categories_of(ontology, condition_id), study_ids=ids,
-                         study_links=study_links(ids), shares=shares(studies, attributes), flags=flags,
+                         study_links=study_links(ids), shares=shares(studies, attributes, reports), flags=flags,
                          geography=geography, ancestry=ancestry)
 
 
@@ -231,6 +262,7 @@ def bias_reporting(store: GraphStore, ontology: Ontology, *, condition: str | No
     narrows the shares and ledger to one attribute.
     """
     attributes = check_attribute(attribute)
+    reports = Reports()
     studies = counted_studies(store, include_retracted=include_retracted)
     index = studies_by_concept(studies)
     if condition is not None:
@@ -245,9 +277,9 @@ def bias_reporting(store: GraphStore, ontology: Ontology, *, condition: str | No
     for concept_id, label in targets:
         members = condition_studies(ontology, concept_id, index)
         if members or condition is not None:
-            conditions.append(condition_bias(ontology, concept_id, label, members, attributes))
+            conditions.append(condition_bias(ontology, concept_id, label, members, attributes, reports))
     shown = {sid for c in conditions for sid in c.study_ids}
-    ledger = [study_ledger(s, attributes) for s in sorted(studies, key=lambda s: s.id)
+    ledger = [study_ledger(s, attributes, reports) for s in sorted(studies, key=lambda s: s.id)
               if condition is None or s.id in shown]
     by_cause = []
     categories = sorted(ontology.cause_categories(), key=lambda c: (not c.in_framework, c.label.casefold()))
@@ -258,6 +290,7 @@ def bias_reporting(store: GraphStore, ontology: Ontology, *, condition: str | No
             continue
         by_cause.append(CauseBias(id=category.id, label=category.label,
                                   in_framework=bool(category.in_framework), study_ids=sorted(in_category),
-                                  shares=shares([in_category[k] for k in sorted(in_category)], attributes)))
+                                  shares=shares([in_category[k] for k in sorted(in_category)], attributes,
+                                                reports)))
     return BiasReport(attributes=list(attributes), include_retracted=include_retracted, conditions=conditions,
                       by_cause=by_cause, studies=ledger)

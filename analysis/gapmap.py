@@ -170,8 +170,12 @@ def gap_map(store: GraphStore, ontology: Ontology, *, rows: str = "condition", c
     matcher = diagnostic_metric_matcher(ontology)
     cells = []
     for row in row_axes:
+        by_column: dict[str, list[StudyRecord]] = {}  # the row's studies in each column, in row order
+        for study in row_studies[row.id]:
+            for column in columns_of[study.id]:
+                by_column.setdefault(column, []).append(study)
         for col in col_axes:
-            members = [s for s in row_studies[row.id] if col.id in columns_of[s.id]]
+            members = by_column.get(col.id, [])
             hits = grade_studies(members, thresholds, matcher)
             ids = [s.id for s in members]
             cells.append(GapMapCell(row=row.id, col=col.id, study_count=len(ids), study_ids=ids,

@@ -259,11 +259,18 @@ def diagnostic_metric_matcher(ontology: Ontology) -> Callable[[str | None, str],
         if concept is not None:
             ids |= {concept.id, *ontology.descendants(concept.id)}
 
+    seen: dict[tuple[str | None, str], bool] = {}  # a review names few metrics, each in many studies
+
     def matches(metric_id: str | None, name: str) -> bool:
-        if metric_id in ids or name.casefold() in names:
-            return True
-        concept = ontology.lookup(name, kind="metric")
-        return concept is not None and concept.id in ids
+        answer = seen.get((metric_id, name))
+        if answer is None:
+            if metric_id in ids or name.casefold() in names:
+                answer = True
+            else:
+                concept = ontology.lookup(name, kind="metric")
+                answer = concept is not None and concept.id in ids
+            seen[(metric_id, name)] = answer
+        return answer
     return matches
 
 

@@ -91,6 +91,16 @@ def matches(record: StudyRecord, query: StudyQuery) -> bool:
     return True
 
 
+def shared_studies(store: GraphStore) -> Iterator[StudyRecord]:
+    """Every study, as the backend reads them for a kept snapshot: records unchanged since its last such read
+    may be the same objects as then (the embedded store's ``shared_studies``), so they must not be changed.
+    Backends without that read, and wrappers (a counted view passes unknown attributes through to the store it
+    filters), give :meth:`GraphStore.studies`."""
+    if callable(getattr(type(store), "shared_studies", None)):
+        return store.shared_studies()  # type: ignore[attr-defined]
+    return store.studies()
+
+
 def ordered_matches(records: Iterable[StudyRecord], query: StudyQuery) -> list[StudyRecord]:
     """Every record that passes ``query``'s filters (paging aside), ordered as every store orders its pages:
     newest year first, then id."""
