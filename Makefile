@@ -64,8 +64,9 @@ lint: install
 typecheck: install
 	$(PY) -m mypy $(SOURCES)
 
-# Load and serve 1k/10k/100k synthetic studies on both stores (BENCH_SIZES=1000,10000 for a quicker run);
-# rewrites the Store section of docs/benchmarks.md. A throwaway Neo4j is started unless NEO4J_URI is set.
+# Load and serve 1k/10k/100k synthetic studies on both stores (BENCH_SIZES=1000,10000 for a quicker run;
+# BENCH_ARGS for scripts/bench.py, e.g. "--workers 1"); rewrites the Store section of docs/benchmarks.md.
+# A throwaway Neo4j is started unless NEO4J_URI is set (NEO4J_HEAP / NEO4J_PAGECACHE size it).
 bench: install
 	@set -euo pipefail; \
 	export NEO4J_PASSWORD="$${NEO4J_PASSWORD:-facekg-test-pw}"; \
@@ -76,7 +77,7 @@ bench: install
 	  trap 'scripts/neo4j-local.sh stop' EXIT; \
 	  export "$$uri_line"; \
 	fi; \
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 bench-extract: install
 	$(PY) scripts/bench_extract.py

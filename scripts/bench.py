@@ -226,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         "repeat_max": args.repeat_max}}
     if neo4j_store is not None:
         results["machine"]["neo4j"] = bench_report.neo4j_version(neo4j_store)
+        results["machine"]["neo4j_heap"] = os.environ.get("NEO4J_HEAP", "1g")
+        results["machine"]["neo4j_pagecache"] = os.environ.get("NEO4J_PAGECACHE", "512m")
     print(f"work directory {work}", flush=True)
     for size in args.sizes:
         corpus = work / f"corpus-{size}.jsonl"

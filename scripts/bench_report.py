@@ -78,7 +78,8 @@ def store_section(results: dict[str, Any]) -> str:
     sizes = sorted(int(s) for s in results["sizes"])
     lines = [HEADING, "", "<!-- written by `make bench` (scripts/bench.py); edit the script, not this section -->", ""]
     lines += [f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory_gb']} GB RAM, {m['system']}, Python "
-              f"{m['python']}" + (f", {m['neo4j']} (heap 1 GB, page cache 512 MB)" if m.get("neo4j") else "")
+              f"{m['python']}" + (f", {m['neo4j']} (heap {m.get('neo4j_heap', '1g')}, page cache "
+                                   f"{m.get('neo4j_pagecache', '512m')})" if m.get("neo4j") else "")
               + f". The machine was shared with other agents' jobs (1-minute load average {m['load_start']:.1f} "
               f"at the start, {m.get('load_end', float('nan')):.1f} at the end, on {m['cpus']} CPUs): absolute "
               "figures are depressed and noisy; read the ratios to the floors, measured in the same run.", ""]
