@@ -7,6 +7,7 @@ the context's prefixes, never bare terms, so no term's type coercion applies; ty
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -50,6 +51,12 @@ def value(node: Node | Object) -> Any:
     return {"@value": lexical, "@type": compact_iri(str(datatype))}
 
 
+@functools.lru_cache(maxsize=1024)
+def _key(predicate: URIRef) -> str:
+    """A predicate as a node object's key (predicates are few: kept)."""
+    return compact_iri(str(predicate))
+
+
 def node_object(block: Block) -> dict[str, Any]:
     """A subject block as one flattened node object (``@type`` for ``rdf:type``)."""
     subject, pairs = block
@@ -58,9 +65,9 @@ def node_object(block: Block) -> dict[str, Any]:
     values: dict[str, list[Any]] = {}
     for predicate, obj in pairs:
         if predicate == RDF.type and isinstance(obj, URIRef):
-            types.append(compact_iri(str(obj)))
+            types.append(_key(obj))
         else:
-            values.setdefault(compact_iri(str(predicate)), []).append(value(obj))
+            values.setdefault(_key(predicate), []).append(value(obj))
     if types:
         node["@type"] = types[0] if len(types) == 1 else types
     for key, items in values.items():

@@ -36,7 +36,7 @@ def blocks(triples: Iterable[Triple]) -> list[Block]:
 def _graph_blocks(graph: Graph) -> tuple[Block, ...]:
     """A graph's blocks, subjects sorted (the ontology's: computed once per process)."""
     ordered = sorted(graph, key=lambda t: (t[0], t[1], t[2]))
-    return tuple(blocks(ordered))
+    return tuple(blocks((s, p, o) for s, p, o in ordered if isinstance(p, URIRef)))
 
 
 def ontology_blocks(ontology: Ontology) -> tuple[Block, ...]:

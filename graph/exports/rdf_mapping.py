@@ -136,16 +136,34 @@ Object = Node | RDFList
 Triple = tuple[Node, URIRef, Object]
 
 
-def _literal(value: Any) -> Node:
+_TYPE, _INTEGER, _DECIMAL = RDF.type, XSD.integer, XSD.decimal
+
+
+@functools.lru_cache(maxsize=8192)
+def _kept_literal(kind: str, value: Any) -> Literal:
+    """A literal of a value that recurs (units, sources, flags, small counts): made once, not per fact.
+
+    Floats are never kept: ``0.0 == -0.0`` would share one lexical form.
+    """
+    return _new_literal(value)
+
+
+def _new_literal(value: Any) -> Literal:
     if isinstance(value, bool):
         return Literal(value)
     if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
+        return Literal(value, datatype=_INTEGER)
     if isinstance(value, float):
-        return Literal(format(Decimal(repr(value)), "f"), datatype=XSD.decimal)
+        return Literal(format(Decimal(repr(value)), "f"), datatype=_DECIMAL)
     if isinstance(value, dict | list):
         return Literal(json.dumps(value, sort_keys=True, ensure_ascii=False), datatype=RDF.JSON)
     return Literal(str(value))
+
+
+def _literal(value: Any) -> Node:
+    if isinstance(value, dict | list | float) or (isinstance(value, str) and len(value) > 64):
+        return _new_literal(value)
+    return _kept_literal(type(value).__name__, value)
 
 
 @functools.cache
@@ -165,13 +183,13 @@ def _model_triples(node: URIRef, model: BaseModel, iri_base: str) -> Iterator[Tr
         if isinstance(value, BaseModel):
             child = URIRef(f"{iri_base}/{name}")
             yield node, predicate, child
-            yield child, RDF.type, NESTED[type(value)][1]
+            yield child, _TYPE, NESTED[type(value)][1]
             yield from _model_triples(child, value, f"{iri_base}/{name}")
         elif name == "review_update":
             yield node, predicate, URIRef(update_iri(str(value)))
         elif text_list:
             if value:  # an empty list is the default: nothing to say
-                yield node, predicate, RDFList(Literal(v) for v in value)
+                yield node, predicate, RDFList(_literal(str(v)) for v in value)
         else:
             yield node, predicate, _literal(value)
 
@@ -223,6 +241,9 @@ def _shortcut_triples(node: URIRef, study: StudyRecord) -> Iterator[Triple]:
             yield node, predicate, Literal(flag.value)
 
 
+_HAS_FACT, _FACT, _FACT_KIND, _ORDINAL = FKG.hasFact, FKG.Fact, FKG.factKind, FKG.ordinal
+
+
 def study_triples(study: StudyRecord) -> Iterator[Triple]:
     """One study's triples: the study, each fact node with its provenance, then the shortcuts.
 
@@ -235,10 +256,10 @@ def study_triples(study: StudyRecord) -> Iterator[Triple]:
     for kind, facts in study.fact_lists().items():
         for ordinal, fact in enumerate(facts):
             fact_node = URIRef(fact_iri(study.id, kind, ordinal))
-            yield node, FKG.hasFact, fact_node
-            yield fact_node, RDF.type, FKG.Fact
-            yield fact_node, FKG.factKind, Literal(kind)
-            yield fact_node, FKG.ordinal, Literal(ordinal, datatype=XSD.integer)
+            yield node, _HAS_FACT, fact_node
+            yield fact_node, _TYPE, _FACT
+            yield fact_node, _FACT_KIND, _literal(kind)
+            yield fact_node, _ORDINAL, _literal(ordinal)
             yield from _model_triples(fact_node, fact, str(fact_node))
     yield from _shortcut_triples(node, study)
 

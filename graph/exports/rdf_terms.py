@@ -14,6 +14,8 @@ from graph.exports.rdf_mapping import PREFIXES
 _NAMESPACES = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 # A local name every Turtle parser reads after a prefix (stricter than the grammar: no dots, no escapes).
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+# Every namespace, longest first, so a match is the longest that applies.
+_ANY_NAMESPACE = re.compile("|".join(re.escape(ns) for ns in sorted(_NAMESPACES, key=len, reverse=True)))
 CHUNK = 1 << 16
 
 
@@ -28,11 +30,10 @@ def prefixed_name(iri: str) -> str | None:
 
 def compact_iri(iri: str) -> str:
     """``iri`` shortened by the longest namespace of :data:`PREFIXES` it starts with (JSON-LD compact IRI)."""
-    best = ""
-    for namespace in _NAMESPACES:
-        if iri.startswith(namespace) and len(namespace) > len(best) and not iri[len(namespace):].startswith("//"):
-            best = namespace
-    return f"{_NAMESPACES[best]}:{iri[len(best):]}" if best else iri
+    found = _ANY_NAMESPACE.match(iri)
+    if found is None or iri.startswith("//", found.end()):
+        return iri
+    return f"{_NAMESPACES[found.group()]}:{iri[found.end():]}"
 
 
 def encoded(texts: Iterable[str], size: int = CHUNK) -> Iterator[bytes]:

@@ -33,17 +33,21 @@ def _iri(iri: str) -> str:
     return "<" + _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", iri) + ">"
 
 
+_TYPE, _XSD_INTEGER, _XSD_BOOLEAN, _XSD_STRING = RDF.type, XSD.integer, XSD.boolean, XSD.string
+
+
 def _literal(literal: Literal) -> str:
     lexical = str(literal)
     datatype = literal.datatype
-    if datatype == XSD.integer and _INTEGER.fullmatch(lexical):
+    if datatype is None:
+        quoted = '"' + lexical.translate(_ESCAPES) + '"'
+        return f"{quoted}@{literal.language}" if literal.language else quoted
+    if datatype == _XSD_INTEGER and _INTEGER.fullmatch(lexical):
         return lexical
-    if datatype == XSD.boolean and lexical in ("true", "false"):
+    if datatype == _XSD_BOOLEAN and lexical in ("true", "false"):
         return lexical
     quoted = '"' + lexical.translate(_ESCAPES) + '"'
-    if literal.language:
-        return f"{quoted}@{literal.language}"
-    return quoted if datatype is None or datatype == XSD.string else f"{quoted}^^{_iri(str(datatype))}"
+    return quoted if datatype == _XSD_STRING else f"{quoted}^^{_iri(str(datatype))}"
 
 
 def term(node: Node | Object) -> str:
@@ -65,7 +69,7 @@ def block_text(block: Block) -> str:
     objects: dict[URIRef, list[str]] = {}
     for predicate, obj in pairs:
         objects.setdefault(predicate, []).append(term(obj))
-    lines = [("a" if predicate == RDF.type else _iri(str(predicate))) + " " + " , ".join(values)
+    lines = [("a" if predicate == _TYPE else _iri(str(predicate))) + " " + " , ".join(values)
              for predicate, values in objects.items()]
     return term(subject) + " " + " ;\n    ".join(lines) + " .\n\n"
 
