@@ -13,8 +13,9 @@ jsonl      :mod:`.jsonl`               study records, one per line (``facekg loa
 Every format but JSONL keeps the review updates too, so ``facekg import`` into
 an empty store gives back identical studies (``tests/test_exports.py``).
 
-Each format is written as a stream of byte chunks (:attr:`ExportFormat.stream`); Turtle, JSON-LD and
-JSONL read the store one study at a time, so their memory does not grow with the review.
+Each format is written as a stream of byte chunks (:attr:`ExportFormat.stream`); Turtle, JSON-LD, the CSV
+zip and JSONL read the store one study at a time, so their memory does not grow with the review (GraphML
+is still built whole, through networkx).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class ExportFormat:
 
 
 def _whole(write: Callable[[GraphStore, Ontology], bytes]) -> Callable[[GraphStore, Ontology], Iterator[bytes]]:
-    """A format built whole as one chunk (GraphML and the CSV zip)."""
+    """A format built whole as one chunk (GraphML)."""
     return lambda store, ontology: iter((write(store, ontology),))
 
 
@@ -72,7 +73,7 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
                  _decoded(graphml.read_graphml)),
     ExportFormat("csv", "facekg-csv.zip", csv_tables.MEDIA_TYPE,
                  "CSV tables in long format: studies, facts, results, updates (zip)",
-                 _whole(lambda store, _ontology: csv_tables.export_csv_bundle(store)), csv_tables.read_csv_bundle),
+                 lambda store, _ontology: csv_tables.stream_csv_bundle(store), csv_tables.read_csv_bundle),
     ExportFormat("jsonl", "facekg-studies.jsonl", jsonl.MEDIA_TYPE,
                  "study records, one JSON object per line (facekg load reads it)",
                  lambda store, _ontology: jsonl.stream_jsonl(store), None),
