@@ -8,6 +8,11 @@ user expects (``fkg:addresses`` the condition class, ``fkg:usesArchitecture``,
 ``fkg:reportsResult``/``fkg:measures``, ``fkg:reportsDemographic``, ...); reading
 back uses the fact nodes only.
 
+Writing yields triples, one study at a time (:func:`study_triples`,
+:func:`update_triples`): the Turtle and JSON-LD exports stream them
+(:mod:`graph.exports.rdf_blocks`), and :func:`review_graph` collects them into
+one rdflib graph for a few studies. Reading takes an rdflib graph.
+
 Which predicate carries which field is data (the ``*_FIELDS`` tables); the
 walk over a pydantic model is generic. Floats are written as ``xsd:decimal``
 from their shortest repr (rdflib writes doubles with 7 digits), lists as RDF
