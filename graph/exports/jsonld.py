@@ -28,27 +28,31 @@ MEDIA_TYPE = "application/ld+json"
 _CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
+_TYPE, _STRING, _BOOLEAN, _INTEGER = (str(iri) for iri in (RDF.type, XSD.string, XSD.boolean, XSD.integer))
+_same = str.__eq__  # IRIs compared as text: rdflib's own comparison costs a Python call each
+
+
 def _id(node: Node) -> str:
     return f"_:{node}" if isinstance(node, BNode) else compact_iri(str(node))
 
 
 def value(node: Node | Object) -> Any:
     """One object as a JSON-LD value: a node reference, a string, a number, a value object or a list."""
+    if isinstance(node, Literal):
+        lexical = str(node)
+        datatype = node.datatype
+        if datatype is None:
+            return {"@value": lexical, "@language": node.language} if node.language else lexical
+        if _same(datatype, _STRING):
+            return lexical
+        if _same(datatype, _BOOLEAN) and lexical in ("true", "false"):
+            return lexical == "true"
+        if _same(datatype, _INTEGER) and _CANONICAL_INTEGER.fullmatch(lexical):
+            return int(lexical)
+        return {"@value": lexical, "@type": compact_iri(str(datatype))}
     if isinstance(node, RDFList):
         return {"@list": [value(item) for item in node]}
-    if not isinstance(node, Literal):
-        return {"@id": _id(node)}
-    lexical = str(node)
-    datatype = node.datatype
-    if node.language:
-        return {"@value": lexical, "@language": node.language}
-    if datatype is None or datatype == XSD.string:
-        return lexical
-    if datatype == XSD.boolean and lexical in ("true", "false"):
-        return lexical == "true"
-    if datatype == XSD.integer and _CANONICAL_INTEGER.fullmatch(lexical):
-        return int(lexical)
-    return {"@value": lexical, "@type": compact_iri(str(datatype))}
+    return {"@id": _id(node)}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -64,7 +68,7 @@ def node_object(block: Block) -> dict[str, Any]:
     types: list[str] = []
     values: dict[str, list[Any]] = {}
     for predicate, obj in pairs:
-        if predicate == RDF.type and isinstance(obj, URIRef):
+        if _same(predicate, _TYPE) and isinstance(obj, URIRef):
             types.append(_key(obj))
         else:
             values.setdefault(_key(predicate), []).append(value(obj))

@@ -33,7 +33,8 @@ def _iri(iri: str) -> str:
     return "<" + _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", iri) + ">"
 
 
-_TYPE, _XSD_INTEGER, _XSD_BOOLEAN, _XSD_STRING = RDF.type, XSD.integer, XSD.boolean, XSD.string
+_TYPE, _XSD_INTEGER, _XSD_BOOLEAN, _XSD_STRING = (str(iri) for iri in (RDF.type, XSD.integer, XSD.boolean, XSD.string))
+_same = str.__eq__  # IRIs compared as text: rdflib's own comparison costs a Python call each
 
 
 def _literal(literal: Literal) -> str:
@@ -42,12 +43,12 @@ def _literal(literal: Literal) -> str:
     if datatype is None:
         quoted = '"' + lexical.translate(_ESCAPES) + '"'
         return f"{quoted}@{literal.language}" if literal.language else quoted
-    if datatype == _XSD_INTEGER and _INTEGER.fullmatch(lexical):
+    if _same(datatype, _XSD_INTEGER) and _INTEGER.fullmatch(lexical):
         return lexical
-    if datatype == _XSD_BOOLEAN and lexical in ("true", "false"):
+    if _same(datatype, _XSD_BOOLEAN) and lexical in ("true", "false"):
         return lexical
     quoted = '"' + lexical.translate(_ESCAPES) + '"'
-    return quoted if datatype == _XSD_STRING else f"{quoted}^^{_iri(str(datatype))}"
+    return quoted if _same(datatype, _XSD_STRING) else f"{quoted}^^{_iri(str(datatype))}"
 
 
 def term(node: Node | Object) -> str:
@@ -69,7 +70,7 @@ def block_text(block: Block) -> str:
     objects: dict[URIRef, list[str]] = {}
     for predicate, obj in pairs:
         objects.setdefault(predicate, []).append(term(obj))
-    lines = [("a" if predicate == _TYPE else _iri(str(predicate))) + " " + " , ".join(values)
+    lines = [("a" if _same(predicate, _TYPE) else _iri(str(predicate))) + " " + " , ".join(values)
              for predicate, values in objects.items()]
     return term(subject) + " " + " ;\n    ".join(lines) + " .\n\n"
 
