@@ -23,8 +23,17 @@ from graph.exports.jsonld import jsonld_texts
 from graph.exports.rdf_mapping import review_graph
 from graph.exports.turtle import turtle_texts
 from graph.sqlite_store import SqliteStore
+from graph.store import GraphStore
 from ontology import NAMESPACE, Ontology
-from tests.store_fixtures import corpus, review_update, rich_study
+from tests.store_fixtures import (  # noqa: F401  (the *_fixture names register fixtures)
+    corpus,
+    memory_store_fixture,
+    neo4j_driver_fixture,
+    neo4j_store_fixture,
+    review_update,
+    rich_study,
+    store_fixture,
+)
 
 WRITERS = {"ttl": (turtle_texts, "turtle"), "jsonld": (jsonld_texts, "json-ld")}
 LABELLED = {"ttl": 'rdfs:label "rare syndrome X"', "jsonld": '"rdfs:label": "rare syndrome X"'}
@@ -131,3 +140,17 @@ def test_exports_api_streams_the_kept_file_and_survives_its_removal(tmp_path: Pa
                 path.unlink()  # as a newer revision's build in another worker would
         again = client.get("/v1/exports/ttl", headers={"Cookie": "not-kept=1"})  # past the kept answers
         assert again.status_code == 200 and again.content == expected["ttl"]
+
+
+@pytest.mark.parametrize("name", [name for name, chosen in FORMATS.items() if chosen.read is not None])
+def test_exports_streamed_from_either_store_import_into_a_fresh_one(
+    name: str, store: GraphStore, ontology: Ontology, tmp_path: Path
+) -> None:
+    store.write(_studies(), review_update("u1", studies=9))
+    chosen = export_format(name)
+    assert chosen.read is not None
+    updates, studies = chosen.read(b"".join(chosen.stream(store, ontology)), f"export.{name}")
+    target = SqliteStore(tmp_path / "fresh")
+    restore(target, updates, studies, file=f"export.{name}")
+    assert target.review_updates() == store.review_updates()
+    assert [s.model_dump() for s in target.studies()] == [s.model_dump() for s in store.studies()]
