@@ -33,7 +33,10 @@ _same = str.__eq__  # IRIs compared as text: rdflib's own comparison costs a Pyt
 
 
 def _id(node: Node) -> str:
-    return f"_:{node}" if isinstance(node, BNode) else compact_iri(str(node))
+    return f"_:{node}" if isinstance(node, BNode) else _compact(str(node))
+
+
+_compact = functools.lru_cache(maxsize=1 << 14)(compact_iri)  # concepts and classes recur in every study
 
 
 def value(node: Node | Object) -> Any:

@@ -6,6 +6,7 @@ that of one study whatever the review's size; rdflib reads it back (:func:`read_
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -26,7 +27,9 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _iri(iri: str) -> str:
+    """An IRI as a prefixed name or ``<...>`` (kept: predicates, classes and concepts recur in every study)."""
     short = prefixed_name(iri)
     if short is not None:
         return short
