@@ -72,12 +72,21 @@ def export(
     if out is None and chosen.media_type == "application/zip":
         fail(InputError("the csv export is a zip file: give --out FILE.zip", field="--out"))
     with opened_store(backend) as store:
-        data = chosen.write(store, load_ontology())
-    if out is None:
-        sys.stdout.write(data.decode("utf-8"))
-        return
-    with reported_errors():
-        out.write_bytes(data)
+        chunks = chosen.stream(store, load_ontology())
+        if out is None:
+            for chunk in chunks:
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+            return
+        with reported_errors():
+            partial = out.with_name(f".{out.name}.partial")
+            try:
+                with partial.open("wb") as handle:
+                    for chunk in chunks:
+                        handle.write(chunk)
+                partial.replace(out)
+            finally:
+                partial.unlink(missing_ok=True)
     typer.echo(f"wrote {out}", err=True)
 
 

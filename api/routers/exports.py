@@ -6,10 +6,12 @@ import fcntl
 import hashlib
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, BinaryIO, Literal
 
 from fastapi import APIRouter, Depends, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from analysis.answers import Answers
@@ -27,6 +29,7 @@ from ontology import Ontology
 
 router = APIRouter(prefix="/v1", tags=["open data"])
 log = logging.getLogger("facekg.api")
+CHUNK = 1 << 20  # bytes read from a kept export per response message
 EXPORTS_CACHE = Path("cache") / "exports"  # under the data dir: shared by every `serve --workers` process
 # The export formats as an enum in the OpenAPI; tests/test_openapi_contract.py checks it matches FORMATS.
 ExportName = Literal["ttl", "jsonld", "graphml", "csv", "jsonl"]
@@ -59,14 +62,19 @@ def export(format: ExportName, answers: AnswersDep, ontology: OntologyDep, setti
     """The whole graph in one format, with every fact's evidence span and provenance, as a download.
 
     Built once per revision (and counting) and kept; ``X-Facekg-Builds`` says how many times this process
-    has built (or read from the data dir's export cache) this format so far.
+    has built (or read from the data dir's export cache) this format so far. The file is streamed.
     """
     chosen = export_format(format)
     question = f"export:{chosen.name}"
-    body = answers.answer(question, None, lambda _snapshot: _built(chosen, answers, ontology, settings.data_dir))
-    return Response(body, media_type=chosen.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{chosen.filename}"',
-                             BUILDS_HEADER: str(answers.built[question])})
+    kept = answers.answer(question, None, lambda _snapshot: _built(chosen, answers, ontology, settings.data_dir))
+    headers = {"Content-Disposition": f'attachment; filename="{chosen.filename}"',
+               BUILDS_HEADER: str(answers.built[question])}
+    handle = _opened(kept) if isinstance(kept, Path) else None
+    if handle is None:  # built in memory, or removed since by a newer revision's build: answer from the store
+        body = kept if isinstance(kept, bytes) else chosen.write(answers.store, ontology)
+        return Response(body, media_type=chosen.media_type, headers=headers)
+    headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
+    return StreamingResponse(_chunks(handle), media_type=chosen.media_type, headers=headers)
 
 
 @router.get("/overview", response_model=ReviewOverview, tags=["charts"])
@@ -75,13 +83,27 @@ def overview(view: ViewDep) -> ReviewOverview:
     return view.overview()
 
 
-def _built(chosen: ExportFormat, answers: Answers, ontology: Ontology, data_dir: Path) -> bytes:
-    """The export of the live review, from ``<data dir>/cache/exports`` when another worker built it already.
+def _opened(path: Path) -> BinaryIO | None:
+    """The kept export open for reading (it stays readable if a newer revision's build removes it), or None."""
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        return None
+
+
+def _chunks(handle: BinaryIO) -> Iterator[bytes]:
+    with handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+def _built(chosen: ExportFormat, answers: Answers, ontology: Ontology, data_dir: Path) -> Path | bytes:
+    """The export of the live review as a file in ``<data dir>/cache/exports``, shared by every worker.
 
     A build of the whole graph costs seconds, and worker processes share no memory, so the first one to
-    need an export builds it under a file lock and keeps it on disk under the revision; the others read
-    it. Older revisions' files are removed then. An ``as_of`` review or an unwritable data dir is built
-    in memory only.
+    need an export streams it, one study at a time, into a file under a file lock, named by the revision;
+    the others find it there. Older revisions' files are removed then. An ``as_of`` review or an unwritable
+    data dir is built in memory only (bytes).
     """
     if not answers.watched:
         return chosen.write(answers.store, ontology)
@@ -95,15 +117,19 @@ def _built(chosen: ExportFormat, answers: Answers, ontology: Ontology, data_dir:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 if path.exists():
-                    return path.read_bytes()
-                body = chosen.write(answers.store, ontology)
+                    return path
                 for old in folder.iterdir():
                     if old.name != "lock" and not old.name.startswith(revision):
                         old.unlink(missing_ok=True)
                 partial = path.with_name(f".{path.name}.{os.getpid()}")
-                partial.write_bytes(body)
-                partial.replace(path)
-                return body
+                try:
+                    with partial.open("wb") as out:
+                        for chunk in chosen.stream(answers.store, ontology):
+                            out.write(chunk)
+                    partial.replace(path)
+                finally:
+                    partial.unlink(missing_ok=True)
+                return path
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
     except OSError as exc:

@@ -12,11 +12,15 @@ jsonl      :mod:`.jsonl`               study records, one per line (``facekg loa
 
 Every format but JSONL keeps the review updates too, so ``facekg import`` into
 an empty store gives back identical studies (``tests/test_exports.py``).
+
+Each format is written as a stream of byte chunks (:attr:`ExportFormat.stream`); Turtle, JSON-LD, the CSV
+zip and JSONL read the store one study at a time, so their memory does not grow with the review (GraphML
+is still built whole, through networkx).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from facekg.errors import InputError, InvalidQuery
@@ -34,12 +38,17 @@ class ExportFormat:
     filename: str
     media_type: str
     description: str
-    write: Callable[[GraphStore, Ontology], bytes]
+    stream: Callable[[GraphStore, Ontology], Iterator[bytes]]
     read: Callable[[bytes, str], History] | None
 
+    def write(self, store: GraphStore, ontology: Ontology) -> bytes:
+        """The whole export in memory (small reviews, tests); servers and the CLI write :attr:`stream`."""
+        return b"".join(self.stream(store, ontology))
 
-def _text(write: Callable[[GraphStore, Ontology], str]) -> Callable[[GraphStore, Ontology], bytes]:
-    return lambda store, ontology: write(store, ontology).encode("utf-8")
+
+def _whole(write: Callable[[GraphStore, Ontology], bytes]) -> Callable[[GraphStore, Ontology], Iterator[bytes]]:
+    """A format built whole as one chunk (GraphML)."""
+    return lambda store, ontology: iter((write(store, ontology),))
 
 
 def _decoded(read: Callable[[str, str], History]) -> Callable[[bytes, str], History]:
@@ -55,18 +64,19 @@ def _decoded(read: Callable[[str, str], History]) -> Callable[[bytes, str], Hist
 FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("ttl", "facekg.ttl", turtle.MEDIA_TYPE,
                  "RDF in Turtle: the ontology, every review update, every study and fact with provenance",
-                 _text(turtle.export_turtle), _decoded(turtle.read_turtle)),
+                 turtle.stream_turtle, _decoded(turtle.read_turtle)),
     ExportFormat("jsonld", "facekg.jsonld", jsonld.MEDIA_TYPE, "the same RDF as JSON-LD",
-                 _text(jsonld.export_jsonld), _decoded(jsonld.read_jsonld)),
+                 jsonld.stream_jsonld, _decoded(jsonld.read_jsonld)),
     ExportFormat("graphml", "facekg.graphml", graphml.MEDIA_TYPE,
                  "the property graph as stored (Gephi, yEd, Neo4j)",
-                 _text(lambda store, _ontology: graphml.export_graphml(store)), _decoded(graphml.read_graphml)),
+                 _whole(lambda store, _ontology: graphml.export_graphml(store).encode("utf-8")),
+                 _decoded(graphml.read_graphml)),
     ExportFormat("csv", "facekg-csv.zip", csv_tables.MEDIA_TYPE,
                  "CSV tables in long format: studies, facts, results, updates (zip)",
-                 lambda store, _ontology: csv_tables.export_csv_bundle(store), csv_tables.read_csv_bundle),
+                 lambda store, _ontology: csv_tables.stream_csv_bundle(store), csv_tables.read_csv_bundle),
     ExportFormat("jsonl", "facekg-studies.jsonl", jsonl.MEDIA_TYPE,
                  "study records, one JSON object per line (facekg load reads it)",
-                 _text(lambda store, _ontology: jsonl.export_jsonl(store)), None),
+                 lambda store, _ontology: jsonl.stream_jsonl(store), None),
 )}
 
 

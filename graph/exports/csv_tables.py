@@ -20,7 +20,7 @@ import json
 import types
 import typing
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from facekg.errors import InputError
 from facekg.records import MetricResult, Provenance, ReviewUpdate, StudyRecord
 from graph.exports.rdf_mapping import FACT_CLASSES
+from graph.exports.rdf_terms import CHUNK
 from graph.store import GraphStore
 
 MEDIA_TYPE = "application/zip"
@@ -75,13 +76,23 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+class _Rows:
+    """A CSV writer of one table: rows as flattened dicts, text written as it comes."""
+
+    def __init__(self, out: typing.TextIO, header: Sequence[str]) -> None:
+        self.writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\n")
+        self.writer.writeheader()
+
+    def write(self, row: dict[str, str]) -> None:
+        # a nested model that is None (no evidence) flattens to one empty cell under its own name
+        self.writer.writerow({k: v for k, v in row.items() if v != "" or k in self.writer.fieldnames})
+
+
 def _table(header: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(header), lineterminator="\n")
-    writer.writeheader()
+    table = _Rows(buffer, header)
     for row in rows:
-        # a nested model that is None (no evidence) flattens to one empty cell under its own name
-        writer.writerow({k: v for k, v in row.items() if v != "" or k in writer.fieldnames})
+        table.write(row)
     return buffer.getvalue()
 
 
@@ -94,38 +105,97 @@ def _fact_columns() -> list[str]:
     return ["study_id", "kind", "ordinal", *fields, *columns(Provenance, "provenance.")]
 
 
-def csv_tables(updates: Sequence[ReviewUpdate], studies: Iterable[StudyRecord]) -> dict[str, str]:
-    """The four tables as CSV text, by file name."""
-    study_columns = columns(StudyRecord, skip=FACT_CLASSES)
-    fact_columns = _fact_columns()
-    result_columns = ["study_id", "ordinal", *columns(MetricResult)]
-    study_rows, fact_rows, result_rows = [], [], []
-    for study in studies:
-        study_rows.append(_flatten(study.model_dump(mode="json", exclude=set(FACT_CLASSES))))
-        for kind, facts in study.fact_lists().items():
-            for ordinal, fact in enumerate(facts):
-                row = {"study_id": study.id, "ordinal": str(ordinal), **_flatten(fact.model_dump(mode="json"))}
-                if kind == "metrics":
-                    result_rows.append(row)
-                else:
-                    fact_rows.append({"kind": kind, **row})
+def _study_row(study: StudyRecord) -> dict[str, str]:
+    return _flatten(study.model_dump(mode="json", exclude=set(FACT_CLASSES)))
+
+
+def _fact_rows(study: StudyRecord, *, results: bool) -> Iterator[dict[str, str]]:
+    """The study's results (``results``) or its other facts, one row each."""
+    for kind, facts in study.fact_lists().items():
+        if (kind == "metrics") != results:
+            continue
+        for ordinal, fact in enumerate(facts):
+            row = {"study_id": study.id, "ordinal": str(ordinal), **_flatten(fact.model_dump(mode="json"))}
+            yield row if results else {"kind": kind, **row}
+
+
+def _update_rows(updates: Iterable[ReviewUpdate]) -> Iterator[dict[str, str]]:
+    return (_flatten(u.model_dump(mode="json")) for u in updates)
+
+
+def _layout() -> dict[str, list[str]]:
+    """Each table's columns, by file name, in the order the bundle holds them."""
     return {
-        "studies.csv": _table(study_columns, study_rows),
-        "facts.csv": _table(fact_columns, fact_rows),
-        "results.csv": _table(result_columns, result_rows),
-        "updates.csv": _table(columns(ReviewUpdate), (_flatten(u.model_dump(mode="json")) for u in updates)),
+        "studies.csv": columns(StudyRecord, skip=FACT_CLASSES),
+        "facts.csv": _fact_columns(),
+        "results.csv": ["study_id", "ordinal", *columns(MetricResult)],
+        "updates.csv": columns(ReviewUpdate),
     }
+
+
+def csv_tables(updates: Sequence[ReviewUpdate], studies: Iterable[StudyRecord]) -> dict[str, str]:
+    """The four tables as CSV text, by file name (for a few studies: the export streams, :func:`stream_csv_bundle`)."""
+    kept = list(studies)
+    layout = _layout()
+    return {
+        "studies.csv": _table(layout["studies.csv"], (_study_row(s) for s in kept)),
+        "facts.csv": _table(layout["facts.csv"], (r for s in kept for r in _fact_rows(s, results=False))),
+        "results.csv": _table(layout["results.csv"], (r for s in kept for r in _fact_rows(s, results=True))),
+        "updates.csv": _table(layout["updates.csv"], _update_rows(updates)),
+    }
+
+
+class _Sink(io.RawIOBase):
+    """Where the zip is written: bytes kept until the generator hands them on (not seekable, so zipfile
+    writes data descriptors and never goes back)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: typing.Any) -> int:
+        self.chunks.append(bytes(data))
+        self.size += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def drain(self) -> bytes:
+        data, self.chunks = b"".join(self.chunks), []
+        return data
+
+
+def stream_csv_bundle(store: GraphStore) -> Iterator[bytes]:
+    """The four tables in one zip, written as the store is read: one pass over the studies per table."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name, header in _layout().items():
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # fixed: same graph, same bytes
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with bundle.open(info, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+                table = _Rows(text, header)
+                if name == "updates.csv":
+                    rows: Iterable[dict[str, str]] = _update_rows(store.review_updates())
+                elif name == "studies.csv":
+                    rows = (_study_row(study) for study in store.studies())
+                else:
+                    results = name == "results.csv"
+                    rows = (row for study in store.studies() for row in _fact_rows(study, results=results))
+                for row in rows:
+                    table.write(row)
+                    if sink.size >= CHUNK:
+                        text.flush()
+                        yield sink.drain()
+    yield sink.drain()
 
 
 def export_csv_bundle(store: GraphStore) -> bytes:
     """The four tables in one zip file."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for name, text in csv_tables(store.review_updates(), store.studies()).items():
-            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # fixed: same graph, same bytes
-            info.compress_type = zipfile.ZIP_DEFLATED
-            bundle.writestr(info, text)
-    return buffer.getvalue()
+    return b"".join(stream_csv_bundle(store))
 
 
 # -- reading ---------------------------------------------------------------------------------------------------

@@ -8,6 +8,11 @@ user expects (``fkg:addresses`` the condition class, ``fkg:usesArchitecture``,
 ``fkg:reportsResult``/``fkg:measures``, ``fkg:reportsDemographic``, ...); reading
 back uses the fact nodes only.
 
+Writing yields triples, one study at a time (:func:`study_triples`,
+:func:`update_triples`): the Turtle and JSON-LD exports stream them
+(:mod:`graph.exports.rdf_blocks`), and :func:`review_graph` collects them into
+one rdflib graph for a few studies. Reading takes an rdflib graph.
+
 Which predicate carries which field is data (the ``*_FIELDS`` tables); the
 walk over a pydantic model is generic. Floats are written as ``xsd:decimal``
 from their shortest repr (rdflib writes doubles with 7 digits), lists as RDF
@@ -16,10 +21,11 @@ collections, nested JSON (screening reasons, update counts) as ``rdf:JSON``.
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -44,9 +50,11 @@ from facekg.records import (
 )
 from graph.exports.iris import concept_iri, fact_iri, gene_iri, study_iri, update_iri
 from graph.schema import EDGE_PROPERTY, FACT_EDGES, FLAG_PROPERTY, LABEL_CLASS, Edge, Label
-from ontology import FKG, NAMESPACE, Ontology
+from ontology import FKG, JSONLD_CONTEXT, NAMESPACE, Ontology
 
 SCHEMA = Namespace("https://schema.org/")
+# The prefixes the RDF exports write: the ontology's JSON-LD context and the vocabularies the mapping uses.
+PREFIXES: dict[str, str] = {**JSONLD_CONTEXT, "dcterms": str(DCTERMS), "rdf": str(RDF)}
 FACT_CLASSES: dict[str, type[Fact]] = {edge.fact_list: edge.fact_class for edge in FACT_EDGES}
 _LINKS = "__links__"  # marks a field written as an IRI to a review update
 
@@ -125,40 +133,70 @@ def _is_text_list(model: type[BaseModel], name: str) -> bool:
 
 
 # -- writing ---------------------------------------------------------------------------------------------------
-def _literal(value: Any) -> Node:
+class RDFList(tuple[Node, ...]):
+    """An RDF collection as one object: Turtle writes it as ``( ... )``, JSON-LD as ``@list``, a Graph as nodes."""
+
+
+Object = Node | RDFList
+Triple = tuple[Node, URIRef, Object]
+
+
+_TYPE, _INTEGER, _DECIMAL = RDF.type, XSD.integer, XSD.decimal
+
+
+@functools.lru_cache(maxsize=8192)
+def _kept_literal(kind: str, value: Any) -> Literal:
+    """A literal of a value that recurs (units, sources, flags, small counts): made once, not per fact.
+
+    Floats are never kept: ``0.0 == -0.0`` would share one lexical form.
+    """
+    return _new_literal(value)
+
+
+def _new_literal(value: Any) -> Literal:
     if isinstance(value, bool):
         return Literal(value)
     if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
+        return Literal(value, datatype=_INTEGER)
     if isinstance(value, float):
-        return Literal(format(Decimal(repr(value)), "f"), datatype=XSD.decimal)
+        return Literal(format(Decimal(repr(value)), "f"), datatype=_DECIMAL)
     if isinstance(value, dict | list):
         return Literal(json.dumps(value, sort_keys=True, ensure_ascii=False), datatype=RDF.JSON)
     return Literal(str(value))
 
 
-def _add_model(graph: Graph, node: URIRef, model: BaseModel, iri_base: str) -> None:
-    """Write each non-None field of ``model`` as a triple on ``node``."""
-    table = _fields(type(model))
-    for name in type(model).model_fields:
+def _literal(value: Any) -> Node:
+    if isinstance(value, dict | list | float) or (isinstance(value, str) and len(value) > 64):
+        return _new_literal(value)
+    return _kept_literal(type(value).__name__, value)
+
+
+@functools.cache
+def _writing_plan(model: type[BaseModel]) -> tuple[tuple[str, URIRef, bool], ...]:
+    """Per field of ``model`` written as triples: its name, its predicate and whether it is a list of text."""
+    table = _fields(model)
+    return tuple((name, table[name], _is_text_list(model, name)) for name in model.model_fields
+                 if name not in FACT_CLASSES)
+
+
+def _model_triples(node: URIRef, model: BaseModel, iri_base: str) -> Iterator[Triple]:
+    """Each non-None field of ``model`` as a triple on ``node`` (nested models as nodes below ``iri_base``)."""
+    for name, predicate, text_list in _writing_plan(type(model)):
         value = getattr(model, name)
-        if value is None or name in FACT_CLASSES:
+        if value is None:
             continue
-        predicate = table[name]
         if isinstance(value, BaseModel):
             child = URIRef(f"{iri_base}/{name}")
-            graph.add((child, RDF.type, NESTED[type(value)][1]))
-            _add_model(graph, child, value, f"{iri_base}/{name}")
-            graph.add((node, predicate, child))
+            yield node, predicate, child
+            yield child, _TYPE, NESTED[type(value)][1]
+            yield from _model_triples(child, value, f"{iri_base}/{name}")
         elif name == "review_update":
-            graph.add((node, predicate, URIRef(update_iri(str(value)))))
-        elif _is_text_list(type(model), name):
+            yield node, predicate, URIRef(update_iri(str(value)))
+        elif text_list:
             if value:  # an empty list is the default: nothing to say
-                head = BNode()
-                Collection(graph, head, [Literal(v) for v in value])
-                graph.add((node, predicate, head))
+                yield node, predicate, RDFList(_literal(str(v)) for v in value)
         else:
-            graph.add((node, predicate, _literal(value)))
+            yield node, predicate, _literal(value)
 
 
 def _edge(edge_type: str) -> URIRef:
@@ -173,7 +211,7 @@ def _class(label: str) -> URIRef:
     return cls
 
 
-def _add_shortcuts(graph: Graph, node: URIRef, study: StudyRecord) -> None:
+def _shortcut_triples(node: URIRef, study: StudyRecord) -> Iterator[Triple]:
     """The direct triples SPARQL users query (not read back: the fact nodes hold everything).
 
     Predicates and classes are the schema's (:data:`graph.schema.EDGE_PROPERTY`, ``LABEL_CLASS``,
@@ -181,62 +219,87 @@ def _add_shortcuts(graph: Graph, node: URIRef, study: StudyRecord) -> None:
     """
     for condition in study.conditions:
         target = URIRef(concept_iri(condition.concept_id, condition.name, "condition"))
-        graph.add((node, _edge(Edge.ADDRESSES), target))
+        yield node, _edge(Edge.ADDRESSES), target
         if str(target).startswith(f"{NAMESPACE}unmapped/"):
-            graph.add((target, RDF.type, _class(Label.CONDITION)))
-            graph.add((target, RDFS.label, Literal(condition.name)))
+            yield target, RDF.type, _class(Label.CONDITION)
+            yield target, RDFS.label, Literal(condition.name)
     for architecture in study.architectures:
-        graph.add((node, _edge(Edge.USES_ARCHITECTURE),
-                   URIRef(concept_iri(architecture.concept_id, architecture.name, "architecture"))))
+        yield node, _edge(Edge.USES_ARCHITECTURE), URIRef(
+            concept_iri(architecture.concept_id, architecture.name, "architecture"))
     for gene in study.genes:
-        graph.add((node, _edge(Edge.REPORTS_GENE), URIRef(gene_iri(gene.symbol))))
+        yield node, _edge(Edge.REPORTS_GENE), URIRef(gene_iri(gene.symbol))
     for ordinal, result in enumerate(study.metrics):
         fact = URIRef(fact_iri(study.id, "metrics", ordinal))
-        graph.add((node, _edge(Edge.REPORTS_RESULT), fact))
-        graph.add((fact, RDF.type, _class(Label.RESULT)))
-        graph.add((fact, _edge(Edge.MEASURES), URIRef(concept_iri(result.metric_id, result.metric, "metric"))))
+        yield node, _edge(Edge.REPORTS_RESULT), fact
+        yield fact, RDF.type, _class(Label.RESULT)
+        yield fact, _edge(Edge.MEASURES), URIRef(concept_iri(result.metric_id, result.metric, "metric"))
     for ordinal, _sample in enumerate(study.samples):
         fact = URIRef(fact_iri(study.id, "samples", ordinal))
-        graph.add((node, _edge(Edge.HAS_SAMPLE), fact))
-        graph.add((fact, RDF.type, _class(Label.SAMPLE)))
+        yield node, _edge(Edge.HAS_SAMPLE), fact
+        yield fact, RDF.type, _class(Label.SAMPLE)
     for report in study.demographics:
         if report.reported:
-            graph.add((node, _edge(Edge.REPORTS_DEMOGRAPHIC), URIRef(NAMESPACE + report.attribute)))
+            yield node, _edge(Edge.REPORTS_DEMOGRAPHIC), URIRef(NAMESPACE + report.attribute)
     for flag in study.flags:
         predicate = FLAG_PROPERTY.get(flag.name)
         if flag.value is not None and predicate is not None:
-            graph.add((node, predicate, Literal(flag.value)))
+            yield node, predicate, Literal(flag.value)
 
 
-def add_study(graph: Graph, study: StudyRecord) -> None:
+_HAS_FACT, _FACT, _FACT_KIND, _ORDINAL = FKG.hasFact, FKG.Fact, FKG.factKind, FKG.ordinal
+
+
+def study_triples(study: StudyRecord) -> Iterator[Triple]:
+    """One study's triples: the study, each fact node with its provenance, then the shortcuts.
+
+    A study may repeat a triple (a condition named twice); writers drop repeats. The only subjects
+    outside the study's own IRI are unmapped concepts (``fkg:unmapped/...``), which studies share.
+    """
     node = URIRef(study_iri(study.id))
-    graph.add((node, RDF.type, _class(Label.STUDY)))
-    _add_model(graph, node, study, str(node))
+    yield node, RDF.type, _class(Label.STUDY)
+    yield from _model_triples(node, study, str(node))
     for kind, facts in study.fact_lists().items():
         for ordinal, fact in enumerate(facts):
             fact_node = URIRef(fact_iri(study.id, kind, ordinal))
-            graph.add((node, FKG.hasFact, fact_node))
-            graph.add((fact_node, RDF.type, FKG.Fact))
-            graph.add((fact_node, FKG.factKind, Literal(kind)))
-            graph.add((fact_node, FKG.ordinal, Literal(ordinal, datatype=XSD.integer)))
-            _add_model(graph, fact_node, fact, str(fact_node))
-    _add_shortcuts(graph, node, study)
+            yield node, _HAS_FACT, fact_node
+            yield fact_node, _TYPE, _FACT
+            yield fact_node, _FACT_KIND, _literal(kind)
+            yield fact_node, _ORDINAL, _literal(ordinal)
+            yield from _model_triples(fact_node, fact, str(fact_node))
+    yield from _shortcut_triples(node, study)
+
+
+def update_triples(update: ReviewUpdate) -> Iterator[Triple]:
+    node = URIRef(update_iri(update.id))
+    yield node, RDF.type, FKG.ReviewUpdate
+    yield from _model_triples(node, update, str(node))
+
+
+def add_triples(graph: Graph, triples: Iterable[Triple]) -> None:
+    """Add ``triples`` to an rdflib graph, each :class:`RDFList` as a collection of blank nodes."""
+    for subject, predicate, obj in triples:
+        if isinstance(obj, RDFList):
+            head = BNode()
+            Collection(graph, head, list(obj))
+            graph.add((subject, predicate, head))
+        else:
+            graph.add((subject, predicate, obj))
+
+
+def add_study(graph: Graph, study: StudyRecord) -> None:
+    add_triples(graph, study_triples(study))
 
 
 def add_update(graph: Graph, update: ReviewUpdate) -> None:
-    node = URIRef(update_iri(update.id))
-    graph.add((node, RDF.type, FKG.ReviewUpdate))
-    _add_model(graph, node, update, str(node))
+    add_triples(graph, update_triples(update))
 
 
 def review_graph(updates: Iterable[ReviewUpdate], studies: Iterable[StudyRecord],
                  ontology: Ontology | None = None) -> Graph:
-    """One RDF graph: the ontology (when given), every review update and every study with its facts."""
+    """One rdflib graph of the review (for a few studies: the exports stream, see :mod:`.rdf_blocks`)."""
     graph = Graph()
-    graph.bind("fkg", NAMESPACE)
-    graph.bind("dcterms", DCTERMS)
-    graph.bind("schema", SCHEMA)
-    graph.bind("skos", SKOS)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
     if ontology is not None:
         graph += ontology.graph
     for update in updates:

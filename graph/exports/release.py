@@ -111,10 +111,13 @@ def make_release(store: GraphStore, ontology: Ontology, version: str, out_dir: P
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
     for chosen in FORMATS.values():
-        data = chosen.write(store, ontology)
-        (out_dir / chosen.filename).write_bytes(data)
-        files.append(ExportFile(format=chosen.name, file=chosen.filename, bytes=len(data),
-                                sha256=hashlib.sha256(data).hexdigest()))
+        digest, size = hashlib.sha256(), 0
+        with (out_dir / chosen.filename).open("wb") as handle:
+            for chunk in chosen.stream(store, ontology):
+                handle.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+        files.append(ExportFile(format=chosen.name, file=chosen.filename, bytes=size, sha256=digest.hexdigest()))
     stats = store.stats()
     facts = {f"facts_{kind}": 0 for kind in FACT_LISTS}
     for study in store.studies():
