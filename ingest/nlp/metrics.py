@@ -48,7 +48,8 @@ if not Doc.has_extension("metrics"):
 # "0.91", ".91" and the decimal comma "0,91" (only after a zero: "80,90" stays two numbers)
 _NUM = r"(?:0,\d+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 _CI = re.compile(
-    r"\s*[\(\[,;]?\s*(?:(?:95\s*%?\s*(?:CI|confidence interval|C\.I\.)|CI)\s*[:,=]?\s*)?[\(\[]?\s*"
+    r"\s*[\(\[,;]?\s*(?:(?:95\s*%?\s*(?:CI|confidence interval(?:\s*[\(\[]CI[\)\]])?|C\.I\.)|CI)\s*[:,=]?\s*)?"
+    r"[\(\[]?\s*"
     rf"(?P<lo>{_NUM})\s*%?\s*(?:-|–|—|to|,)\s*(?P<hi>{_NUM})\s*%?\s*[\)\]]?",
     re.IGNORECASE,
 )
@@ -275,6 +276,28 @@ def _subject(text: str, pos: int) -> str:
     return "model"
 
 
+# "top-1 and top-5 accuracies": a bare "top-1" coordinated with a top-k metric names a top-k metric too
+_BARE_TOP_K = re.compile(r"\btop[- ]?(?P<k>\d+)\b(?![- ]?(?:accurac|sensitivit))", re.IGNORECASE)
+_TOP_K_NAME = re.compile(r"^top-\d+ accuracy$")
+_TOP_K_GAP = re.compile(r"(?:\s*(?:,|and|or|/|&)\s*|\btop[- ]?\d+\b)+", re.IGNORECASE)
+
+
+def _coordinated_top_k(text: str, ms: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Add the bare "top-J" of "top-J(, top-L) and top-K accuracy" as metrics of their own."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, name in ms:  # "top-5 accuracies": the metric starts at its "top-5"
+        k = re.search(r"\btop[- ]?\d+[- ]?$", text[max(0, start - 8):start], re.IGNORECASE)
+        out.append((start - len(k.group(0)) if k and _TOP_K_NAME.match(name) else start, end, name))
+    added: list[tuple[int, int, str]] = []
+    for m in _BARE_TOP_K.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b, _ in out):
+            continue
+        target = next((x for x in out if x[0] >= m.end()), None)
+        if target and _TOP_K_NAME.match(target[2]) and _TOP_K_GAP.fullmatch(text[m.end():target[0]]):
+            added.append((m.start(), m.end(), f"top-{m.group('k')} accuracy"))
+    return sorted(out + added)
+
+
 _MODEL_AFTER = re.compile(r"^\s*(?:\(\s*|for\s+|with\s+|using\s+|by\s+|of\s+)(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -350,6 +373,7 @@ class MetricMatcher:
             if not any(a < sym.end() and sym.start() < b for a, b, _ in ms):
                 ms.append((sym.start(), sym.end(), _SYMBOL_NAMES[re.sub(r"\s+", " ", sym.group("sym"))]))
         ms.sort()
+        ms = _coordinated_top_k(text, ms)
         pairs: list[tuple[tuple[int, int, str], _Value]] = []
         paired_metrics: set[int] = set()
         detached: set[int] = set()  # values whose metric name is far away (step 4)
