@@ -103,7 +103,7 @@ class DiseaseNer:
     """Runs the trained model and merges its spans with the rulers' entities (see module doc)."""
 
     def __init__(self, nlp: Language, name: str, model: str, batch_size: int, merge: str = "extend",
-                 window: int = 10) -> None:
+                 window: int = 4) -> None:
         if merge not in MERGE_POLICIES:
             raise ValueError(f"facekg_disease_ner: merge must be one of {sorted(MERGE_POLICIES)}, not {merge!r}")
         self.name = name
@@ -113,26 +113,43 @@ class DiseaseNer:
         self.model = load_model(Path(model) if model else MODEL_DIR)
 
     def predict(self, docs: Iterable[Doc]) -> Iterator[list[tuple[int, int]]]:
-        """Token spans the model predicts, per document, computed on copies of candidate windows.
+        """Token spans the model predicts, per document, computed on a copy of its candidate windows.
 
         A span is only ever kept when it holds a candidate token (:func:`candidate_windows`), so the
-        model reads just the windows around them (``window`` tokens either side; 0: the whole document).
+        model reads just the windows around them (``window`` tokens either side; 0: the whole document),
+        joined into one copy per document with a line break between windows; a predicted span
+        across a joint is dropped.
         """
         if self.model is None:
             for _doc in docs:
                 yield []
             return
-        vocab = self.model.vocab
         docs = list(docs)
-        windows = [candidate_windows(d, self.window) for d in docs]
-        copies = (Doc(vocab, words=[t.text for t in d[a:b]], spaces=[bool(t.whitespace_) for t in d[a:b]])
-                  for d, spans in zip(docs, windows, strict=True) for a, b in spans)
-        predicted = iter(self.model.pipe(copies, batch_size=self.batch_size))
-        for spans in windows:
+        layouts = [self._layout(d) for d in docs]
+        copies = (copy for copy, _offsets in layouts)
+        for copy, (_copy, offsets) in zip(self.model.pipe(copies, batch_size=self.batch_size), layouts, strict=True):
             found: list[tuple[int, int]] = []
-            for a, _b in spans:
-                found.extend((a + e.start, a + e.end) for e in next(predicted).ents)
+            for e in copy.ents:
+                start, end = offsets[e.start], offsets[e.end - 1]
+                if start >= 0 and end >= 0 and end - start == e.end - 1 - e.start:
+                    found.append((start, end + 1))
             yield found
+
+    def _layout(self, doc: Doc) -> tuple[Doc, list[int]]:
+        """The copy the model reads and, per copy token, its index in ``doc`` (-1 for a joint)."""
+        words: list[str] = []
+        spaces: list[bool] = []
+        offsets: list[int] = []
+        for a, b in candidate_windows(doc, self.window):
+            if words:
+                words.append("\n")
+                spaces.append(False)
+                offsets.append(-1)
+            for token in doc[a:b]:
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_))
+                offsets.append(token.i)
+        return Doc(self.model.vocab if self.model is not None else doc.vocab, words=words, spaces=spaces), offsets
 
     def merge(self, doc: Doc, predicted: list[tuple[int, int]]) -> list[Span]:
         """The entities to add for the predicted spans (they replace what they overlap)."""
@@ -191,6 +208,6 @@ class DiseaseNer:
 
 
 @Language.factory("facekg_disease_ner", assigns=["doc.ents"], requires=["doc.ents"],
-                  default_config={"model": "", "batch_size": 64, "merge": "extend", "window": 10})
+                  default_config={"model": "", "batch_size": 64, "merge": "extend", "window": 4})
 def make_disease_ner(nlp: Language, name: str, model: str, batch_size: int, merge: str, window: int) -> DiseaseNer:
     return DiseaseNer(nlp, name, model, batch_size, merge, window)
