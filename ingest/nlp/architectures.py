@@ -36,7 +36,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingest.nlp.spans import replace_entities
+from ingest.nlp.spans import doc_text, replace_entities
 from ingest.nlp.vocabulary import Vocabulary
 from ingest.nlp.vocabulary_cache import vocabulary_from_path
 
@@ -197,7 +197,7 @@ class ArchitectureMatcher:
     # ------------------------------------------------------------------- matching
 
     def match(self, doc: Doc) -> tuple[list[Span], dict[tuple[int, int], ArchitectureName]]:
-        text = doc.text
+        text = doc_text(doc)
         spans: list[Span] = []
         names: dict[tuple[int, int], ArchitectureName] = {}
 
