@@ -10,11 +10,12 @@ text facekg's pipeline sees, tokenised by ``spacy.blank("en")``. Gold spans that
 on token boundaries are widened to the tokens they touch (a handful per split, printed).
 The config, with its seed, is ``ingest/nlp/models/disease_ner.cfg``; the elapsed time is printed.
 
-Reproducible here, not everywhere: two runs on one machine give identical weights, but the float
-kernels depend on the host. BLIS picks its sub-configuration from the CPU it detects (this 2-core VM:
-"haswell", because it cannot count the FMA units of its AVX-512 CPU; another host may get "skx"), and
-numpy dispatches its SIMD loops by CPU features too, so a retrain on another host drifts over 4,000
-steps (the shipped model: devel 80.8, a retrain on this VM: 80.5). Threads are pinned to one
+Reproducible on one host, not across hosts: two runs on one machine gave identical weights, but the
+float kernels depend on the host. BLIS picks its sub-configuration from the CPU it detects (this 2-core
+VM: "haswell", because it cannot count the FMA units of its AVX-512 CPU; another host may get "skx"),
+and numpy dispatches its SIMD loops by CPU features too, so a retrain on another host drifts over
+4,000 steps (the most likely reason the shipped model, devel 80.8, is not what a retrain here gives,
+80.5; the data and config match). Threads are pinned to one
 (``OMP/OPENBLAS/BLIS_NUM_THREADS``) so the thread count is not a further source. Each run writes
 ``training.json`` beside the model: seed, library versions, Python, the BLIS sub-configuration, CPU
 model and SIMD flags, the sha256 of the train and devel files, steps, devel F1 and elapsed time, so
