@@ -60,6 +60,9 @@ def test_nlp_metric_names_average_precision_uar_and_overlap(sentence: str, expec
         pytest.param("Sensitivity of the individual models was 92.3%\u2013100%.",
                      [("sensitivity", 92.3, "%", "92.3-100"), ("sensitivity", 100.0, "%", "92.3-100")],
                      id="percent-dash-percent"),
+        pytest.param("Across the four sites the network reached AUC values of 0.84-0.90.",
+                     [("AUC", 0.84, "fraction", "0.84-0.90"), ("AUC", 0.90, "fraction", "0.84-0.90")],
+                     id="plural-values-bare-fraction-range"),
     ],
 )
 def test_nlp_metric_ranges_give_both_ends_with_the_range_as_printed(sentence: str, expected: list[tuple]) -> None:

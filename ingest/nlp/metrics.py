@@ -22,7 +22,8 @@ AUCs of 0.91, 0.88 and 0.85, respectively"), to the model named right after the 
 ("91% (ResNet-50)", "0.91 for ResNet-50"), else to the nearest model named before it in the
 sentence ("ResNet-50 reached 91% and VGG-16 85%").
 
-Also: ranges over models or folds ("ranged from 81.5% to 88.2%", "between 0.82 and 0.83")
+Also: ranges over models or folds ("ranged from 81.5% to 88.2%", "between 0.82 and 0.83",
+"AUC values of 0.87-0.93")
 give both ends, each with the range as printed (``value_text``); a ``± SD`` after a value is
 kept as ``sd``; symbols "r =", "ρ =", "κ =" name correlation and kappa figures; "p value < 0.01"
 is never a figure.
@@ -84,6 +85,8 @@ _RANGE = re.compile(
     rf"(?P<sep>to|and|-|–|—)\s*(?P<hi>{_NUM})(?:\s*(?P<hipct>%|percent\b))?(?![\w.]*\d)",
     re.IGNORECASE,
 )
+# "AUC values of 0.87-0.93", "accuracies of 81-88%": a plural figure word before a bare range says it is one
+_PLURAL_BEFORE = re.compile(r"\b(?:values|AUCs|accuracies|sensitivities|specificities|scores)\s+(?:of|were)\s+$")
 _ERROR_UNIT = re.compile(r"^\s*(years?|months?|points?|mm|degrees?|bpm)\b", re.IGNORECASE)
 _ERROR_METRICS = {"MAE", "RMSE"}
 _TOPK_PHRASE = re.compile(r"\b(?:within|among|in) the top[- ](?P<k>\d+|one|five|ten|thirty)\b", re.IGNORECASE)
@@ -191,8 +194,9 @@ def _float(text: str) -> float:
 
 def _range(text: str, m: re.Match[str]) -> _Value | None:
     """A range "from X to Y" / "between X and Y" / "X%-Y%" starting at ``m``, or None."""
-    if m.group("kw") is None and (m.group("sep").lower() in ("to", "and") or not (m.group("lopct")
-                                                                                   and m.group("hipct"))):
+    plural = _PLURAL_BEFORE.search(text[max(0, m.start() - 30): m.start()])
+    if m.group("kw") is None and not (plural and m.group("sep") in "-–—") and (
+            m.group("sep").lower() in ("to", "and") or not (m.group("lopct") and m.group("hipct"))):
         return None  # bare "X to Y" or "0.82-0.83" is too often something else (a CI, a count)
     if m.group("kw") and m.group("kw").lower() == "between" and m.group("sep").lower() != "and":
         return None
