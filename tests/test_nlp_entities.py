@@ -144,6 +144,40 @@ def test_nlp_architecture_generic_phrase_is_a_study_flag_not_an_architecture() -
 
 
 @pytest.mark.parametrize(
+    ("sentence", "description", "concept"),
+    [
+        pytest.param("Our proposed network graded the eyelid photographs.", "proposed network", "DeepLearning",
+                     id="our-proposed-network"),
+        pytest.param("A chin contour tracking network was developed for the videos.",
+                     "chin contour tracking network", "DeepLearning", id="described-then-developed"),
+        pytest.param("We trained a compact two-stream network on the clips.", "compact two-stream network",
+                     "DeepLearning", id="two-stream"),
+        pytest.param("Our model separated the three groups of photographs.", "model", "MachineLearning",
+                     id="our-model-is-machine-learning"),
+    ],
+)
+def test_nlp_architecture_named_only_by_a_description_is_a_generic_method(sentence: str, description: str,
+                                                                          concept: str) -> None:
+    out = extract(sentence)
+    assert out["architectures"] == []
+    assert [(g["text"], g["concept_id"]) for g in out["generic_methods"]] == [(description, concept)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("A ResNet-50 network was trained on the photographs.", id="named-model-wins"),
+        pytest.param("The model of care was changed in 2019.", id="model-of-is-no-method"),
+        pytest.param("The network of clinics shared their photographs.", id="network-of-is-no-method"),
+        pytest.param("The final model was chosen by its validation loss.", id="no-cue-no-description"),
+    ],
+)
+def test_nlp_architecture_descriptions_need_a_cue_and_no_named_model(sentence: str) -> None:
+    out = extract(sentence)
+    assert [g["text"] for g in out["generic_methods"]] == []
+
+
+@pytest.mark.parametrize(
     ("sentence", "text", "name"),
     [
         pytest.param("Photographs of 120 patients with acne vulgaris were graded.", "acne vulgaris", "acne",

@@ -37,6 +37,11 @@ def figures(sentence: str, *keys: str) -> list[tuple]:
                      [("mIoU", 91.2, "%"), ("Dice coefficient", 0.88, "fraction")], id="miou-and-dice"),
         pytest.param("The classifier reached an F1-score of 0.80 on the test images.",
                      [("F1", 0.80, "fraction")], id="f1-score-of-is-not-a-threshold-score"),
+        pytest.param("Its top-1 and top-10 accuracies on unseen syndromes were 38.2% and 71.9%, respectively.",
+                     [("top-1 accuracy", 38.2, "%"), ("top-10 accuracy", 71.9, "%")], id="coordinated-top-k"),
+        pytest.param("Top-1, top-5 and top-30 accuracy reached 40%, 66% and 90%.",
+                     [("top-1 accuracy", 40.0, "%"), ("top-5 accuracy", 66.0, "%"), ("top-30 accuracy", 90.0, "%")],
+                     id="three-coordinated-top-k"),
     ],
 )
 def test_nlp_metric_names_average_precision_uar_and_overlap(sentence: str, expected: list[tuple]) -> None:
@@ -55,6 +60,9 @@ def test_nlp_metric_names_average_precision_uar_and_overlap(sentence: str, expec
         pytest.param("Sensitivity of the individual models was 92.3%\u2013100%.",
                      [("sensitivity", 92.3, "%", "92.3-100"), ("sensitivity", 100.0, "%", "92.3-100")],
                      id="percent-dash-percent"),
+        pytest.param("Across the four sites the network reached AUC values of 0.84-0.90.",
+                     [("AUC", 0.84, "fraction", "0.84-0.90"), ("AUC", 0.90, "fraction", "0.84-0.90")],
+                     id="plural-values-bare-fraction-range"),
     ],
 )
 def test_nlp_metric_ranges_give_both_ends_with_the_range_as_printed(sentence: str, expected: list[tuple]) -> None:
@@ -85,6 +93,8 @@ def test_nlp_metric_ranges_of_ages_years_and_bounds_are_not_figures(sentence: st
                      [("AUC", 0.84, "fraction", None, 0.79, 0.88)], id="ci-kept"),
         pytest.param("Agreement with the reference was good (weighted \u03ba=0.71, 95 CI: 0.65-0.77).",
                      [("weighted kappa", 0.71, "fraction", None, 0.65, 0.77)], id="kappa-symbol-ci-without-percent"),
+        pytest.param("Its AUC reached 0.77 (95% confidence interval [CI]: 0.71, 0.82) for the rarer syndromes.",
+                     [("AUC", 0.77, "fraction", None, 0.71, 0.82)], id="ci-spelled-out-with-bracketed-abbreviation"),
     ],
 )
 def test_nlp_metric_spread_and_interval_are_kept(sentence: str, expected: list[tuple]) -> None:

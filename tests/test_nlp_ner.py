@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from spacy.tokens import Span
 
-from ingest.nlp.ner import MODEL_DIR, DiseaseNer, load_model
+from ingest.nlp.ner import MODEL_DIR, DiseaseNer, candidate_windows, load_model
 from ingest.nlp.pipeline import extract_record
 from tests.nlp_support import pipeline
 
@@ -113,3 +113,29 @@ def test_nlp_ner_does_not_extend_a_known_name_over_inheritance_words_alone() -> 
     assert ner.merge(doc, [(start, known.end)]) == []
     severe = Span(doc, start, known.end + 1, label="CONDITION")  # reaching past the name is taken
     assert [s.text for s in ner.merge(doc, [(severe.start, severe.end)])] == [severe.text]
+
+
+def test_nlp_ner_windows_around_candidates_give_the_whole_document_result() -> None:
+    abstract = ("We photographed 80 adults referred to a movement clinic over four years. Among them, patients "
+                "with Morvanic cardiomyelopathy and with spinocerebellar ataxia type 3 (SCA3) were compared. "
+                "The model was trained for forty epochs on a laptop. Hereditary breast cancer and Weddell-Marr "
+                "hypoplasia were also seen in two families.")
+    ner = pipeline().get_pipe("facekg_disease_ner")
+    assert isinstance(ner, DiseaseNer) and ner.window > 0
+    windowed = [(c["text"], c["start"]) for c in _full(abstract)["conditions"]]
+    window, ner.window = ner.window, 0
+    try:
+        whole = [(c["text"], c["start"]) for c in _full(abstract)["conditions"]]
+    finally:
+        ner.window = window
+    assert windowed == whole and any(text == "Morvanic cardiomyelopathy" for text, _ in whole)
+
+
+def test_nlp_ner_candidate_windows_skip_sentences_without_candidates() -> None:
+    doc = pipeline()("The images were resized and the network was trained for twenty epochs. "
+                     "Children with Weddell-Marr hypoplasia were photographed.")
+    windows = candidate_windows(doc, 3)
+    first = min(t.i for t in doc if t.text in {"Weddell", "hypoplasia"} or t.ent_type_ == "CONDITION")
+    hypoplasia = next(t.i for t in doc if t.text == "hypoplasia")
+    assert windows == [(first - 3, min(len(doc), hypoplasia + 4))]  # nothing in the first sentence
+    assert candidate_windows(doc, 0) == [(0, len(doc))]

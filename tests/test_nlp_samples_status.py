@@ -44,6 +44,12 @@ def study_from(abstract: str) -> StudyRecord:
         pytest.param("We enrolled 210 participants: 110 patients with acromegaly and 100 healthy controls.",
                      [(210, "participants"), (110, "patients"), (100, "controls")], 210,
                      id="whole-and-parts-not-added-twice"),
+        pytest.param("Photographs of 36 affected children and 29 unaffected siblings were taken at home.",
+                     [(36, "patients"), (29, "controls")], 65, id="affected-are-patients-unaffected-siblings-controls"),
+        pytest.param("We filmed 27 boys with autism and 24 typically developing peers.",
+                     [(27, "patients"), (24, "controls")], 51, id="typically-developing-peers-are-controls"),
+        pytest.param("Three hundred adults with rosacea were photographed.", [(300, "patients")], 300,
+                     id="hundreds-in-words-are-not-read-as-the-first-word"),
     ],
 )
 def test_nlp_samples_controls_images_and_total(sentence: str, expected: list[tuple[int, str]],

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingest.nlp.spans import replace_entities
+from ingest.nlp.spans import doc_text, replace_entities
 
 if not Doc.has_extension("abbreviations"):
     Doc.set_extension("abbreviations", default=[])
@@ -153,7 +153,7 @@ class AbbreviationResolver:
         remove: list[Span] = []
         if by_short:
             pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in by_short) + r")(?![\w-])")
-            for m in pattern.finditer(doc.text):
+            for m in pattern.finditer(doc_text(doc)):
                 span = doc.char_span(m.start(), m.end())
                 if span is None:
                     continue

@@ -18,7 +18,10 @@ Beyond the grammar, ``facekg_architectures`` finds named models nobody listed, k
 
 Generic phrases ("deep learning", "machine learning model") are not architectures: their
 concepts are listed as ``generic`` and become the study-level ``generic_methods`` evidence
-(and the ``is_deep_learning`` flag), never an architecture fact.
+(and the ``is_deep_learning`` flag), never an architecture fact. So do models named only by a
+description ("our proposed network", "a periocular landmark localisation network", "the proposed
+deep model"): a network is deep learning, a model, classifier or algorithm machine learning; the
+description is kept as the generic entry's name.
 """
 
 from __future__ import annotations
@@ -33,11 +36,25 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingest.nlp.spans import replace_entities
+from ingest.nlp.spans import doc_text, replace_entities
 from ingest.nlp.vocabulary import Vocabulary
 from ingest.nlp.vocabulary_cache import vocabulary_from_path
 
 FAMILY_FILE = Path(__file__).with_name("patterns") / "architecture_families.json"
+# "our proposed network", "a lightweight two-stream network", "the proposed deep model": lower-case words
+# before a model head, with "our" or a word that says the study built or trained it
+_DESCRIBED = re.compile(
+    r"\b(?P<det>(?i:our|the|a|an|this))\s+(?P<words>(?:(?!(?:of|in|and|or|with|for|to|on|by|from|that|which|was|were|"
+    r"is|are|has|had|be)\b)[a-z][a-z\-]*\s+){0,5}?)(?P<head>network|net|model|architecture|classifier|algorithm)\b"
+    r"(?!\s+(?:of|was\s+not)\b)")
+_DESCRIBED_CUES = re.compile(
+    r"\b(?:proposed|novel|new|custom|designed|developed|trained|lightweight|deep|neural|convolutional|recurrent|"
+    r"attention|[\w]+-stream|end-to-end|multi-task|multitask|siamese|cascaded|hierarchical|hybrid|ensemble)\b")
+_DESCRIBED_HEADS = {"network": "DeepLearning", "net": "DeepLearning", "architecture": "DeepLearning",
+                    "model": "MachineLearning", "classifier": "MachineLearning", "algorithm": "MachineLearning"}
+_DESCRIBED_AFTER = re.compile(r"^\s+(?:was|were|is)\s+(?:\w+\s+)?(?:developed|proposed|designed|trained|built|"
+                              r"introduced|presented|constructed)\b")
+_DEEP_WORDS = re.compile(r"\b(?:deep|neural|convolutional|recurrent|attention|[\w]+-stream|siamese)\b")
 _SEP = r"[-\u2010\u2011\u2013\s_]?"
 
 if not Doc.has_extension("architecture_names"):
@@ -180,7 +197,7 @@ class ArchitectureMatcher:
     # ------------------------------------------------------------------- matching
 
     def match(self, doc: Doc) -> tuple[list[Span], dict[tuple[int, int], ArchitectureName]]:
-        text = doc.text
+        text = doc_text(doc)
         spans: list[Span] = []
         names: dict[tuple[int, int], ArchitectureName] = {}
 
@@ -208,6 +225,18 @@ class ArchitectureMatcher:
                 continue
             add(s, e, ArchitectureName(name, None, self.family_of(name)))
             covered.append((s, e))
+        for m in _DESCRIBED.finditer(text):
+            words = m.group("words")
+            if not (m.group("det").lower() == "our" or _DESCRIBED_CUES.search(words)
+                    or _DESCRIBED_AFTER.match(text[m.end():m.end() + 40])):
+                continue
+            start = m.start("words") if words else m.start("head")
+            if any(e.start_char < m.end() and start < e.end_char for e in doc.ents) or any(
+                    sp.start_char < m.end() and start < sp.end_char for sp in spans):
+                continue  # a named model, a condition or a metric is in the phrase: not a bare description
+            head = m.group("head")
+            concept = "DeepLearning" if _DEEP_WORDS.search(words) else _DESCRIBED_HEADS[head]
+            add(start, m.end(), ArchitectureName(text[start:m.end()], concept, concept))
         for d in getattr(doc._, "abbreviations", []) or []:
             if d.label or not self.model_head.search(d.long.text):
                 continue

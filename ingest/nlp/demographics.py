@@ -38,6 +38,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from facekg.records import DEMOGRAPHIC_ATTRIBUTES
+from ingest.nlp.spans import doc_text
 from ontology.places import load_places
 
 if not Doc.has_extension("demographics"):
@@ -198,11 +199,15 @@ class DemographicReporter:
         for ent in doc.ents:
             if ent.label_ == "GPE":
                 places.setdefault(ent.sent.start, []).append(ent)
+        # a cue that matches nowhere in the document matches in no sentence: skip it per sentence
+        whole = doc_text(doc)
+        cues_here = [(attr, rx) for attr, rx in CUES.items() if rx.search(whole)]
+        national = NATIONAL_GROUP.search(whole) is not None
         for sent in doc.sents:
             text, base = sent.text, sent.start_char
             found: list[tuple[str, int, int, str | None]] = [
-                (attr, m.start(), m.end(), None) for attr, rx in CUES.items() for m in rx.finditer(text)]
-            for m in NATIONAL_GROUP.finditer(text):
+                (attr, m.start(), m.end(), None) for attr, rx in cues_here for m in rx.finditer(text)]
+            for m in NATIONAL_GROUP.finditer(text) if national else ():
                 found += [("race_ethnicity", m.start(), m.end(), None), ("geography", m.start(), m.end(), None)]
             found += [("geography", e.start_char - base, e.end_char - base, e.ent_id_ or None)
                       for e in places.get(sent.start, [])]

@@ -23,7 +23,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingest.nlp.spans import replace_entities
+from ingest.nlp.spans import doc_text, replace_entities
 from ingest.nlp.vocabulary import Vocabulary
 from ingest.nlp.vocabulary_cache import vocabulary_from_path
 
@@ -143,7 +143,7 @@ class DiseaseSpanner:
         # a bare head the ruler found ("tumours") may still take a descriptive modifier
         bare_heads = {e.start for e in ents if len(e) == 1 and e[0].lower_ in HEADS}
         covered -= bare_heads
-        for m in _HEAD_RX.finditer(doc.text):
+        for m in _HEAD_RX.finditer(doc_text(doc)):
             span = doc.char_span(m.start(), m.end())
             if span is None or len(span) != 1 or span.start in covered or (
                     span.end < len(doc) and doc[span.end].lower_ in _INSTRUMENT_WORDS):

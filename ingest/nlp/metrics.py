@@ -22,7 +22,8 @@ AUCs of 0.91, 0.88 and 0.85, respectively"), to the model named right after the 
 ("91% (ResNet-50)", "0.91 for ResNet-50"), else to the nearest model named before it in the
 sentence ("ResNet-50 reached 91% and VGG-16 85%").
 
-Also: ranges over models or folds ("ranged from 81.5% to 88.2%", "between 0.82 and 0.83")
+Also: ranges over models or folds ("ranged from 81.5% to 88.2%", "between 0.82 and 0.83",
+"AUC values of 0.87-0.93")
 give both ends, each with the range as printed (``value_text``); a ``± SD`` after a value is
 kept as ``sd``; symbols "r =", "ρ =", "κ =" name correlation and kappa figures; "p value < 0.01"
 is never a figure.
@@ -48,7 +49,8 @@ if not Doc.has_extension("metrics"):
 # "0.91", ".91" and the decimal comma "0,91" (only after a zero: "80,90" stays two numbers)
 _NUM = r"(?:0,\d+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 _CI = re.compile(
-    r"\s*[\(\[,;]?\s*(?:(?:95\s*%?\s*(?:CI|confidence interval|C\.I\.)|CI)\s*[:,=]?\s*)?[\(\[]?\s*"
+    r"\s*[\(\[,;]?\s*(?:(?:95\s*%?\s*(?:CI|confidence interval(?:\s*[\(\[]CI[\)\]])?|C\.I\.)|CI)\s*[:,=]?\s*)?"
+    r"[\(\[]?\s*"
     rf"(?P<lo>{_NUM})\s*%?\s*(?:-|–|—|to|,)\s*(?P<hi>{_NUM})\s*%?\s*[\)\]]?",
     re.IGNORECASE,
 )
@@ -83,6 +85,8 @@ _RANGE = re.compile(
     rf"(?P<sep>to|and|-|–|—)\s*(?P<hi>{_NUM})(?:\s*(?P<hipct>%|percent\b))?(?![\w.]*\d)",
     re.IGNORECASE,
 )
+# "AUC values of 0.87-0.93", "accuracies of 81-88%": a plural figure word before a bare range says it is one
+_PLURAL_BEFORE = re.compile(r"\b(?:values|AUCs|accuracies|sensitivities|specificities|scores)\s+(?:of|were)\s+$")
 _ERROR_UNIT = re.compile(r"^\s*(years?|months?|points?|mm|degrees?|bpm)\b", re.IGNORECASE)
 _ERROR_METRICS = {"MAE", "RMSE"}
 _TOPK_PHRASE = re.compile(r"\b(?:within|among|in) the top[- ](?P<k>\d+|one|five|ten|thirty)\b", re.IGNORECASE)
@@ -190,8 +194,9 @@ def _float(text: str) -> float:
 
 def _range(text: str, m: re.Match[str]) -> _Value | None:
     """A range "from X to Y" / "between X and Y" / "X%-Y%" starting at ``m``, or None."""
-    if m.group("kw") is None and (m.group("sep").lower() in ("to", "and") or not (m.group("lopct")
-                                                                                   and m.group("hipct"))):
+    plural = _PLURAL_BEFORE.search(text[max(0, m.start() - 30): m.start()])
+    if m.group("kw") is None and not (plural and m.group("sep") in "-–—") and (
+            m.group("sep").lower() in ("to", "and") or not (m.group("lopct") and m.group("hipct"))):
         return None  # bare "X to Y" or "0.82-0.83" is too often something else (a CI, a count)
     if m.group("kw") and m.group("kw").lower() == "between" and m.group("sep").lower() != "and":
         return None
@@ -275,6 +280,28 @@ def _subject(text: str, pos: int) -> str:
     return "model"
 
 
+# "top-1 and top-5 accuracies": a bare "top-1" coordinated with a top-k metric names a top-k metric too
+_BARE_TOP_K = re.compile(r"\btop[- ]?(?P<k>\d+)\b(?![- ]?(?:accurac|sensitivit))", re.IGNORECASE)
+_TOP_K_NAME = re.compile(r"^top-\d+ accuracy$")
+_TOP_K_GAP = re.compile(r"(?:\s*(?:,|and|or|/|&)\s*|\btop[- ]?\d+\b)+", re.IGNORECASE)
+
+
+def _coordinated_top_k(text: str, ms: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Add the bare "top-J" of "top-J(, top-L) and top-K accuracy" as metrics of their own."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, name in ms:  # "top-5 accuracies": the metric starts at its "top-5"
+        k = re.search(r"\btop[- ]?\d+[- ]?$", text[max(0, start - 8):start], re.IGNORECASE)
+        out.append((start - len(k.group(0)) if k and _TOP_K_NAME.match(name) else start, end, name))
+    added: list[tuple[int, int, str]] = []
+    for m in _BARE_TOP_K.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b, _ in out):
+            continue
+        target = next((x for x in out if x[0] >= m.end()), None)
+        if target and _TOP_K_NAME.match(target[2]) and _TOP_K_GAP.fullmatch(text[m.end():target[0]]):
+            added.append((m.start(), m.end(), f"top-{m.group('k')} accuracy"))
+    return sorted(out + added)
+
+
 _MODEL_AFTER = re.compile(r"^\s*(?:\(\s*|for\s+|with\s+|using\s+|by\s+|of\s+)(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -350,6 +377,7 @@ class MetricMatcher:
             if not any(a < sym.end() and sym.start() < b for a, b, _ in ms):
                 ms.append((sym.start(), sym.end(), _SYMBOL_NAMES[re.sub(r"\s+", " ", sym.group("sym"))]))
         ms.sort()
+        ms = _coordinated_top_k(text, ms)
         pairs: list[tuple[tuple[int, int, str], _Value]] = []
         paired_metrics: set[int] = set()
         detached: set[int] = set()  # values whose metric name is far away (step 4)

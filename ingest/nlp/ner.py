@@ -28,7 +28,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ingest.nlp.spans import replace_entities
 
@@ -75,27 +75,81 @@ def load_model(path: Path = MODEL_DIR) -> Language | None:
     return model
 
 
+def is_candidate(token: Token) -> bool:
+    """A token a kept span must hold: in a disease entity, a disease-like word, or capitals ("DMD", "A-T")."""
+    text = token.text
+    if token.ent_type_ in DISEASE_LABELS or _DISEASE_WORD.search(text):
+        return True
+    return text.isalpha() and text.isupper() and (len(text) > 1 or (token.i > 0 and token.nbor(-1).text == "-"))
+
+
+def candidate_windows(doc: Doc, window: int) -> list[tuple[int, int]]:
+    """Token ranges within ``window`` tokens of a candidate, merged and clipped to the document."""
+    if window <= 0:
+        return [(0, len(doc))] if len(doc) else []
+    out: list[tuple[int, int]] = []
+    for token in doc:
+        if not is_candidate(token):
+            continue
+        a, b = max(0, token.i - window), min(len(doc), token.i + window + 1)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 class DiseaseNer:
     """Runs the trained model and merges its spans with the rulers' entities (see module doc)."""
 
-    def __init__(self, nlp: Language, name: str, model: str, batch_size: int, merge: str = "extend") -> None:
+    def __init__(self, nlp: Language, name: str, model: str, batch_size: int, merge: str = "extend",
+                 window: int = 4) -> None:
         if merge not in MERGE_POLICIES:
             raise ValueError(f"facekg_disease_ner: merge must be one of {sorted(MERGE_POLICIES)}, not {merge!r}")
         self.name = name
         self.batch_size = batch_size
+        self.window = window
         self.merge_policy = merge
         self.model = load_model(Path(model) if model else MODEL_DIR)
 
     def predict(self, docs: Iterable[Doc]) -> Iterator[list[tuple[int, int]]]:
-        """Token spans the model predicts, per document, computed on copies of the documents."""
+        """Token spans the model predicts, per document, computed on a copy of its candidate windows.
+
+        A span is only ever kept when it holds a candidate token (:func:`candidate_windows`), so the
+        model reads just the windows around them (``window`` tokens either side; 0: the whole document),
+        joined into one copy per document with a line break between windows; a predicted span
+        across a joint is dropped.
+        """
         if self.model is None:
             for _doc in docs:
                 yield []
             return
-        vocab = self.model.vocab
-        copies = (Doc(vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d]) for d in docs)
-        for copy in self.model.pipe(copies, batch_size=self.batch_size):
-            yield [(e.start, e.end) for e in copy.ents]
+        docs = list(docs)
+        layouts = [self._layout(d) for d in docs]
+        copies = (copy for copy, _offsets in layouts)
+        for copy, (_copy, offsets) in zip(self.model.pipe(copies, batch_size=self.batch_size), layouts, strict=True):
+            found: list[tuple[int, int]] = []
+            for e in copy.ents:
+                start, end = offsets[e.start], offsets[e.end - 1]
+                if start >= 0 and end >= 0 and end - start == e.end - 1 - e.start:
+                    found.append((start, end + 1))
+            yield found
+
+    def _layout(self, doc: Doc) -> tuple[Doc, list[int]]:
+        """The copy the model reads and, per copy token, its index in ``doc`` (-1 for a joint)."""
+        words: list[str] = []
+        spaces: list[bool] = []
+        offsets: list[int] = []
+        for a, b in candidate_windows(doc, self.window):
+            if words:
+                words.append("\n")
+                spaces.append(False)
+                offsets.append(-1)
+            for token in doc[a:b]:
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_))
+                offsets.append(token.i)
+        return Doc(self.model.vocab if self.model is not None else doc.vocab, words=words, spaces=spaces), offsets
 
     def merge(self, doc: Doc, predicted: list[tuple[int, int]]) -> list[Span]:
         """The entities to add for the predicted spans (they replace what they overlap)."""
@@ -154,6 +208,6 @@ class DiseaseNer:
 
 
 @Language.factory("facekg_disease_ner", assigns=["doc.ents"], requires=["doc.ents"],
-                  default_config={"model": "", "batch_size": 64, "merge": "extend"})
-def make_disease_ner(nlp: Language, name: str, model: str, batch_size: int, merge: str) -> DiseaseNer:
-    return DiseaseNer(nlp, name, model, batch_size, merge)
+                  default_config={"model": "", "batch_size": 64, "merge": "extend", "window": 4})
+def make_disease_ner(nlp: Language, name: str, model: str, batch_size: int, merge: str, window: int) -> DiseaseNer:
+    return DiseaseNer(nlp, name, model, batch_size, merge, window)

@@ -25,6 +25,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ingest.nlp.spans import doc_words
+
 Entry = tuple[tuple[str, ...], str, str]  # (tokens, label, id)
 
 
@@ -61,7 +63,7 @@ class PhraseRuler:
             lengths.sort(reverse=True)
 
     def matches(self, doc: Doc) -> list[Span]:
-        words = [t.lower_ for t in doc] if self.attr == "LOWER" else [t.text for t in doc]
+        words = doc_words(doc, lower=self.attr == "LOWER")
         out: list[Span] = []
         n = len(words)
         for i, word in enumerate(words):

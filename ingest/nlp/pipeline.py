@@ -43,6 +43,7 @@ from ingest.nlp.diseases import COORDINATED_KEY
 from ingest.nlp.facts import facts_from_extraction
 from ingest.nlp.genes import GeneFilter
 from ingest.nlp.phrase_ruler import PhraseRuler
+from ingest.nlp.spans import doc_text
 from ingest.nlp.subgroups import doc_subgroups
 from ingest.nlp.vocabulary import Vocabulary
 from ingest.nlp.vocabulary_cache import load_vocabulary, vocabulary_from_path, vocabulary_path
@@ -64,7 +65,7 @@ def default_ontology() -> Any:
 @Language.component("facekg_line_breaks", assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: the title is never glued to the abstract's first sentence."""
-    text = doc.text
+    text = doc_text(doc)
     pos = text.find("\n")
     while pos != -1:
         after = doc.char_span(pos + 1, len(text), alignment_mode="expand") if pos + 1 < len(text) else None

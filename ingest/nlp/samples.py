@@ -9,8 +9,9 @@ cases -> patients, photographs/photos/pictures/faces -> images). For ``n = 207``
 unit is the nearest countable noun before it, else participants.
 
 Controls: a count of people qualified as healthy, normal, unaffected or typically developing
-("61 healthy volunteers", "40 unaffected individuals") is a count of controls, and so are
-volunteers in a sentence that also counts patients or cases. Images and videos stay apart
+("61 healthy volunteers", "40 unaffected individuals", "29 unaffected siblings", "24 typically developing
+peers") is a count of controls, and so are volunteers in a sentence that also counts patients or cases.
+People "with" a condition or qualified as affected are patients. Images and videos stay apart
 from people ("1,200 images of 300 patients" is 1,200 images and 300 patients).
 
 Background counts are not samples: a sentence with a population figure ("an estimated 2.6 million
@@ -39,6 +40,8 @@ UNITS = {
     "people": "participants", "persons": "participants", "volunteers": "participants",
     "children": "participants", "adults": "participants", "infants": "participants",
     "neonates": "participants", "newborns": "participants", "adolescents": "participants",
+    "siblings": "participants", "peers": "participants", "relatives": "participants",
+    "boys": "participants", "girls": "participants",
     "families": "families", "probands": "patients", "patients": "patients", "cases": "patients",
     "controls": "controls", "images": "images", "photographs": "images", "photos": "images",
     "pictures": "images", "faces": "images", "portraits": "images", "scans": "images",
@@ -54,8 +57,10 @@ _WORD_NUMBERS = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
+_SCALES = {"hundred": 100, "thousand": 1000}
 _NUMBER = (r"(?P<num>\d{1,3}(?:(?:,|[ \u2009\u202f\u00a0])\d{3})+(?!\d)|\d+(?![.,]\d)|"
-           r"(?:" + "|".join(_WORD_NUMBERS) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)")
+           r"(?:" + "|".join(_WORD_NUMBERS) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+           r"(?:\s+(?:hundred|thousand)(?![\w-]))?)")
 _MODIFIER = (r"(?:(?:(?:age|sex|gender|ethnicity)(?:\s*(?:,|and|-)\s*|\s+))+matched\s+|"  # "age and sex-matched"
              r"(?:(?-i:[A-Z])[\w'\-]*,?\s+(?:(?:and|or)\s+)?){2,6}?)?"  # "Caucasian, African, and Asian"
              r"(?:(?!(?:of|in|and|or|with|from|to|per|at|for|were|was|is|are|had|has|have|the|a|an|these|"
@@ -82,8 +87,10 @@ _ANY_UNIT = {**UNITS, **_SINGULAR_UNITS}
 _CONTROL_MODIFIER = re.compile(
     r"\b(?:healthy|normal|unaffected|non-?affected|typically[- ]developing|neurotypical|control|"
     r"age[- ]matched|sex[- ]matched|matched)\b", re.IGNORECASE)
+# "36 affected children": people qualified as affected are patients
+_AFFECTED = re.compile(r"\b(?:affected|symptomatic|diagnosed)\b", re.IGNORECASE)
 _PEOPLE = {"participants", "volunteers", "subjects", "individuals", "people", "persons", "children", "adults",
-           "infants", "neonates", "newborns", "adolescents"}
+           "infants", "neonates", "newborns", "adolescents", "siblings", "peers", "relatives", "boys", "girls"}
 _PATIENT_WORDS = re.compile(r"\b(?:patients|cases|probands)\b", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(r"\b(" + "|".join(sorted(_ANY_UNIT, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
@@ -108,10 +115,14 @@ class SampleMention:
 
 
 def parse_number(text: str) -> int | None:
-    """``"1,049"`` -> 1049, ``"17 560"`` -> 17560, ``"twenty-five"`` -> 25."""
+    """``"1,049"`` -> 1049, ``"17 560"`` -> 17560, ``"twenty-five"`` -> 25, ``"two hundred"`` -> 200."""
     cleaned = re.sub(r"[,\s\u2009\u202f\u00a0]", "", text)
     if cleaned.isdigit():
         return int(cleaned)
+    words = text.lower().split()
+    if len(words) == 2 and words[1] in _SCALES:
+        base = parse_number(words[0])
+        return base * _SCALES[words[1]] if base else None
     parts = text.lower().split("-")
     if parts[0] in _WORD_NUMBERS:
         ones = {"one": 1, **{k: v for k, v in _WORD_NUMBERS.items() if v < 10}}
@@ -145,7 +156,8 @@ class SampleSizeMatcher:
                 if noun in _PEOPLE and (_CONTROL_MODIFIER.search(m.group(0)) or (
                         noun == "volunteers" and _PATIENT_WORDS.search(text))):
                     unit = "controls"
-                elif unit == "participants" and _WITH_CONDITION.match(text[m.end():]):
+                elif unit == "participants" and (_WITH_CONDITION.match(text[m.end():])
+                                                 or _AFFECTED.search(m.group(0))):
                     unit = "patients"
                 lead = _LEADING_NUMBER.search(text[max(0, m.start() - 20): m.start()])
                 first = parse_number(lead.group("num")) if lead else None

@@ -42,6 +42,7 @@ from facekg.records import (
     StudyFlag,
     Subgroup,
 )
+from ingest.nlp.spans import doc_text
 
 MentionKind = Literal["result", "no-difference"]
 
@@ -369,7 +370,7 @@ def subgroup_mentions(text: str, sentences: Iterable[tuple[int, int]] | None = N
 
 def doc_subgroups(doc: Any) -> list[dict[str, Any]]:
     """The `facekg extract` contract's ``subgroup_results`` for a processed spaCy doc."""
-    return [m.as_dict() for m in subgroup_mentions(doc.text, [(s.start_char, s.end_char) for s in doc.sents])]
+    return [m.as_dict() for m in subgroup_mentions(doc_text(doc), [(s.start_char, s.end_char) for s in doc.sents])]
 
 
 def _provenance(mention: Mapping[str, Any], version: str) -> Provenance:
