@@ -40,7 +40,6 @@ from graph import cypher
 from graph.mapping import EdgeRow, GraphRows, NodeRow, record_from_rows, record_rows, update_from_props, update_row
 from graph.schema import (
     FACT_EDGE_TYPES,
-    NODE_LABELS,
     STUDY_SUBGRAPH_LABELS,
     UNMAPPED_KEY_MARK,
     Label,
@@ -81,7 +80,7 @@ class Neo4jStore:
 
     ``database`` is named on every call. ``batch_size`` bounds the rows sent per
     ``UNWIND`` statement; all batches of one write share one transaction.
-    The schema (a uniqueness constraint on ``key`` for every label, lookup
+    The schema (:func:`graph.cypher.schema`: uniqueness constraints on ``key``, lookup
     indexes) is created ``IF NOT EXISTS`` on construction when the server is up,
     and again before a write if it is missing (e.g. the server was replaced).
     """
@@ -101,23 +100,13 @@ class Neo4jStore:
         return self._database
 
     # -- schema -------------------------------------------------------------
-    def _schema_statements(self) -> list[str]:
-        statements = [cypher.create_key_constraint(cypher.NODE)]
-        statements += [cypher.create_key_constraint(label) for label in sorted(NODE_LABELS)]
-        statements += [cypher.create_study_index(field) for field in cypher.STUDY_LOOKUP_FIELDS]
-        statements += [cypher.CREATE_KEY_TEXT_INDEX, cypher.CREATE_STUDY_ORDER_INDEX, cypher.CREATE_STUDY_SEARCH_INDEX,
-                       cypher.create_version_constraint(), cypher.CREATE_VERSION_UPDATE_INDEX,
-                       cypher.create_meta_constraint()]
-        return statements
-
     def ensure_schema(self) -> None:
-        """Create the uniqueness constraints and indexes (idempotent) and wait until they are online."""
-        statements = self._schema_statements()
+        """Create the constraints and indexes (idempotent), drop obsolete ones, wait until all are online."""
         with translate_errors("create the schema"):
-            if self._schema_ready or self._schema_online() >= len(statements):
+            if self._schema_ready or self._schema_current():
                 self._schema_ready = True
                 return
-            for statement in statements:
+            for statement in [*cypher.obsolete_schema().values(), *cypher.schema().values()]:
                 self._driver.execute_query(statement, database_=self._database)
             self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self._database)
             self._backfill_listing()
@@ -134,10 +123,13 @@ class Neo4jStore:
             with translate_errors("index stored studies"):
                 self._driver.execute_query(cypher.SET_STUDY_LISTING, {"rows": listing}, database_=self._database)
 
-    def _schema_online(self) -> int:
+    def _schema_current(self) -> bool:
+        """Whether every wanted constraint and index is online and no obsolete one is left."""
         records, _summary, _keys = self._driver.execute_query(
-            cypher.COUNT_SCHEMA, database_=self._database, routing_=RoutingControl.READ)
-        return int(records[0]["online"])
+            cypher.SCHEMA_STATE, database_=self._database, routing_=RoutingControl.READ)
+        state = {str(row["name"]): str(row["state"]) for row in records}
+        return (all(state.get(name) == "ONLINE" for name in cypher.schema())
+                and not state.keys() & cypher.obsolete_schema().keys())
 
     # -- writes ---------------------------------------------------------------
     def write(self, records: Sequence[StudyRecord], update: ReviewUpdate) -> None:
