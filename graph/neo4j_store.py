@@ -339,6 +339,8 @@ def _props_in(props: dict[str, Any], what: str) -> tuple[dict[str, Any], list[st
     reserved = cypher.RESERVED_PROPS.intersection(props)
     if reserved:
         raise StoreError(f"{what} uses the reserved property name(s) {sorted(reserved)}")
+    if None not in props.values():  # the common case: nothing to split (callers copy before changing)
+        return props, []
     values = {k: v for k, v in props.items() if v is not None}
     nulls = sorted(k for k, v in props.items() if v is None)
     return values, nulls
