@@ -53,8 +53,8 @@ from graph.schema import (
 from graph.store import GraphStats, StudyPage, StudyQuery, StudyVersion, history_order
 
 _FACT_TYPES = sorted(FACT_EDGE_TYPES)
-_CHUNK_STUDIES = 250
-"""Studies per plan of one write: the next plan is built while the server applies this one."""
+_PLAN_STUDIES = 250
+"""Studies per plan of one write (default): the next plan is built while the server applies this one."""
 
 
 @contextlib.contextmanager
@@ -81,15 +81,18 @@ class Neo4jStore:
     """A :class:`graph.store.GraphStore` on a Neo4j 5 database, given an open driver.
 
     ``database`` is named on every call. ``batch_size`` bounds the rows sent per
-    ``UNWIND`` statement; all batches of one write share one transaction.
+    ``UNWIND`` statement; ``plan_studies`` is how many studies each plan of a write holds;
+    all batches and plans of one write share one transaction.
     The schema (:func:`graph.cypher.schema`: uniqueness constraints on ``key``, lookup
     indexes) is created ``IF NOT EXISTS`` on construction when the server is up,
     and again before a write if it is missing (e.g. the server was replaced).
     """
 
-    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", *, batch_size: int = 5000) -> None:
-        if batch_size < 1:
-            raise ValueError("batch_size must be positive")
+    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", *, batch_size: int = 5000,
+                 plan_studies: int = _PLAN_STUDIES) -> None:
+        if batch_size < 1 or plan_studies < 1:
+            raise ValueError("batch_size and plan_studies must be positive")
+        self._plan_studies = plan_studies
         self._driver = driver
         self._database = database
         self._batch_size = batch_size
@@ -139,7 +142,7 @@ class Neo4jStore:
 
         def work(tx: ManagedTransaction, batch_size: int) -> None:
             # Built inside the work: a retried transaction builds afresh.
-            _apply_pipelined(tx, _WritePlan.chunks(records, update, _CHUNK_STUDIES), batch_size)
+            _apply_pipelined(tx, _WritePlan.chunks(records, update, self._plan_studies), batch_size)
         with translate_errors(f"write review update {update.id!r}"):
             self._write_tx(work)
 
