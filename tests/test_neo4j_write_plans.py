@@ -42,19 +42,29 @@ def dump(store: GraphStore) -> dict[str, Any]:
     return store.export_rows().as_jsonable()
 
 
-def test_neo4j_write_plans_hold_what_the_embedded_store_holds(memory_store: SqliteStore,
-                                                              planned_store: Neo4jStore) -> None:
+def test_neo4j_write_plans_hold_what_the_embedded_store_holds(
+    memory_store: SqliteStore, planned_store: Neo4jStore
+) -> None:
     early_copy = rich_study("s-2019", metrics=3, conditions=(("only in the early copy", None),))
     for store in (memory_store, planned_store):
         store.write_ontology(ontology_rows())
         # The first copy of s-2019 lands in the first plan, its last copy in the fourth.
-        store.write([early_copy, *corpus(), rich_study("late", conditions=(("odd facies", None),))],
-                    review_update())
+        store.write([early_copy, *corpus(), rich_study("late", conditions=(("odd facies", None),))], review_update())
         # Replacing studies across plans: s-none's unmapped concepts lose every edge and go.
-        store.write([rich_study(r.id, metrics=1, samples=0, review_update="u2",
-                                conditions=(("Down syndrome", "down_syndrome"),),
-                                architectures=(("ResNet-50", "resnet", True),)) for r in corpus()],
-                    review_update("u2", "2026-02-01T00:00:00+00:00"))
+        store.write(
+            [
+                rich_study(
+                    r.id,
+                    metrics=1,
+                    samples=0,
+                    review_update="u2",
+                    conditions=(("Down syndrome", "down_syndrome"),),
+                    architectures=(("ResNet-50", "resnet", True),),
+                )
+                for r in corpus()
+            ],
+            review_update("u2", "2026-02-01T00:00:00+00:00"),
+        )
     rows = dump(planned_store)
     assert rows == dump(memory_store)
     keys = {node["key"] for node in rows["nodes"]}
@@ -70,8 +80,8 @@ def test_neo4j_write_plans_failing_in_the_last_plan_change_nothing(planned_store
     revision = planned_store.revision()
     rewritten = [rich_study(r.id, metrics=0, samples=0, review_update="u2") for r in corpus()]
     with pytest.raises(StoreError, match="nowhere"):
-        planned_store.write([*rewritten, rich_study("late", review_update="nowhere")],
-                            review_update("u2", "2026-02-01T00:00:00+00:00"))
+        planned_store.write(
+            [*rewritten, rich_study("late", review_update="nowhere")], review_update("u2", "2026-02-01T00:00:00+00:00")
+        )
     assert dump(planned_store) == before
     assert planned_store.revision() == revision
-
