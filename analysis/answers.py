@@ -38,9 +38,10 @@ from analysis.gapmap import GapMap, gap_map, render_gap_map
 from analysis.gaps import EvidenceGapReport, GapThresholds, evidence_gaps
 from analysis.overview import ReviewOverview, review_overview
 from facekg.errors import StoreError
+from facekg.long_lived import long_lived
 from facekg.records import ReviewUpdate, StudyRecord
 from graph.mapping import GraphRows
-from graph.store import GraphStats, GraphStore, StudyPage, StudyQuery, StudyVersion, page_of
+from graph.store import GraphStats, GraphStore, StudyPage, StudyQuery, StudyVersion, ordered_matches
 from ontology import Ontology
 
 T = TypeVar("T")
@@ -127,15 +128,19 @@ class RevisionSnapshot:
 
     Other reads go to the store itself (they are indexed lookups there); writes are refused, because
     a snapshot answers questions and never changes the review. With ``query_kept``, ``query`` filters the
-    kept studies in memory (:func:`graph.store.page_of`): for a snapshot that every counting variant pages
-    through in full, that is one read of the store instead of one per page.
+    kept studies in memory (:func:`graph.store.ordered_matches`): for a snapshot that every counting variant
+    pages through in full, that is one read of the store instead of one per page, and the matches of recent
+    filters are kept too, so the next page of a listing is a slice, not another sort of every study.
     """
+
+    KEPT_FILTERS = 32
 
     def __init__(self, store: GraphStore, *, query_kept: bool = False) -> None:
         self._store = store
         self._query_kept = query_kept
         self._studies: list[StudyRecord] | None = None
         self._provisional: frozenset[str] = frozenset()
+        self._matches: OrderedDict[str, list[StudyRecord]] = OrderedDict()  # filters -> ordered matches
         self._lock = threading.Lock()
 
     @property
@@ -159,7 +164,8 @@ class RevisionSnapshot:
         with self._lock:
             if self._studies is None:
                 before = provisional_seen()
-                self._studies = list(self._store.studies())
+                with long_lived():
+                    self._studies = list(self._store.studies())
                 self._provisional = provisional_seen() - before
         note_provisional(self._provisional)  # each reader counts what the first one counted
         return self._studies
@@ -171,9 +177,21 @@ class RevisionSnapshot:
         return self._store.find(doi=doi, pmid=pmid, study_id=study_id)
 
     def query(self, query: StudyQuery) -> StudyPage:
-        if self._query_kept:
-            return page_of(self._kept(), query)
-        return self._store.query(query)
+        if not self._query_kept:
+            return self._store.query(query)
+        studies = self._kept()
+        filters = query.model_dump_json(exclude={"offset", "limit"})
+        with self._lock:
+            found = self._matches.get(filters)
+            if found is not None:
+                self._matches.move_to_end(filters)
+        if found is None:
+            found = ordered_matches(studies, query)
+            with self._lock:
+                self._matches[filters] = found
+                while len(self._matches) > self.KEPT_FILTERS:
+                    self._matches.popitem(last=False)
+        return StudyPage(total=len(found), items=found[query.offset:query.offset + query.limit])
 
     def review_updates(self) -> list[ReviewUpdate]:
         return self._store.review_updates()

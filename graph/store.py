@@ -91,9 +91,15 @@ def matches(record: StudyRecord, query: StudyQuery) -> bool:
     return True
 
 
+def ordered_matches(records: Iterable[StudyRecord], query: StudyQuery) -> list[StudyRecord]:
+    """Every record that passes ``query``'s filters (paging aside), ordered as every store orders its pages:
+    newest year first, then id."""
+    return sorted((r for r in records if matches(r, query)), key=lambda r: (-(r.year or 0), r.id))
+
+
 def page_of(records: Iterable[StudyRecord], query: StudyQuery) -> StudyPage:
     """``query``'s page of ``records``, ordered as every store orders (newest year first, then id)."""
-    found = sorted((r for r in records if matches(r, query)), key=lambda r: (-(r.year or 0), r.id))
+    found = ordered_matches(records, query)
     return StudyPage(total=len(found), items=found[query.offset:query.offset + query.limit])
 
 

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 import bench_report  # noqa: E402
 import bench_serve  # noqa: E402
-import bench_store_rates as bench_load  # noqa: E402
+import bench_store_rates as rates  # noqa: E402
 from synthetic_corpus import write_corpus  # noqa: E402
 
 from facekg.records import ReviewUpdate  # noqa: E402
@@ -69,13 +69,13 @@ def machine() -> dict[str, Any]:
 
 
 def bench_embedded(size: int, corpus: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
-    parts = bench_load.split_corpus(corpus, min(size, args.chunk), work / f"parts-{size}")
+    parts = rates.split_corpus(corpus, min(size, args.chunk), work / f"parts-{size}")
     data_dir = work / f"data-{size}"
-    seconds, peak, each = bench_load.facekg_load(parts, data_dir)
-    floor = statistics.median(bench_load.sqlite_floor(corpus, work / f"floor-{size}-{n}.sqlite3")
+    seconds, peak, each = rates.facekg_load(parts, data_dir)
+    floor = statistics.median(rates.sqlite_floor(corpus, work / f"floor-{size}-{n}.sqlite3")
                               for n in range(args.runs if size <= args.repeat_max else 1))
     result = {"load_s": seconds, "floor_s": floor, "load_peak_rss_mb": peak, "file_mb":
-              bench_load.store_size_mb(data_dir), "parts": len(parts), "last_part_s": each[-1]}
+              rates.store_size_mb(data_dir), "parts": len(parts), "last_part_s": each[-1]}
     print(f"  embedded: facekg load {seconds:.1f} s ({size / seconds:.0f} studies/s, {len(parts)} updates, "
           f"peak RSS {peak:.0f} MB, file {result['file_mb']:.0f} MB) | floor SQLite insert {floor:.2f} s "
           f"({size / floor:.0f} studies/s)", flush=True)
@@ -86,14 +86,14 @@ def bench_neo4j(size: int, corpus: Path, args: argparse.Namespace, store: Any) -
     from graph.ontology_rows import ontology_rows
     from ontology import load_ontology
 
-    records = bench_load.read_records(corpus)
+    records = rates.read_records(corpus)
     update = ReviewUpdate(id="bench", created_at="2026-01-01T00:00:00+00:00", source="scripts/bench.py")
-    batches, rows = bench_load.raw_rows(records, update, args.batch)
+    batches, rows = rates.raw_rows(records, update, args.batch)
     runs = args.runs if size <= args.repeat_max else 1
     store_s, raw_s = [], []
     for _ in range(runs):  # interleaved, so a busy spell of the shared machine hits both
-        raw_s.append(bench_load.neo4j_raw(store, batches))
-        store_s.append(bench_load.neo4j_write(store, records, update, args.batch))
+        raw_s.append(rates.neo4j_raw(store, batches))
+        store_s.append(rates.neo4j_write(store, records, update, args.batch))
     result: dict[str, Any] = {"load_s": statistics.median(store_s), "floor_s": statistics.median(raw_s),
                               "rows": rows, "runs": runs, "batch": args.batch}
     print(f"  neo4j: Neo4jStore.write {result['load_s']:.1f} s ({size / result['load_s']:.0f} studies/s) | "
@@ -103,30 +103,74 @@ def bench_neo4j(size: int, corpus: Path, args: argparse.Namespace, store: Any) -
     if size == min(args.sizes) and args.batches:
         sweep = []
         for batch in args.batches:
-            sweep_batches, _rows = bench_load.raw_rows(records, update, batch)
-            raw = bench_load.neo4j_raw(store, sweep_batches)
-            written = bench_load.neo4j_write(store, records, update, batch)
+            sweep_batches, _rows = rates.raw_rows(records, update, batch)
+            raw = rates.neo4j_raw(store, sweep_batches)
+            written = rates.neo4j_write(store, records, update, batch)
             sweep.append({"batch": batch, "load_s": written, "floor_s": raw})
             print(f"    batch {batch}: store {size / written:.0f} studies/s, raw {size / raw:.0f} studies/s, "
                   f"{raw / written:.0%}", flush=True)
         result["batch_sweep"] = sweep
-        bench_load.neo4j_write(store, records, update, args.batch)
+        rates.neo4j_write(store, records, update, args.batch)
     store.write_ontology(ontology_rows(load_ontology()))
     return result
 
 
 def bench_serving(label: str, env: dict[str, str], reads: dict[str, list[str]], work: Path,
                   args: argparse.Namespace) -> dict[str, Any]:
-    server = bench_serve.Server(env, work / f"serve-{label}.log")
+    server = bench_serve.Server(env, work / f"serve-{label}.log", args.workers)
     try:
-        print(f"  {label} serve: start-up {server.startup_s:.1f} s", flush=True)
-        cold, cells = bench_serve.measure_reads(server.port, reads, args.clients, args.requests)
+        print(f"  {label} serve: start-up {server.startup_s:.1f} s, {args.workers} worker(s)", flush=True)
+        cold, cells = bench_serve.measure_reads(server.port, reads, args.clients, args.seconds, args.generators)
         rss = server.peak_rss_mb()
     finally:
         server.stop()
-    print(f"  {label} serve: peak RSS {rss or 0:.0f} MB", flush=True)
-    return {"startup_s": server.startup_s, "peak_rss_mb": rss, "cold_ms": cold,
+    total, largest = rss or (None, None)
+    print(f"  {label} serve: peak RSS {total or 0:.0f} MB in all, {largest or 0:.0f} MB the largest process",
+          flush=True)
+    return {"startup_s": server.startup_s, "peak_rss_mb": total, "worker_peak_rss_mb": largest, "cold_ms": cold,
             "cells": [cell.__dict__ for cell in cells]}
+
+
+def first_answers_s(port: int, reads: dict[str, list[str]]) -> dict[str, float]:
+    """Seconds for the first answer of each read (computed then, for the store's new revision)."""
+    return {read: bench_serve.cold_ms(port, paths[0]) / 1000 for read, paths in reads.items()}
+
+
+def update_into(data_dir: Path, update: Path, reads: dict[str, list[str]], work: Path, label: str,
+                workers: int) -> dict[str, Any]:
+    """A review update while the API serves: ``facekg load`` of ``update``, then the first answer of each read.
+
+    The server has answered every read before the write (answers kept for the old revision), as a living
+    review's site has; the write makes them stale, and the update is done when every read answers again.
+    A data directory that does not exist yet (the floor) is loaded first and served after.
+    """
+    env = bench_serve.serve_env(dict(os.environ), FACEKG_DATA_DIR=str(data_dir), FACEKG_BACKEND="memory")
+    log = work / f"serve-update-{data_dir.name}.log"
+    server = bench_serve.Server(env, log, workers) if data_dir.exists() else None
+    try:
+        if server is not None:
+            first_answers_s(server.port, reads)
+        timed = rates.run_measured([rates.FACEKG, "load", str(update)], env)
+        server = server or bench_serve.Server(env, log, workers)
+        answers = first_answers_s(server.port, reads)
+    finally:
+        if server is not None:
+            server.stop()
+    result = {"load_s": timed.seconds, "load_peak_rss_mb": timed.peak_rss_mb, "answers_s": answers}
+    print(f"  update into {label}: facekg load {timed.seconds:.1f} s, analyses refreshed in "
+          f"{sum(answers.values()):.1f} s ({', '.join(f'{k} {v:.1f}' for k, v in answers.items())})", flush=True)
+    return result
+
+
+def bench_update(size: int, work: Path, reads: dict[str, list[str]], args: argparse.Namespace) -> dict[str, Any]:
+    """An update of ``--update-studies`` new studies into the size-``size`` graph, beside the same update into
+    an empty data directory (the floor: the update's own work, with no review around it), same run."""
+    update = work / f"update-{args.update_studies}.jsonl"
+    if not update.exists():
+        write_corpus(update, args.update_studies, args.seed + 1)  # another seed: new ids and DOIs
+    empty = update_into(work / f"data-empty-{size}", update, reads, work, "an empty store", args.workers)
+    into = update_into(work / f"data-{size}", update, reads, work, f"{size:,} studies", args.workers)
+    return {"studies": args.update_studies, "into": into, "empty": empty}
 
 
 def open_neo4j() -> Any:
@@ -150,7 +194,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="runs of each load up to 10k (median shown)")
     parser.add_argument("--repeat-max", type=int, default=10_000, help="largest size measured --runs times")
     parser.add_argument("--clients", default="1,8,50")
-    parser.add_argument("--requests", type=int, default=200, help="requests per read and client count")
+    parser.add_argument("--seconds", type=float, default=3.0, help="seconds of load per read and client count")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: CPUs)")
+    parser.add_argument("--generators", type=int, default=2, help="load generator processes (default 2)")
+    parser.add_argument("--update-studies", type=int, default=1000,
+                        help="studies in the update written into each embedded graph after its reads")
     parser.add_argument("--skip-neo4j", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None, help="keep corpora and stores here")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md")
@@ -172,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="facekg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"machine": machine(), "sizes": {}, "args": {
-        "seed": args.seed, "chunk": args.chunk, "batch": args.batch, "requests": args.requests,
+        "seed": args.seed, "chunk": args.chunk, "batch": args.batch, "seconds": args.seconds,
+        "workers": args.workers, "generators": args.generators, "update_studies": args.update_studies,
         "clients": args.clients, "runs": args.runs,
         "repeat_max": args.repeat_max}}
     if neo4j_store is not None:
@@ -190,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         entry["embedded"]["serve"] = bench_serving(
             "embedded", bench_serve.serve_env(dict(os.environ), FACEKG_DATA_DIR=str(work / f"data-{size}"),
                                               FACEKG_BACKEND="memory"), reads, work, args)
+        if args.update_studies:
+            entry["embedded"]["update"] = bench_update(size, work, reads, args)
         if neo4j_store is not None:
             entry["neo4j"] = bench_neo4j(size, corpus, args, neo4j_store)
             entry["neo4j"]["serve"] = bench_serving(

@@ -11,6 +11,7 @@ TARGET_RPS = 1000
 TARGET_RSS_MB = 1024
 TARGET_NEO4J_SHARE = 0.5
 TARGET_COST = 11
+TARGET_UPDATE_S = 30
 
 CONTRACT = """### The synthetic corpus
 
@@ -41,11 +42,17 @@ this section; nothing here is edited by hand. Every figure stands beside a floor
   a raw `UNWIND $rows CREATE` of the same rows (nodes, edges and the per-update history records; one
   statement per label or edge type and batch, one index for the edges' ends, nothing else), in the same
   batches; interleaved, median of {runs} up to {repeat_max} studies.
-- **Reads**: `facekg serve --workers 1` per store, {requests} requests per read and client count from
-  1, 8 and 50 concurrent loopback clients (threads with keep-alive connections, gzip accepted), beside
-  the same load on `/healthz` (the floor: the same app, server and clients, no work). "cold" is the first
-  request after start-up, which computes the answer for the store's revision; the cells read kept
-  answers. Start-up is launch to the first `200` from `/healthz`.
+- **Reads**: `facekg serve --workers {workers}` per store; each read driven for {seconds} s by 1, 8 and 50
+  concurrent loopback clients (keep-alive connections, gzip accepted) spread over {generators} load-generator
+  processes on the same machine (scripts/bench_load.py's asyncio generator), beside the same load on
+  `/healthz` (the floor: the same app, server and clients, no work). "cold" is the first request after
+  start-up, which computes the answer for the store's revision; the cells read kept answers. Start-up is
+  launch to the first `200` from `/healthz`. Serving RSS is the peak (`VmHWM`) summed over the server's
+  processes.
+- **Update**: with the embedded store served and every read answered, `facekg load` of {update} new
+  synthetic studies (another seed), then the first answer of each read (each recomputed for the new
+  revision). The floor is the same update into a data directory that does not exist yet (loaded, then
+  served): the update's own cost, with no review around it.
 """
 
 
@@ -101,19 +108,20 @@ def store_section(results: dict[str, Any]) -> str:
         lines.append("")
 
     lines += ["### Footprint and start-up", "", "| studies | corpus MB | embedded file MB | `facekg load` peak RSS MB "
-              "| embedded serve peak RSS MB | embedded start-up s | Neo4j serve peak RSS MB | Neo4j start-up s |",
+              "| embedded serve peak RSS MB (largest process) | embedded start-up s | Neo4j serve peak RSS MB (largest "
+              "process) | Neo4j start-up s |",
               "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for size in sizes:
         entry = results["sizes"][str(size)]
         e = entry["embedded"]
         n = entry.get("neo4j")
-        neo = (f"{n['serve']['peak_rss_mb'] or 0:.0f} | {n['serve']['startup_s']:.1f}" if n else "- | -")
+        neo = (f"{_rss(n['serve'])} | {n['serve']['startup_s']:.1f}" if n else "- | -")
         lines.append(f"| {size:,} | {entry['corpus_mb']:.0f} | {e['file_mb']:.0f} | {e['load_peak_rss_mb']:.0f} | "
-                     f"{e['serve']['peak_rss_mb'] or 0:.0f} | {e['serve']['startup_s']:.1f} | {neo} |")
+                     f"{_rss(e['serve'])} | {e['serve']['startup_s']:.1f} | {neo} |")
     lines.append("")
 
-    lines += ["### Reads", "", f"p50 / p99 in ms and requests/s; {args['requests']} requests per cell; the floor "
-              "row is `/healthz` under the same load.", ""]
+    lines += ["### Reads", "", f"p50 / p99 in ms and requests/s; {args['seconds']:g} s of load per cell, "
+              f"{args['workers']} server worker(s); the floor row is `/healthz` under the same load.", ""]
     for size in sizes:
         entry = results["sizes"][str(size)]
         for label in ("embedded", "neo4j"):
@@ -137,12 +145,45 @@ def store_section(results: dict[str, Any]) -> str:
                 lines.append(f"| {read} | {cold_text} | {text} |")
             lines.append("")
 
+    lines += update_lines(results, sizes)
     lines += cost_lines(results, sizes)
     lines += target_lines(results, sizes)
     method = METHOD.format(chunk=f"{args['chunk']:,}", batch=f"{args['batch']:,}", runs=args["runs"],
-                           repeat_max=f"{args.get('repeat_max', 10_000):,}", requests=args["requests"])
+                           repeat_max=f"{args.get('repeat_max', 10_000):,}", seconds=f"{args['seconds']:g}",
+                           workers=args["workers"], generators=args["generators"],
+                           update=f"{args['update_studies']:,}")
     lines += [CONTRACT, method]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _rss(serve: dict[str, Any]) -> str:
+    total, largest = serve.get("peak_rss_mb"), serve.get("worker_peak_rss_mb")
+    return f"{total or 0:.0f} ({largest or 0:.0f})"
+
+
+def update_lines(results: dict[str, Any], sizes: list[int]) -> list[str]:
+    rows = [(size, results["sizes"][str(size)]["embedded"].get("update")) for size in sizes]
+    rows = [(size, row) for size, row in rows if row]
+    if not rows:
+        return []
+    out = ["### An update into the review", "", "Embedded store, served while the update is written; seconds. "
+           "The floor is the same update into a new data directory.", "",
+           "| studies before | update | `facekg load` | analyses refreshed | update done | floor: load | "
+           "floor: analyses | floor: done | done / floor |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, row in rows:
+        into, empty = row["into"], row["empty"]
+        done, floor = _done(into), _done(empty)
+        out.append(f"| {size:,} | {row['studies']:,} | {into['load_s']:.1f} | {sum(into['answers_s'].values()):.1f} | "
+                   f"{done:.1f} | {empty['load_s']:.1f} | {sum(empty['answers_s'].values()):.1f} | {floor:.1f} | "
+                   f"{done / floor:.1f}x |")
+    slowest = max(rows[-1][1]["into"]["answers_s"].items(), key=lambda kv: kv[1])
+    out += ["", f"Slowest first answer after the update at {rows[-1][0]:,} studies: {slowest[0]} "
+            f"({slowest[1]:.1f} s).", ""]
+    return out
+
+
+def _done(run: dict[str, Any]) -> float:
+    return float(run["load_s"] + sum(run["answers_s"].values()))
 
 
 def cost_lines(results: dict[str, Any], sizes: list[int]) -> list[str]:
@@ -186,6 +227,10 @@ def target_lines(results: dict[str, Any], sizes: list[int]) -> list[str]:
                    f"target < {TARGET_P99_MS} ms); {len(cells) - slow} of {len(cells)} cells at >= {TARGET_RPS:,} "
                    f"req/s; serving peak RSS {entry[label]['serve']['peak_rss_mb'] or 0:.0f} MB"
                    + (f" (target < {TARGET_RSS_MB} MB)" if label == "embedded" else "") + ".")
+    update = entry["embedded"].get("update")
+    if update:
+        out.append(f"- a {update['studies']:,}-study update into {size:,} studies, analyses refreshed: "
+                   f"{_done(update['into']):.1f} s (target < {TARGET_UPDATE_S} s on the embedded store).")
     if "neo4j" in entry:
         n = entry["neo4j"]
         out.append(f"- Neo4j load at {n['floor_s'] / n['load_s']:.0%} of the raw insert (target >= "

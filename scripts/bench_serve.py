@@ -1,25 +1,30 @@
 """Serving figures for ``make bench`` (scripts/bench.py): ``facekg serve`` as a user runs it, loopback clients.
 
-One server process per store (``--workers 1``), started as a child; start-up is the time from launch to
-the first ``200`` from ``/healthz``. Every read is then measured with 1, 8 and 50 concurrent clients
-(threads, each with its own keep-alive connection, ``Accept-Encoding: gzip``), beside the floor: the
-same load on ``/healthz``, the cheapest route through the same app, server and clients. The first
-request of each read is timed apart ("cold": the answer is computed for the store's revision); the
-cells measure the kept answers. The server's peak RSS is its ``VmHWM`` after the run.
+One server per store (``--workers``, default one per CPU), started as a child; start-up is the time from
+launch to the first ``200`` from ``/healthz``. Every read is then driven for a few seconds by 1, 8 and 50
+concurrent keep-alive clients (``Accept-Encoding: gzip``) spread over load-generator processes: the
+asyncio generator of scripts/bench_load.py, because client threads in one Python process top out below
+what the server does (their GIL, not the server, set the old floor of about 300 req/s). Beside each
+read stands the floor: the same load on ``/healthz``, the cheapest route through the same app, server
+and clients. The first request of each read is timed apart ("cold": the answer is computed for the
+store's revision); the cells measure the kept answers. Peak RSS is ``VmHWM`` summed over the server's
+processes (and the largest worker's), read after the run.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import http.client
 import os
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import bench_load
 
 FACEKG = str(Path(sys.executable).parent / "facekg")
 FLOOR = "floor: /healthz"
@@ -45,12 +50,14 @@ def free_port() -> int:
 class Server:
     """``facekg serve`` in a child process on a free loopback port."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 1) -> None:
         self.port = free_port()
+        self.workers = workers
         self._log = log.open("w")
         start = time.perf_counter()
         self.proc = subprocess.Popen([FACEKG, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                                      "--workers", "1"], env=env, stdout=self._log, stderr=subprocess.STDOUT)
+                                      "--workers", str(workers), "--no-access-log"], env=env, stdout=self._log,
+                                     stderr=subprocess.STDOUT)
         self.startup_s = self._wait_ready(start)
 
     def _wait_ready(self, start: float, timeout: float = 300.0) -> float:
@@ -66,14 +73,17 @@ class Server:
             time.sleep(0.05)
         raise RuntimeError(f"facekg serve did not answer /healthz within {timeout:.0f} s")
 
-    def peak_rss_mb(self) -> float | None:
+    def peak_rss_mb(self) -> tuple[float, float] | None:
+        """(sum, largest) of the peak RSS in MB of the server and its worker processes, if still running."""
+        pids = [self.proc.pid]
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
         try:
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
+            if children.exists():
+                pids += [int(child) for child in children.read_text().split()]
+            peaks = [_vm_hwm_mb(pid) for pid in pids]
         except OSError:
             return None
-        return None
+        return sum(peaks), max(peaks)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -83,6 +93,13 @@ class Server:
             self.proc.kill()
             self.proc.wait()
         self._log.close()
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def get(port: int, path: str, conn: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:
@@ -106,51 +123,43 @@ def cold_ms(port: int, path: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def load_cell(port: int, read: str, paths: list[str], clients: int, requests: int) -> Cell:
-    """``requests`` GETs (cycling through ``paths``) from ``clients`` threads at once."""
-    per_client = max(1, -(-requests // clients))
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors = [0] * clients
-    barrier = threading.Barrier(clients + 1)
-
-    def client(number: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        barrier.wait()
-        for i in range(per_client):
-            path = paths[(number * per_client + i) % len(paths)]
-            start = time.perf_counter()
-            try:
-                status, _body = get(port, path, conn)
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-                status = 599
-            latencies[number].append((time.perf_counter() - start) * 1000)
-            if status != 200:
-                errors[number] += 1
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - start
-    every = sorted(ms for part in latencies for ms in part)
+def load_cell(port: int, read: str, paths: list[str], clients: int, seconds: float, generators: int) -> Cell:
+    """``clients`` keep-alive clients asking ``paths`` (at random) for ``seconds``, from generator processes."""
+    urls = {f"{read} #{n}": path for n, path in enumerate(paths)}
+    elapsed, latencies, errors, _cpu = bench_load.load(f"http://127.0.0.1:{port}", urls, clients, seconds, 7,
+                                                       max(1, min(generators, clients)))
+    every = sorted(ms * 1000 for part in latencies.values() for ms in part)
+    if not every:
+        raise RuntimeError(f"no request to {read} finished in {seconds:.0f} s")
     p99 = every[min(len(every) - 1, int(round(0.99 * (len(every) - 1))))]
-    return Cell(read, clients, len(every), statistics.median(every), p99, len(every) / wall, sum(errors))
+    return Cell(read, clients, len(every), statistics.median(every), p99, len(every) / elapsed,
+                sum(errors.values()))
 
 
-def measure_reads(port: int, reads: dict[str, list[str]], clients: list[int], requests: int,
-                  progress: bool = True) -> tuple[dict[str, float], list[Cell]]:
-    """The cold first request of each read, then every read (and the floor) at every client count."""
+def warm(port: int, path: str, connections: int = 8, rounds: int = 30, settled_ms: float = 500.0) -> None:
+    """Ask ``path`` on ``connections`` fresh connections at once, round after round, until every answer of a
+    round comes within ``settled_ms``: concurrent connections land on every worker, and a worker that has
+    not computed the answer for this revision yet is slow (unmeasured)."""
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        for _ in range(rounds):
+            if max(pool.map(lambda _n: cold_ms(port, path), range(connections))) < settled_ms:
+                return
+
+
+def measure_reads(port: int, reads: dict[str, list[str]], clients: list[int], seconds: float,
+                  generators: int = 2, progress: bool = True) -> tuple[dict[str, float], list[Cell]]:
+    """The cold first request of each read, then every read (and the floor) at every client count.
+
+    Each worker keeps its own answers, so after the cold request every read is warmed on every worker
+    (:func:`warm`) before the cells measure kept answers.
+    """
     cold = {read: cold_ms(port, paths[0]) for read, paths in reads.items()}
+    for paths in reads.values():
+        warm(port, paths[0])
     cells = []
     for read, paths in {FLOOR: ["/healthz"], **reads}.items():
         for count in clients:
-            cell = load_cell(port, read, paths, count, requests)
+            cell = load_cell(port, read, paths, count, seconds, generators)
             cells.append(cell)
             if progress:
                 print(f"    {read:<24} {count:>3} clients  p50 {cell.p50_ms:8.1f} ms  p99 {cell.p99_ms:8.1f} ms  "
@@ -160,6 +169,6 @@ def measure_reads(port: int, reads: dict[str, list[str]], clients: list[int], re
 
 
 def serve_env(base: dict[str, str], **values: str) -> dict[str, str]:
-    env = {**base, **values}
+    env = {**base, **values, "FACEKG_RATE_PICTURES": "0", "FACEKG_RATE_UNIVERSE": "0"}  # one loopback client
     env.setdefault("FACEKG_CACHE_DIR", os.environ.get("FACEKG_CACHE_DIR", "/tmp/facekg-bench-cache"))
     return env
