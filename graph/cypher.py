@@ -81,30 +81,49 @@ def create_study_index(field: str) -> str:
     return f"CREATE INDEX facekg_study_{field} IF NOT EXISTS FOR (s:{_STUDY}) ON (s.{field})"
 
 
-def create_version_constraint() -> str:
-    return (f"CREATE CONSTRAINT facekg_version_key IF NOT EXISTS "
-            f"FOR (v:{VERSION}) REQUIRE v.key IS UNIQUE")
+def schema() -> dict[str, str]:
+    """Every constraint and index the store needs, by name, as ``CREATE ... IF NOT EXISTS`` statements.
+
+    :data:`NODE`'s key constraint makes keys unique across labels and answers every lookup by key.
+    A label's own key constraint is kept only where a statement matches that label by key (studies,
+    and the concepts a ``MERGE`` names by label); a study's owned nodes (results, samples) are found
+    through the study, so a second unique index on them would only be upkeep on every write.
+    """
+    statements = {constraint_name(NODE): create_key_constraint(NODE)}
+    statements.update({constraint_name(label): create_key_constraint(label)
+                       for label in sorted(NODE_LABELS - OWNED_LABELS)})
+    statements.update({f"facekg_study_{field}": create_study_index(field) for field in STUDY_LOOKUP_FIELDS})
+    statements.update({
+        "facekg_study_order": f"CREATE INDEX facekg_study_order IF NOT EXISTS FOR (s:{_STUDY}) ON (s.{ORDER})",
+        # TEXT indexes are trigram indexes since Neo4j 5.1: CONTAINS on them is an index lookup, with the
+        # exact substring semantics of the embedded store (a Lucene full-text index matches tokens instead).
+        "facekg_study_search": (f"CREATE TEXT INDEX facekg_study_search IF NOT EXISTS "
+                                f"FOR (s:{_STUDY}) ON (s.{SEARCH})"),
+        "facekg_version_key": (f"CREATE CONSTRAINT facekg_version_key IF NOT EXISTS "
+                               f"FOR (v:{VERSION}) REQUIRE v.key IS UNIQUE"),
+        "facekg_version_update": (f"CREATE INDEX facekg_version_update IF NOT EXISTS "
+                                  f"FOR (v:{VERSION}) ON (v.update_id)"),
+        "facekg_meta_key": f"CREATE CONSTRAINT facekg_meta_key IF NOT EXISTS FOR (m:{META}) REQUIRE m.key IS UNIQUE",
+    })
+    return statements
 
 
-CREATE_VERSION_UPDATE_INDEX = (f"CREATE INDEX facekg_version_update IF NOT EXISTS "
-                               f"FOR (v:{VERSION}) ON (v.update_id)")
-CREATE_STUDY_ORDER_INDEX = f"CREATE INDEX facekg_study_order IF NOT EXISTS FOR (s:{_STUDY}) ON (s.{ORDER})"
-# TEXT indexes are trigram indexes since Neo4j 5.1: CONTAINS on them is an index lookup, with the
-# exact substring semantics of the embedded store (a Lucene full-text index matches tokens instead).
-CREATE_STUDY_SEARCH_INDEX = (f"CREATE TEXT INDEX facekg_study_search IF NOT EXISTS "
-                             f"FOR (s:{_STUDY}) ON (s.{SEARCH})")
+def obsolete_schema() -> dict[str, str]:
+    """What earlier versions created and no statement uses, by name, with the statement that drops it.
 
-# Orphan removal looks for UNMAPPED_KEY_MARK inside keys; a text index answers CONTAINS.
-CREATE_KEY_TEXT_INDEX = f"CREATE TEXT INDEX facekg_node_key_text IF NOT EXISTS FOR (n:{NODE}) ON (n.key)"
-
-def create_meta_constraint() -> str:
-    return f"CREATE CONSTRAINT facekg_meta_key IF NOT EXISTS FOR (m:{META}) REQUIRE m.key IS UNIQUE"
+    Each costs upkeep on every write: the owned labels' key constraints, and a trigram index on every
+    node key that no query reads (orphan removal starts from the replaced studies instead).
+    """
+    drops = {constraint_name(label): f"DROP CONSTRAINT {constraint_name(label)} IF EXISTS"
+             for label in sorted(OWNED_LABELS)}
+    drops["facekg_node_key_text"] = "DROP INDEX facekg_node_key_text IF EXISTS"
+    return drops
 
 
-COUNT_SCHEMA = """
+SCHEMA_STATE = """
 SHOW INDEXES YIELD name, state
-WHERE name STARTS WITH 'facekg_' AND state = 'ONLINE'
-RETURN count(*) AS online
+WHERE name STARTS WITH 'facekg_'
+RETURN name, state
 """
 
 # -- writes ---------------------------------------------------------------------

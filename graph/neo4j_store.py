@@ -40,7 +40,6 @@ from graph import cypher
 from graph.mapping import EdgeRow, GraphRows, NodeRow, record_from_rows, record_rows, update_from_props, update_row
 from graph.schema import (
     FACT_EDGE_TYPES,
-    NODE_LABELS,
     STUDY_SUBGRAPH_LABELS,
     UNMAPPED_KEY_MARK,
     Label,
@@ -54,6 +53,8 @@ from graph.schema import (
 from graph.store import GraphStats, StudyPage, StudyQuery, StudyVersion, history_order
 
 _FACT_TYPES = sorted(FACT_EDGE_TYPES)
+_PLAN_STUDIES = 250
+"""Studies per plan of one write (default): the next plan is built while the server applies this one."""
 
 
 @contextlib.contextmanager
@@ -80,15 +81,18 @@ class Neo4jStore:
     """A :class:`graph.store.GraphStore` on a Neo4j 5 database, given an open driver.
 
     ``database`` is named on every call. ``batch_size`` bounds the rows sent per
-    ``UNWIND`` statement; all batches of one write share one transaction.
-    The schema (a uniqueness constraint on ``key`` for every label, lookup
+    ``UNWIND`` statement; ``plan_studies`` is how many studies each plan of a write holds;
+    all batches and plans of one write share one transaction.
+    The schema (:func:`graph.cypher.schema`: uniqueness constraints on ``key``, lookup
     indexes) is created ``IF NOT EXISTS`` on construction when the server is up,
     and again before a write if it is missing (e.g. the server was replaced).
     """
 
-    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", *, batch_size: int = 5000) -> None:
-        if batch_size < 1:
-            raise ValueError("batch_size must be positive")
+    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", *, batch_size: int = 5000,
+                 plan_studies: int = _PLAN_STUDIES) -> None:
+        if batch_size < 1 or plan_studies < 1:
+            raise ValueError("batch_size and plan_studies must be positive")
+        self._plan_studies = plan_studies
         self._driver = driver
         self._database = database
         self._batch_size = batch_size
@@ -101,23 +105,13 @@ class Neo4jStore:
         return self._database
 
     # -- schema -------------------------------------------------------------
-    def _schema_statements(self) -> list[str]:
-        statements = [cypher.create_key_constraint(cypher.NODE)]
-        statements += [cypher.create_key_constraint(label) for label in sorted(NODE_LABELS)]
-        statements += [cypher.create_study_index(field) for field in cypher.STUDY_LOOKUP_FIELDS]
-        statements += [cypher.CREATE_KEY_TEXT_INDEX, cypher.CREATE_STUDY_ORDER_INDEX, cypher.CREATE_STUDY_SEARCH_INDEX,
-                       cypher.create_version_constraint(), cypher.CREATE_VERSION_UPDATE_INDEX,
-                       cypher.create_meta_constraint()]
-        return statements
-
     def ensure_schema(self) -> None:
-        """Create the uniqueness constraints and indexes (idempotent) and wait until they are online."""
-        statements = self._schema_statements()
+        """Create the constraints and indexes (idempotent), drop obsolete ones, wait until all are online."""
         with translate_errors("create the schema"):
-            if self._schema_ready or self._schema_online() >= len(statements):
+            if self._schema_ready or self._schema_current():
                 self._schema_ready = True
                 return
-            for statement in statements:
+            for statement in [*cypher.obsolete_schema().values(), *cypher.schema().values()]:
                 self._driver.execute_query(statement, database_=self._database)
             self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self._database)
             self._backfill_listing()
@@ -134,17 +128,23 @@ class Neo4jStore:
             with translate_errors("index stored studies"):
                 self._driver.execute_query(cypher.SET_STUDY_LISTING, {"rows": listing}, database_=self._database)
 
-    def _schema_online(self) -> int:
+    def _schema_current(self) -> bool:
+        """Whether every wanted constraint and index is online and no obsolete one is left."""
         records, _summary, _keys = self._driver.execute_query(
-            cypher.COUNT_SCHEMA, database_=self._database, routing_=RoutingControl.READ)
-        return int(records[0]["online"])
+            cypher.SCHEMA_STATE, database_=self._database, routing_=RoutingControl.READ)
+        state = {str(row["name"]): str(row["state"]) for row in records}
+        return (all(state.get(name) == "ONLINE" for name in cypher.schema())
+                and not state.keys() & cypher.obsolete_schema().keys())
 
     # -- writes ---------------------------------------------------------------
     def write(self, records: Sequence[StudyRecord], update: ReviewUpdate) -> None:
-        plan = _WritePlan.build(records, update)
         self.ensure_schema()
+
+        def work(tx: ManagedTransaction, batch_size: int) -> None:
+            # Built inside the work: a retried transaction builds afresh.
+            _apply_pipelined(tx, _WritePlan.chunks(records, update, self._plan_studies), batch_size)
         with translate_errors(f"write review update {update.id!r}"):
-            self._write_tx(plan.apply)
+            self._write_tx(work)
 
     def write_ontology(self, rows: GraphRows) -> None:
         plan = _WritePlan.from_rows(rows)
@@ -342,6 +342,8 @@ def _props_in(props: dict[str, Any], what: str) -> tuple[dict[str, Any], list[st
     reserved = cypher.RESERVED_PROPS.intersection(props)
     if reserved:
         raise StoreError(f"{what} uses the reserved property name(s) {sorted(reserved)}")
+    if None not in props.values():  # the common case: nothing to split (callers copy before changing)
+        return props, []
     values = {k: v for k, v in props.items() if v is not None}
     nulls = sorted(k for k, v in props.items() if v is None)
     return values, nulls
@@ -375,33 +377,47 @@ class _WritePlan:
 
     @classmethod
     def build(cls, records: Sequence[StudyRecord], update: ReviewUpdate) -> _WritePlan:
-        plan = cls()
-        plan.drop_orphans = True
-        plan.fresh_sources = True
-        plan.add_node(update_row(update))
+        """The whole write as one plan."""
+        return next(cls.chunks(records, update, max(len(records), 1)))
+
+    @classmethod
+    def chunks(cls, records: Sequence[StudyRecord], update: ReviewUpdate, size: int) -> Iterator[_WritePlan]:
+        """The write as plans of ``size`` studies each, built one at a time (the first holds the update).
+
+        Applied in order in one transaction they do what one plan of them all does: a study's subgraph
+        lives in one plan, and a concept node merged again merges as it would within one plan.
+        """
         # A study written twice in one call: the later copy replaces the earlier one's subgraph,
         # as in the embedded store, while shared concept nodes keep both merges.
         last = {record.id: index for index, record in enumerate(records)}
-        for index, record in enumerate(records):
-            rows = record_rows(record)
-            skey = study_key(record.id)
-            if last[record.id] != index:
-                for node in rows.nodes:
-                    if node.label not in STUDY_SUBGRAPH_LABELS:
-                        plan.add_node(node)
-                continue
-            plan.replace_studies.append(skey)
-            plan.versions.append({"key": f"{record.id}\u001f{update.id}", "study_id": record.id,
-                                  "update_id": update.id,
-                                  "record": record.model_dump_json()})
-            listing = _listing_props(record)
-            plan.listing[skey] = {cypher.ORDER: listing["order"], cypher.SEARCH: listing["search"]}
+        for start in range(0, max(len(records), 1), size):
+            plan = cls()
+            plan.drop_orphans = True
+            plan.fresh_sources = True
+            if start == 0:
+                plan.add_node(update_row(update))
+            for index in range(start, min(start + size, len(records))):
+                plan._add_record(records[index], update, superseded=last[records[index].id] != index)
+            yield plan
+
+    def _add_record(self, record: StudyRecord, update: ReviewUpdate, *, superseded: bool) -> None:
+        rows = record_rows(record)
+        if superseded:
             for node in rows.nodes:
-                plan.add_node(node)
-            for edge in rows.edges:
-                plan.add_edge(edge)
-                plan.edge_owner.setdefault(edge.target, record.id)
-        return plan
+                if node.label not in STUDY_SUBGRAPH_LABELS:
+                    self.add_node(node)
+            return
+        skey = study_key(record.id)
+        self.replace_studies.append(skey)
+        self.versions.append({"key": f"{record.id}\u001f{update.id}", "study_id": record.id,
+                              "update_id": update.id, "record": record.model_dump_json()})
+        listing = _listing_props(record)
+        self.listing[skey] = {cypher.ORDER: listing["order"], cypher.SEARCH: listing["search"]}
+        for node in rows.nodes:
+            self.add_node(node)
+        for edge in rows.edges:
+            self.add_edge(edge)
+            self.edge_owner.setdefault(edge.target, record.id)
 
     @classmethod
     def from_rows(cls, rows: GraphRows) -> _WritePlan:
@@ -426,13 +442,35 @@ class _WritePlan:
 
     # -- inside the transaction ---------------------------------------------
     def apply(self, tx: ManagedTransaction, batch_size: int) -> None:
-        candidates: set[str] = set()
-        if self.replace_studies:
-            for batch in _batches(self.replace_studies, batch_size):
-                if self.drop_orphans:
-                    candidates.update(tx.run(cypher.ORPHAN_CANDIDATES, keys=batch).single(strict=True)["keys"])
-                tx.run(cypher.DELETE_SUBGRAPHS, keys=batch).consume()
-        self._check_labels(tx, batch_size)
+        _apply_pipelined(tx, iter([self]), batch_size)
+
+    def send_replace(self, tx: ManagedTransaction, batch_size: int) -> list[neo4j.Result]:
+        """Remove the replaced studies' subgraphs; the results name their unmapped concepts (read later)."""
+        pending = []
+        for batch in _batches(self.replace_studies, batch_size):
+            if self.drop_orphans:
+                pending.append(tx.run(cypher.ORPHAN_CANDIDATES, keys=batch))
+            tx.run(cypher.DELETE_SUBGRAPHS, keys=batch)
+        return pending
+
+    def check(self, tx: ManagedTransaction, batch_size: int) -> None:
+        """Refuse a key stored under another label, or an edge end neither written here nor stored."""
+        conflicts = [tx.run(cypher.LABEL_CONFLICTS, rows=batch)
+                     for batch in _batches([{"key": node.key, "label": node.label}
+                                            for node in self.nodes.values()], batch_size)]
+        outside = sorted({end for edge in self.edges.values() for end in (edge.source, edge.target)}
+                         - self.nodes.keys())
+        missing = tx.run(cypher.MISSING_KEYS, keys=outside) if outside else None
+        for result in conflicts:
+            conflict = result.single()
+            if conflict is not None:
+                stored = "/".join(conflict["labels"]) or "node without a label"
+                raise label_conflict(conflict["key"], stored, conflict["label"])
+        if missing is not None:
+            self._refuse_missing(missing.single(strict=True)["missing"])
+
+    def send_rows(self, tx: ManagedTransaction, batch_size: int) -> None:
+        """The nodes, edges and history rows, sent without waiting for each statement's answer."""
         created: dict[str, list[dict[str, Any]]] = defaultdict(list)
         merged: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for node in self.nodes.values():
@@ -444,19 +482,13 @@ class _WritePlan:
                 merged[node.label].append({"key": node.key, "props": values, "nulls": nulls})
         for label in sorted(created):
             for batch in _batches(created[label], batch_size):
-                tx.run(cypher.create_nodes(label), rows=batch).consume()
+                tx.run(cypher.create_nodes(label), rows=batch)
         for label in sorted(merged):
             for batch in _batches(merged[label], batch_size):
-                tx.run(cypher.merge_nodes(label), rows=batch).consume()
-        self._check_ends(tx)
+                tx.run(cypher.merge_nodes(label), rows=batch)
         self._write_edges(tx, batch_size)
         for batch in _batches(self.versions, batch_size):
-            tx.run(cypher.MERGE_VERSIONS, rows=batch).consume()
-        if self.drop_orphans:
-            # Also this write's own: an earlier copy of a study written twice may name one the last copy drops.
-            candidates.update(key for key in self.nodes if UNMAPPED_KEY_MARK in key)
-            for batch in _batches(sorted(candidates), batch_size):
-                tx.run(cypher.DROP_ORPHANS_AMONG, keys=batch).consume()
+            tx.run(cypher.MERGE_VERSIONS, rows=batch)
 
     def _write_edges(self, tx: ManagedTransaction, batch_size: int) -> None:
         """One ``UNWIND`` per edge type (and property set) per batch."""
@@ -471,29 +503,40 @@ class _WritePlan:
             statement = (cypher.create_edges(type_, names) if self.fresh_sources
                          else cypher.merge_edges(type_, with_ordinal=bool(names)))
             for batch in _batches(rows, batch_size):
-                tx.run(statement, rows=batch).consume()
+                tx.run(statement, rows=batch)
 
-    def _check_labels(self, tx: ManagedTransaction, batch_size: int) -> None:
-        rows = [{"key": node.key, "label": node.label} for node in self.nodes.values()]
-        for batch in _batches(rows, batch_size):
-            conflict = tx.run(cypher.LABEL_CONFLICTS, rows=batch).single()
-            if conflict is not None:
-                stored = "/".join(conflict["labels"]) or "node without a label"
-                raise label_conflict(conflict["key"], stored, conflict["label"])
-
-    def _check_ends(self, tx: ManagedTransaction) -> None:
-        """Every edge end not written here must already be stored (e.g. an ADDED_IN's review update)."""
-        outside = sorted({end for edge in self.edges.values() for end in (edge.source, edge.target)}
-                         - self.nodes.keys())
-        if not outside:
-            return
-        missing = tx.run(cypher.MISSING_KEYS, keys=outside).single(strict=True)["missing"]
+    def _refuse_missing(self, missing: Sequence[Any]) -> None:
         if missing:
             key = str(missing[0])
             owner = self.edge_owner.get(key)
             if owner is not None and key.startswith(update_key("")):
                 raise missing_review_update(owner, key)
             raise StoreError(f"edges point at node(s) {sorted(missing)} that are not stored")
+
+
+def _apply_pipelined(tx: ManagedTransaction, plans: Iterator[_WritePlan], batch_size: int) -> None:
+    """Apply the plans in order in ``tx``; statements are not waited for one by one.
+
+    The server answers in order, so while it runs one plan's statements the next plan is built
+    here; the only waits are each plan's checks (which must pass before its rows are sent) and the
+    commit, which fails if any statement did. Unmapped concepts left without an edge are removed last.
+    """
+    pending: list[neo4j.Result] = []
+    candidates: set[str] = set()
+    drop_orphans = False
+    for plan in plans:
+        pending += plan.send_replace(tx, batch_size)
+        plan.check(tx, batch_size)
+        plan.send_rows(tx, batch_size)
+        if plan.drop_orphans:
+            drop_orphans = True
+            # Also this write's own: an earlier copy of a study written twice may name one the last copy drops.
+            candidates.update(key for key in plan.nodes if UNMAPPED_KEY_MARK in key)
+    for result in pending:
+        candidates.update(result.single(strict=True)["keys"])
+    if drop_orphans:
+        for batch in _batches(sorted(candidates), batch_size):
+            tx.run(cypher.DROP_ORPHANS_AMONG, keys=batch)
 
 
 def _batches(items: Sequence[Any] | Iterable[Any], size: int) -> Iterator[list[Any]]:
