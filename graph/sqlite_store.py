@@ -321,13 +321,18 @@ class SqliteStore:
         return None
 
     def studies(self) -> Iterator[StudyRecord]:
+        for text in self._record_texts():
+            yield StudyRecord.model_validate_json(text)
+
+    def _record_texts(self) -> Iterator[str]:
+        """Every study's stored JSON in id order, read in pages of ``_CHUNK`` rows."""
         last = ""
         while True:
             with self._read() as conn:
                 rows = conn.execute("SELECT id, record FROM studies WHERE id > ? ORDER BY id LIMIT ?",
                                     (last, _CHUNK)).fetchall()
-            for _id, record in rows:
-                yield StudyRecord.model_validate_json(record)
+            for _id, text in rows:
+                yield text
             if len(rows) < _CHUNK:
                 return
             last = rows[-1][0]
@@ -341,21 +346,13 @@ class SqliteStore:
         them (the snapshot's questions already share them). A read that stops early keeps the old ones.
         """
         previous, seen = self._decoded, {}
-        last = ""
-        while True:
-            with self._read() as conn:
-                rows = conn.execute("SELECT id, record FROM studies WHERE id > ? ORDER BY id LIMIT ?",
-                                    (last, _CHUNK)).fetchall()
-            for _id, text in rows:
-                digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
-                record = previous.get(digest)
-                if record is None:
-                    record = StudyRecord.model_validate_json(text)
-                seen[digest] = record
-                yield record
-            if len(rows) < _CHUNK:
-                break
-            last = rows[-1][0]
+        for text in self._record_texts():
+            digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+            record = previous.get(digest)
+            if record is None:
+                record = StudyRecord.model_validate_json(text)
+            seen[digest] = record
+            yield record
         self._decoded = seen
 
     def query(self, query: StudyQuery) -> StudyPage:
