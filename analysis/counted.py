@@ -45,10 +45,17 @@ class Counting:
     rule: CountingRule = "provisional"
     view: View = "counted"
     provisional_ids: set[str] = field(default_factory=set)
+    # What kept answers counted, by reference: a kept answer of a large review notes every study it counted,
+    # and copying those ids into this request's set on every read cost more than the read itself.
+    noted: list[frozenset[str]] = field(default_factory=list)
 
     @property
     def provisional(self) -> bool:
-        return bool(self.provisional_ids)
+        return bool(self.provisional_ids) or any(self.noted)
+
+    def seen(self) -> frozenset[str]:
+        """Every provisional study counted so far: by this request, and by the kept answers it read."""
+        return frozenset(self.provisional_ids.union(*self.noted))
 
 
 _CURRENT: ContextVar[Counting | None] = ContextVar("facekg_counting", default=None)
@@ -149,14 +156,14 @@ def counting_variant(default: CountingRule = "provisional") -> tuple[str, str]:
 def provisional_seen() -> frozenset[str]:
     """The provisional studies counted so far in the current request (to keep with a cached answer)."""
     current = _CURRENT.get()
-    return frozenset(current.provisional_ids) if current is not None else frozenset()
+    return current.seen() if current is not None else frozenset()
 
 
 def note_provisional(ids: Iterable[str]) -> None:
     """Note provisional studies counted by a kept answer, so a cached answer is labelled as a fresh one is."""
     current = _CURRENT.get()
     if current is not None:
-        current.provisional_ids.update(ids)
+        current.noted.append(ids if isinstance(ids, frozenset) else frozenset(ids))
 
 
 def unfiltered(store: GraphStore) -> GraphStore:
