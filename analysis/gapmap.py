@@ -121,13 +121,21 @@ def _metric_columns(ontology: Ontology) -> list[Axis]:
     return [Axis(id=c.id, label=c.label) for c in ontology.metrics() if not c.parents]
 
 
-def study_columns(ontology: Ontology, study: StudyRecord, cols: str) -> set[str]:
-    """The columns a study falls in; unmapped architectures or metrics go to ``unmapped``."""
+def study_columns(ontology: Ontology, study: StudyRecord, cols: str,
+                  families: dict[str, list[str]] | None = None) -> set[str]:
+    """The columns a study falls in; unmapped architectures or metrics go to ``unmapped``.
+
+    ``families`` remembers each architecture's families across the studies of one map (a review names a few
+    dozen architectures, each in many studies).
+    """
+    families = {} if families is None else families
     found: set[str] = set()
     if cols == "architecture":
         for fact in study.architectures:
             if fact.concept_id is not None and fact.concept_id in ontology:
-                found.update(architecture_families(ontology, fact.concept_id))
+                if fact.concept_id not in families:
+                    families[fact.concept_id] = architecture_families(ontology, fact.concept_id)
+                found.update(families[fact.concept_id])
             else:
                 found.add(UNMAPPED_COLUMN)
     else:
@@ -161,7 +169,8 @@ def gap_map(store: GraphStore, ontology: Ontology, *, rows: str = "condition", c
             row_axes.append(Axis(id=cause.id, label=cause.label))
             row_studies[cause.id] = [s for s in studies if _in_cause(ontology, s, cause.id)]
     col_axes = architecture_columns(ontology) if cols == "architecture" else _metric_columns(ontology)
-    columns_of = {s.id: study_columns(ontology, s, cols) for s in studies}
+    families: dict[str, list[str]] = {}
+    columns_of = {s.id: study_columns(ontology, s, cols, families) for s in studies}
     if any(UNMAPPED_COLUMN in c for c in columns_of.values()):
         col_axes.append(Axis(id=UNMAPPED_COLUMN, label=f"unmapped {cols}"))
     known = {a.id for a in col_axes}
