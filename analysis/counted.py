@@ -163,7 +163,9 @@ def note_provisional(ids: Iterable[str]) -> None:
     """Note provisional studies counted by a kept answer, so a cached answer is labelled as a fresh one is."""
     current = _CURRENT.get()
     if current is not None:
-        current.noted.append(ids if isinstance(ids, frozenset) else frozenset(ids))
+        kept = ids if isinstance(ids, frozenset) else frozenset(ids)
+        if kept and not any(kept is seen for seen in current.noted):  # a snapshot notes its set at every read
+            current.noted.append(kept)
 
 
 def unfiltered(store: GraphStore) -> GraphStore:
