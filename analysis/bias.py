@@ -21,6 +21,7 @@ the latter is decided only from the places a study's evidence names (the
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -192,6 +193,40 @@ def study_ledger(study: StudyRecord, attributes: Sequence[str] = DEMOGRAPHIC_ATT
         attributes=entries, subgroup_performance_by=by, link=study_links([study.id])[0])
 
 
+class LedgerRows:
+    """Ledger rows kept from the last analysis and reused for the same record objects.
+
+    A row is a function of its study record alone, and the embedded store hands the next revision's
+    snapshot the very objects of unchanged studies (:meth:`graph.sqlite_store.SqliteStore.shared_studies`),
+    so after an update only the studies it wrote get new rows. Keyed by ``id(record)`` and checked by
+    identity, so a record that is not the same object never reuses a row; each analysis keeps only its own.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[tuple[int, tuple[str, ...]], tuple[StudyRecord, StudyBiasLedger]] = {}
+
+    def rows(self, studies: Sequence[StudyRecord], attributes: Sequence[str],
+             reports: Reports) -> list[StudyBiasLedger]:
+        chosen = tuple(attributes)
+        with self._lock:
+            previous = self._kept
+        kept: dict[tuple[int, tuple[str, ...]], tuple[StudyRecord, StudyBiasLedger]] = {}
+        rows = []
+        for study in studies:
+            key = (id(study), chosen)
+            found = previous.get(key)
+            row = found[1] if found is not None and found[0] is study else study_ledger(study, chosen, reports)
+            kept[key] = (study, row)
+            rows.append(row)
+        with self._lock:
+            self._kept = kept
+        return rows
+
+
+_LEDGER_ROWS = LedgerRows()
+
+
 def shares(studies: Sequence[StudyRecord], attributes: Sequence[str],
            reports: Reports | None = None) -> list[AttributeShare]:
     """Per attribute: reported / stated-not-reported / not-mentioned counts over ``studies``."""
@@ -279,8 +314,8 @@ def bias_reporting(store: GraphStore, ontology: Ontology, *, condition: str | No
         if members or condition is not None:
             conditions.append(condition_bias(ontology, concept_id, label, members, attributes, reports))
     shown = {sid for c in conditions for sid in c.study_ids}
-    ledger = [study_ledger(s, attributes, reports) for s in sorted(studies, key=lambda s: s.id)
-              if condition is None or s.id in shown]
+    ledger = _LEDGER_ROWS.rows([s for s in sorted(studies, key=lambda s: s.id) if condition is None or s.id in shown],
+                               attributes, reports)
     by_cause = []
     categories = sorted(ontology.cause_categories(), key=lambda c: (not c.in_framework, c.label.casefold()))
     for category in categories:

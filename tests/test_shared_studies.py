@@ -63,3 +63,19 @@ def test_the_next_revisions_answers_show_the_rewritten_study(tmp_path: Path) -> 
                 review_update("u2", "2026-02-01T00:00:00+00:00", studies=1))
     after = {s.id: s.title for s in answers.studies(StudyFilters(limit=50)).items}
     assert before["s-2019"] != "Rewritten title" and after["s-2019"] == "Rewritten title"
+
+
+def test_after_an_update_the_bias_ledger_reuses_unchanged_rows_and_redoes_the_rewritten_study(tmp_path: Path) -> None:
+    store = written(tmp_path)
+    answers = Answers(store, load_ontology())
+    before = {row.study_id: row for row in answers.bias().studies}
+    rewritten = rich_study("s-2019", year=2019, review_update="u2")
+    rewritten.demographics[0].reported = False  # sex: now stated not reported
+    store.write([rewritten], review_update("u2", "2026-02-01T00:00:00+00:00", studies=1))
+    after = {row.study_id: row for row in answers.bias().studies}
+    assert after.keys() == before.keys()
+    assert all(after[i] is before[i] for i in before if i != "s-2019")
+    sex = next(a for a in after["s-2019"].attributes if a.attribute == "sex")
+    assert sex.status == "stated-not-reported" and after["s-2019"] is not before["s-2019"]
+    fresh = Answers(SqliteStore(tmp_path), load_ontology()).bias().studies  # new records: every row rebuilt
+    assert [row.model_dump() for row in fresh] == [after[row.study_id].model_dump() for row in fresh]
