@@ -27,8 +27,8 @@ from pydantic import BaseModel, ValidationError
 
 from facekg.errors import InputError
 from facekg.records import MetricResult, Provenance, ReviewUpdate, StudyRecord
+from graph.exports.chunks import CHUNK
 from graph.exports.rdf_mapping import FACT_CLASSES
-from graph.exports.rdf_terms import CHUNK
 from graph.store import GraphStore
 
 MEDIA_TYPE = "application/zip"

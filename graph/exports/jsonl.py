@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from graph.exports.rdf_terms import encoded
+from graph.exports.chunks import encoded
 from graph.store import GraphStore
 
 MEDIA_TYPE = "application/x-ndjson"

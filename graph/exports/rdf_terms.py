@@ -1,13 +1,11 @@
 """RDF terms as text: prefixed names where a prefix covers an IRI, shared by the Turtle and JSON-LD writers.
 
-One rule in one place: which prefix an IRI is shortened with (:data:`graph.exports.rdf_mapping.PREFIXES`)
-and the chunking of written text into bytes for streaming.
+One rule in one place: which prefix an IRI is shortened with (:data:`graph.exports.rdf_mapping.PREFIXES`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 
 from graph.exports.rdf_mapping import PREFIXES
 
@@ -16,7 +14,6 @@ _NAMESPACES = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # Every namespace, longest first, so a match is the longest that applies.
 _ANY_NAMESPACE = re.compile("|".join(re.escape(ns) for ns in sorted(_NAMESPACES, key=len, reverse=True)))
-CHUNK = 1 << 16
 
 
 def prefixed_name(iri: str) -> str | None:
@@ -34,17 +31,3 @@ def compact_iri(iri: str) -> str:
     if found is None or iri.startswith("//", found.end()):
         return iri
     return f"{_NAMESPACES[found.group()]}:{iri[found.end():]}"
-
-
-def encoded(texts: Iterable[str], size: int = CHUNK) -> Iterator[bytes]:
-    """``texts`` as UTF-8 chunks of about ``size`` bytes (a response or a file is written chunk by chunk)."""
-    pending: list[str] = []
-    length = 0
-    for text in texts:
-        pending.append(text)
-        length += len(text)
-        if length >= size:
-            yield "".join(pending).encode("utf-8")
-            pending, length = [], 0
-    if pending:
-        yield "".join(pending).encode("utf-8")

@@ -15,9 +15,10 @@ from rdflib.term import Node
 
 from facekg.errors import InputError
 from facekg.records import ReviewUpdate, StudyRecord
+from graph.exports.chunks import encoded
 from graph.exports.rdf_blocks import Block, review_blocks
 from graph.exports.rdf_mapping import PREFIXES, Object, RDFList, read_review_graph
-from graph.exports.rdf_terms import encoded, prefixed_name
+from graph.exports.rdf_terms import prefixed_name
 from graph.store import GraphStore
 from ontology import Ontology
 
