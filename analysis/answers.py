@@ -243,6 +243,12 @@ class Answers:
         """Whether :meth:`revision` is cheap (a stat and a pragma, see :class:`RevisionWatch`), not a query."""
         return self._watch is not None
 
+    @property
+    def revision_cheap(self) -> bool:
+        """Whether :meth:`revision` answers now without a query: :attr:`watched`, or a revision the store keeps
+        for a bounded time (the Neo4j store's, :mod:`graph.neo4j_revision`), so a request need not hop to a thread."""
+        return self.watched or getattr(self.store, "revision_kept", False) is True
+
     def revision(self) -> str:
         """The store's current revision; seeing a new one drops every answer of the old."""
         revision = self._watch.revision() if self._watch is not None else store_revision(self.store)

@@ -194,7 +194,7 @@ class RevisionCaching:
             as_of = QueryParams(scope.get("query_string", b"").decode("latin-1")).get(AS_OF)
             settings = getattr(scope["app"].state, "settings", None)
             data_dir = settings.data_dir if settings is not None else None
-            if kept.live.watched and as_of is None:  # the revision is a stat and a pragma: no thread needed
+            if kept.live.revision_cheap and as_of is None:  # a stat and a pragma, or kept: no thread needed
                 revision, update = _state(kept, as_of, data_dir)
             else:
                 revision, update = await run_in_threadpool(_state, kept, as_of, data_dir)

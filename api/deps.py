@@ -87,9 +87,9 @@ async def get_review_store(answers: AnswersDep) -> GraphStore:
     """What a synthesis request reads: the revision's snapshot (its studies read once and shared with every
     other answer of the revision), live or as of the ``as_of`` update; read-only either way.
 
-    Finding the revision is a stat and a pragma on the embedded store; on Neo4j it is a query, so a thread.
+    Finding the revision is a stat and a pragma on the embedded store; on Neo4j it may be a query, so a thread.
     """
-    if answers.watched:
+    if answers.revision_cheap:
         return answers.snapshot()
     return await run_in_threadpool(answers.snapshot)
 

@@ -35,7 +35,8 @@ def open_neo4j_store(settings: Settings) -> GraphStore:
 
     # Neo4jStore gains revision() and the history verbs on the `neo4j` branch (issue 9); until that is
     # merged the cast keeps the types honest everywhere else and only those three calls fail on Neo4j.
-    store = open_store(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_secret(), settings.neo4j_database)
+    store = open_store(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_secret(), settings.neo4j_database,
+                       revision_max_age=settings.neo4j_revision_max_age)
     return cast("GraphStore", store)
 
 

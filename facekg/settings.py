@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from facekg.errors import ConfigError
+from graph.neo4j_revision import DEFAULT_MAX_AGE
 
 ENV_PREFIX = "FACEKG_"
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?/?")
@@ -41,6 +42,9 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
     neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    neo4j_revision_max_age: float = Field(
+        default=DEFAULT_MAX_AGE, ge=0, description="seconds a server trusts the Neo4j revision it last read: a "
+        "write by another process is seen within this (its own writes at once); 0 asks Neo4j on every read")
     counting: Literal["consensus", "provisional"] = Field(
         default="provisional", description="which studies analyses count: only those included by consensus, or "
         "(provisional) every study not excluded so far; the counting= query parameter overrides it per request")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import neo4j
 
 from facekg.errors import StoreError
+from graph.neo4j_revision import DEFAULT_MAX_AGE
 from graph.neo4j_store import Neo4jStore, translate_errors
 
 
@@ -30,6 +31,10 @@ def connect(uri: str, user: str, password: str, *, connection_timeout: float = 5
                              f"{exc}") from exc
 
 
-def open_neo4j_store(uri: str, user: str, password: str, database: str = "neo4j") -> Neo4jStore:
-    """A :class:`Neo4jStore` on a fresh driver; ``store.close()`` closes the driver."""
-    return Neo4jStore(connect(uri, user, password), database)
+def open_neo4j_store(uri: str, user: str, password: str, database: str = "neo4j", *,
+                     revision_max_age: float = DEFAULT_MAX_AGE) -> Neo4jStore:
+    """A :class:`Neo4jStore` on a fresh driver; ``store.close()`` closes the driver.
+
+    ``revision_max_age``: how stale a revision read from the server may be (see :mod:`graph.neo4j_revision`).
+    """
+    return Neo4jStore(connect(uri, user, password), database, revision_max_age=revision_max_age)

@@ -38,6 +38,7 @@ from facekg.errors import NotFound, StoreError, StoreUnavailable
 from facekg.records import ReviewUpdate, StudyRecord, normalise_doi
 from graph import cypher
 from graph.mapping import EdgeRow, GraphRows, NodeRow, record_from_rows, record_rows, update_from_props, update_row
+from graph.neo4j_revision import DEFAULT_MAX_AGE, RevisionPoll
 from graph.schema import (
     FACT_EDGE_TYPES,
     STUDY_SUBGRAPH_LABELS,
@@ -86,10 +87,12 @@ class Neo4jStore:
     The schema (:func:`graph.cypher.schema`: uniqueness constraints on ``key``, lookup
     indexes) is created ``IF NOT EXISTS`` on construction when the server is up,
     and again before a write if it is missing (e.g. the server was replaced).
+    :meth:`revision` is read from the server at most once per ``revision_max_age`` seconds
+    (:mod:`graph.neo4j_revision`): this store's own writes are seen at once, another process's within that.
     """
 
     def __init__(self, driver: neo4j.Driver, database: str = "neo4j", *, batch_size: int = 5000,
-                 plan_studies: int = _PLAN_STUDIES) -> None:
+                 plan_studies: int = _PLAN_STUDIES, revision_max_age: float = DEFAULT_MAX_AGE) -> None:
         if batch_size < 1 or plan_studies < 1:
             raise ValueError("batch_size and plan_studies must be positive")
         self._plan_studies = plan_studies
@@ -97,12 +100,23 @@ class Neo4jStore:
         self._database = database
         self._batch_size = batch_size
         self._schema_ready = False  # set once the schema is seen online: later writes skip the check
+        self._revision = RevisionPoll(self._read_revision, revision_max_age)
         with contextlib.suppress(StoreUnavailable):
             self.ensure_schema()
 
     @property
     def database(self) -> str:
         return self._database
+
+    @property
+    def revision_poll(self) -> RevisionPoll:
+        """How :meth:`revision` is kept between reads of the server (its ``reads`` count them)."""
+        return self._revision
+
+    @property
+    def revision_kept(self) -> bool:
+        """Whether :meth:`revision` answers now without a round trip to the server."""
+        return self._revision.fresh
 
     # -- schema -------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -153,8 +167,8 @@ class Neo4jStore:
             self._write_tx(plan.apply)
 
     def _write_tx(self, work: Any) -> None:
-        with self._driver.session(database=self._database,
-                                  bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
+        with self._invalidating(), self._driver.session(
+                database=self._database, bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
             session.execute_write(self._bumping(work), self._batch_size)
 
     @staticmethod
@@ -167,7 +181,7 @@ class Neo4jStore:
 
     def clear(self) -> None:
         # Batched so a big graph does not need one huge transaction (clear is not atomic).
-        with translate_errors("clear the graph"):
+        with translate_errors("clear the graph"), self._invalidating():
             for statement in (cypher.CLEAR_RELATIONSHIPS_BATCH, cypher.CLEAR_NODES_BATCH):
                 while True:
                     records, _summary, _keys = self._driver.execute_query(
@@ -240,7 +254,18 @@ class Neo4jStore:
         return StudyPage(total=int(row["total"]),
                          items=[_record_of(study, facts) for _key, study, facts in row["page"]])
 
+    @contextlib.contextmanager
+    def _invalidating(self) -> Iterator[None]:
+        """Committed, failed or unknown: after a write the next :meth:`revision` asks the server."""
+        try:
+            yield
+        finally:
+            self._revision.invalidate()
+
     def revision(self) -> str:
+        return self._revision.get()
+
+    def _read_revision(self) -> str:
         row = self._read(cypher.REVISION, action="read the revision")[0]
         if row["generation"] is None:
             return "empty:0"
