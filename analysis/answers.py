@@ -294,6 +294,11 @@ class Answers:
                     self._inflight.pop(key, None)
             return value
 
+    def kept(self, question: str, params: Hashable) -> tuple[bool, Any]:
+        """(True, answer) when this question's answer at the current revision is kept, else (False, None);
+        computes nothing (an ``async`` route asks this before it hops to a thread to compute)."""
+        return self._lookup((self.revision(), counting_variant(), question, params))
+
     def snapshot(self, revision: str | None = None) -> RevisionSnapshot:
         """The snapshot every question of this revision reads (its studies are read on first use)."""
         revision = revision or self.revision()
