@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -65,11 +66,14 @@ def main() -> int:
     runs.append(("this checkout", ROOT))  # the same launcher as the baseline
     print(f"{args.studies} studies in Neo4j; {args.workers} worker(s); {os.cpu_count()} CPUs; "
           f"{args.seconds:.0f} s per cell; clients and server on the same machine", flush=True)
-    for index, (title, tree) in enumerate(runs):
-        print(f"== {title}", flush=True)
-        with bench_load.server(args.workers, env, work / f"serve-{index}.log", tree) as base:
-            port = int(base.rsplit(":", 1)[1])
-            bench_serve.measure_reads(port, reads, clients, args.seconds, args.generators)
+    try:
+        for index, (title, tree) in enumerate(runs):
+            print(f"== {title}", flush=True)
+            with bench_load.server(args.workers, env, work / f"serve-{index}.log", tree) as base:
+                port = int(base.rsplit(":", 1)[1])
+                bench_serve.measure_reads(port, reads, clients, args.seconds, args.generators)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
