@@ -27,12 +27,17 @@ ROOT = Path(__file__).resolve().parent.parent
 FACEKG = str(Path(sys.executable).parent / "facekg")
 
 
-def load_into_neo4j(corpus: Path, env: dict[str, str]) -> None:
-    """Clear the database, then ``facekg load`` the corpus (one review update)."""
+def load_into_neo4j(corpus: Path, env: dict[str, str], chunk: int) -> None:
+    """Clear the database, then ``facekg load`` the corpus ``chunk`` studies at a time (one update each:
+    one transaction of 10,000 studies outgrows a small server's transaction memory)."""
     clear = ("from facekg.runtime import open_store; from facekg.settings import load_settings; "
              "s = open_store(load_settings()); s.clear(); s.close()")
     subprocess.run([sys.executable, "-c", clear], env=env, check=True, cwd=ROOT)
-    subprocess.run([FACEKG, "load", str(corpus)], env=env, check=True, stdout=subprocess.DEVNULL)
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    for start in range(0, len(lines), chunk):
+        part = corpus.with_suffix(f".{start // chunk}.jsonl")
+        part.write_text("".join(lines[start:start + chunk]), encoding="utf-8")
+        subprocess.run([FACEKG, "load", str(part)], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def main() -> int:
@@ -43,6 +48,7 @@ def main() -> int:
     parser.add_argument("--clients", default="1,8,50")
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds of load per cell")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--chunk", type=int, default=1000, help="studies per facekg load")
     parser.add_argument("--generators", type=int, default=2)
     parser.add_argument("--reads", default="", help="comma-separated read names (default: all)")
     args = parser.parse_args()
@@ -56,7 +62,7 @@ def main() -> int:
                     "--seed", str(args.seed), "--out", str(corpus)], check=True, stdout=subprocess.DEVNULL)
     env = bench_serve.serve_env(dict(os.environ), FACEKG_BACKEND="neo4j", FACEKG_DATA_DIR=str(work / "data"))
     (work / "data").mkdir()
-    load_into_neo4j(corpus, env)
+    load_into_neo4j(corpus, env, args.chunk)
     reads = reads_for(corpus, args.seed)
     if args.reads:
         reads = {name: paths for name, paths in reads.items() if name in args.reads.split(",")}

@@ -14,19 +14,22 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from facekg.errors import StoreUnavailable
 from facekg.settings import Settings
-from graph.neo4j_revision import RevisionPoll
+from graph.neo4j_revision import DEFAULT_MAX_AGE, RevisionPoll
 from graph.neo4j_store import Neo4jStore
 from ingest.load import load_records
 from ontology import Ontology
+from tests.browser_support import server_process
 from tests.data import study
 from tests.review_http import auth, reviewers
 from tests.store_fixtures import neo4j_driver_fixture, neo4j_settings, neo4j_store_fixture  # noqa: F401
+from tests.test_serve_workers import _workers
 
 FACEKG = str(Path(sys.executable).parent / "facekg")
 
@@ -166,3 +169,45 @@ def test_api_on_neo4j_sees_a_write_by_another_process_within_the_bound(
         time.sleep(max_age)  # the bound: the server's last read of the revision is now at least this old
         assert _ids(client) == ["s1", "s2"]
         assert client.get("/v1/studies").headers["ETag"] != tag
+
+
+def _updates(base: str, times: int) -> set[tuple[str, str]]:
+    """(ETag, X-Facekg-Update) of ``/v1/conditions`` over ``times`` fresh connections (spread over workers)."""
+    seen = set()
+    for _ in range(times):
+        response = httpx.get(f"{base}/v1/conditions", timeout=30)
+        assert response.status_code == 200, response.text
+        seen.add((response.headers["ETag"], response.headers["X-Facekg-Update"]))
+    return seen
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_two_neo4j_workers_see_an_api_write_at_once_and_another_process_within_the_bound(
+        tmp_path: Path, neo4j_store: Neo4jStore, ontology: Ontology) -> None:
+    """Each worker keeps its own revision; the API's writes also commit to the review workspace, whose
+    revision every worker reads per request, so both see them at once; a load by another process is seen
+    by both once the bound (the default, 1 s) has passed."""
+    load_records(neo4j_store, [study("s1"), study("s2")], ontology, source="test")
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    keys = reviewers(data_dir, ("AB", "reviewer"))
+    with server_process(data_dir, tmp_path / "serve.log", timeout=120,
+                        extra_args=["--backend", "neo4j", "--workers", "2"]) as (base, process):
+        deadline = time.monotonic() + 60
+        while len(_workers(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(_workers(process.pid)) == 2
+        [(tag, update)] = _updates(base, 12)
+
+        decision = {"stage": "title-abstract", "decision": "exclude", "reason": "not-deep-learning"}
+        written = httpx.post(f"{base}/v1/studies/s1/screening", json=decision, headers=auth(keys["AB"]), timeout=30)
+        assert written.status_code == 201, written.text
+        [(api_tag, api_update)] = _updates(base, 12)  # at once, on both workers
+        assert api_update != update and api_tag != tag
+
+        load_records(neo4j_store, [study("s3")], ontology, source="another process")
+        time.sleep(DEFAULT_MAX_AGE)
+        [(load_tag, load_update)] = _updates(base, 12)
+        assert load_update == neo4j_store.review_updates()[-1].id != api_update
+        assert load_tag != api_tag
