@@ -213,6 +213,11 @@ class CountedStore:
         yield from counted_studies(self.inner.studies(), view=self._view())
 
     def query(self, query: StudyQuery) -> StudyPage:
+        """The page among the studies the counting keeps. Every match is read to count them (the rule is in
+        Python, over each study's screening), except for ``view="all"``, which keeps every match: the store's
+        own page then."""
+        if self._view() == "all":
+            return self.inner.query(query)
         matching: list[StudyRecord] = []
         offset, size = 0, 1000
         while True:
