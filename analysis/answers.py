@@ -38,6 +38,7 @@ from analysis.gapmap import GapMap, gap_map, render_gap_map
 from analysis.gaps import EvidenceGapReport, GapThresholds, evidence_gaps
 from analysis.overview import ReviewOverview, review_overview
 from facekg.errors import StoreError
+from facekg.kept_models import compact
 from facekg.long_lived import long_lived
 from facekg.records import ReviewUpdate, StudyRecord
 from graph.mapping import GraphRows
@@ -165,7 +166,11 @@ class RevisionSnapshot:
             if self._studies is None:
                 before = provisional_seen()
                 with long_lived():
-                    self._studies = list(shared_studies(self._store))
+                    studies = []
+                    for study in shared_studies(self._store):
+                        compact(study)  # as each is read, so the next reuses the memory its sets gave back
+                        studies.append(study)
+                    self._studies = studies
                 self._provisional = provisional_seen() - before
         note_provisional(self._provisional)  # each reader counts what the first one counted
         return self._studies
@@ -288,6 +293,7 @@ class Answers:
             try:
                 before = provisional_seen()
                 value = compute(self.snapshot(revision))
+                compact(value)  # kept and shared by every request of the revision: read-only from here
                 self._keep(key, (value, provisional_seen() - before))
             finally:
                 with self._lock:
