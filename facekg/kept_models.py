@@ -38,7 +38,7 @@ class SharedFieldsSet(set[str]):
 
     add = discard = remove = pop = clear = update = _read_only
     difference_update = intersection_update = symmetric_difference_update = _read_only
-    __ior__ = __iand__ = __isub__ = __ixor__ = _read_only  # type: ignore[assignment]
+    __ior__ = __iand__ = __isub__ = __ixor__ = _read_only
 
     def __copy__(self) -> set[str]:
         return set(self)
